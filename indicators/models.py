@@ -1,0 +1,453 @@
+"""Indicators of the plan, their targets, and the progress entries that staff log.
+
+Every figure shown anywhere is computed from these rows by `indicators.rollup`.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from programs.models import Activity, Agency, BilingualMixin, Plan, Region, validate_year_in_plan
+from programs.periods import Period
+
+
+class Kind(models.TextChoices):
+    """How an indicator's entries roll up (DESIGN.md, 'Indicator kinds')."""
+
+    COUNT = "count", _("Count")
+    COVERAGE = "coverage", _("Coverage (places reached)")
+    PERCENT = "percent", _("Percentage")
+    MILESTONE = "milestone", _("Milestone")
+    PERIODIC = "periodic", _("Periodic deliverable")
+    TRACKED = "tracked", _("Tracked (no target)")
+    QUALITATIVE = "qualitative", _("Qualitative")
+
+
+TARGETED_KINDS = {Kind.COUNT, Kind.COVERAGE, Kind.PERCENT, Kind.MILESTONE, Kind.PERIODIC}
+NUMERIC_KINDS = {Kind.COUNT, Kind.COVERAGE, Kind.PERIODIC, Kind.TRACKED}
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def with_tree(self) -> "IndicatorQuerySet":
+        return self.select_related("activity__program__pillar", "agency")
+
+    def for_plan(self, plan: Plan) -> "IndicatorQuerySet":
+        return self.filter(plan=plan)
+
+    def for_agency(self, agency: Agency | None) -> "IndicatorQuerySet":
+        return self.filter(agency=agency) if agency else self.none()
+
+
+class Indicator(BilingualMixin, models.Model):
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="indicators", verbose_name=_("plan"))
+    activity = models.ForeignKey(Activity, models.CASCADE, related_name="indicators", verbose_name=_("activity"))
+    number = models.PositiveSmallIntegerField(_("number"))
+    code = models.CharField(_("code"), max_length=20, help_text=_("pillar.program.activity.number, e.g. 1.a.2.1"))
+    text_id = models.TextField(_("text (Indonesian)"))
+    text_en = models.TextField(_("text (English)"), blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    unit_id = models.CharField(_("unit (Indonesian)"), max_length=50, blank=True)
+    unit_en = models.CharField(_("unit (English)"), max_length=50, blank=True)
+    plan_target = models.DecimalField(
+        _("plan target"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("For a milestone, 1 means achieved. Empty for tracked and qualitative indicators."),
+    )
+    agency = models.ForeignKey(Agency, models.PROTECT, related_name="indicators", verbose_name=_("responsible agency"))
+    agency_inferred = models.BooleanField(
+        _("agency inferred"), default=False, help_text=_("The table implies this agency rather than naming it.")
+    )
+    note = models.TextField(_("reading note"), blank=True, help_text=_("How an ambiguous target was read."))
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["activity__program__pillar__number", "activity__program__letter", "activity__number", "number"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_unique_in_plan"),
+            models.UniqueConstraint(fields=["activity", "number"], name="indicator_number_unique_in_activity"),
+            models.CheckConstraint(
+                condition=Q(plan_target__isnull=True) | Q(plan_target__gte=0), name="indicator_target_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="percent") | Q(plan_target__lte=100), name="indicator_percent_target_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["tracked", "qualitative"]) | Q(plan_target__isnull=True),
+                name="indicator_untargeted_kinds_have_no_target",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["count", "coverage", "percent", "milestone", "periodic"])
+                | Q(plan_target__isnull=False),
+                name="indicator_targeted_kinds_have_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:indicator", args=[self.code])
+
+    @property
+    def text(self) -> str:
+        return self.localized("text")
+
+    @property
+    def unit(self) -> str:
+        return self.localized("unit")
+
+    @property
+    def is_targeted(self) -> bool:
+        return self.kind in TARGETED_KINDS
+
+    @property
+    def pillar(self):
+        return self.activity.program.pillar
+
+    def clean(self) -> None:
+        errors = {}
+        if self.activity_id and self.plan_id and self.activity.program.pillar.plan_id != self.plan_id:
+            errors["activity"] = _("The activity belongs to another plan.")
+        if self.kind in TARGETED_KINDS and self.plan_target is None:
+            errors["plan_target"] = _("A %(kind)s indicator needs a plan target.") % {"kind": self.get_kind_display()}
+        if self.kind not in TARGETED_KINDS and self.plan_target is not None:
+            errors["plan_target"] = _("A %(kind)s indicator has no target.") % {"kind": self.get_kind_display()}
+        if self.plan_target is not None and self.plan_target < 0:
+            errors["plan_target"] = _("A target cannot be negative.")
+        if self.kind == Kind.PERCENT and self.plan_target is not None and self.plan_target > 100:
+            errors["plan_target"] = _("A percentage target cannot exceed 100.")
+        if errors:
+            raise ValidationError(errors)
+
+    def default_annual_targets(self) -> dict[int, Decimal]:
+        """The plan target split evenly over the plan's years (DESIGN.md, 'Targets').
+
+        A percentage applies every year as it is; a milestone falls due in the
+        plan's last year; counts, coverage and periodic deliverables are split.
+        """
+        years = self.plan.years
+        if self.plan_target is None:
+            return {}
+        if self.kind == Kind.PERCENT:
+            return dict.fromkeys(years, self.plan_target)
+        if self.kind == Kind.MILESTONE:
+            return {years[-1]: self.plan_target}
+        share = (self.plan_target / len(years)).quantize(Decimal("0.01"))
+        targets = dict.fromkeys(years, share)
+        targets[years[-1]] = self.plan_target - share * (len(years) - 1)
+        return targets
+
+
+class Target(models.Model):
+    """The target of an indicator for one year of the plan."""
+
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="targets", verbose_name=_("indicator"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("target"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        verbose_name = _("annual target")
+        verbose_name_plural = _("annual targets")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="target_one_per_year"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="target_not_negative"),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="target_year_plausible"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year}: {self.value}"
+
+    def clean(self) -> None:
+        if self.indicator_id:
+            validate_year_in_plan(self.indicator.plan, self.year)
+            if self.indicator.kind == Kind.PERCENT and self.value is not None and self.value > 100:
+                raise ValidationError({"value": _("A percentage target cannot exceed 100.")})
+            if not self.indicator.is_targeted:
+                raise ValidationError({"value": _("This indicator has no target.")})
+
+
+class EntryStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    VERIFIED = "verified", _("Verified")
+
+
+class MilestoneStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ACHIEVED = "achieved", _("Achieved")
+
+
+MILESTONE_SCORE = {MilestoneStatus.NOT_STARTED: 0, MilestoneStatus.IN_PROGRESS: 50, MilestoneStatus.ACHIEVED: 100}
+
+
+class ProgressEntryQuerySet(models.QuerySet):
+    def official(self, include_unverified: bool = False) -> "ProgressEntryQuerySet":
+        """Verified entries only; with the flag, submitted ones too."""
+        if include_unverified:
+            return self.filter(status__in=[EntryStatus.VERIFIED, EntryStatus.SUBMITTED])
+        return self.filter(status=EntryStatus.VERIFIED)
+
+    def visible_to(self, user) -> "ProgressEntryQuerySet":
+        from indicators.roles import can_read_all, user_agency
+
+        if can_read_all(user):
+            return self
+        agency = user_agency(user)
+        return self.filter(agency=agency) if agency else self.none()
+
+
+class ProgressEntry(models.Model):
+    """One piece of work for an indicator (a session, a training, a meeting).
+
+    Aggregate counts only: there is no field for anyone's identity.
+    """
+
+    indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="entries", verbose_name=_("indicator"))
+    agency = models.ForeignKey(Agency, models.PROTECT, related_name="entries", verbose_name=_("agency"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    semester = models.PositiveSmallIntegerField(_("semester"), choices=[(1, _("S1 (Jan–Jun)")), (2, _("S2 (Jul–Dec)"))])
+    date = models.DateField(_("date of the work"))
+    kecamatan = models.ForeignKey(
+        Region,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("kecamatan"),
+        limit_choices_to={"level": Region.Level.KECAMATAN},
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    value = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    male = models.PositiveIntegerField(_("men / boys"), null=True, blank=True)
+    female = models.PositiveIntegerField(_("women / girls"), null=True, blank=True)
+    child = models.PositiveIntegerField(_("children (under 18)"), null=True, blank=True)
+    adult = models.PositiveIntegerField(_("adults"), null=True, blank=True)
+    numerator = models.PositiveIntegerField(_("numerator"), null=True, blank=True)
+    denominator = models.PositiveIntegerField(_("denominator"), null=True, blank=True)
+    milestone_status = models.CharField(
+        _("milestone status"), max_length=12, choices=MilestoneStatus.choices, blank=True
+    )
+    narrative = models.TextField(
+        _("narrative"), blank=True, help_text=_("What happened. Never write the name of a victim or a witness.")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.DRAFT)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ProgressEntryQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-year", "-semester", "-date", "-id"]
+        verbose_name = _("progress entry")
+        verbose_name_plural = _("progress entries")
+        permissions = [
+            ("enter_progress", _("Can log progress for the own agency's indicators")),
+            ("verify_progress", _("Can verify, return and reopen entries")),
+            ("read_all_progress", _("Can read every agency's entries")),
+            ("comment_progress", _("Can comment on entries")),
+            ("view_audit", _("Can read the audit trail")),
+            ("download_reports", _("Can download annual summaries")),
+        ]
+        indexes = [
+            models.Index(fields=["status", "indicator", "year", "semester"], name="entry_rollup_idx"),
+            models.Index(fields=["agency", "status"], name="entry_agency_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(semester__in=[1, 2]), name="entry_semester_1_or_2"),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="entry_year_plausible"),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True) | Q(denominator__isnull=True) | Q(numerator__lte=F("denominator")),
+                name="entry_numerator_at_most_denominator",
+            ),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | Q(denominator__gt=0), name="entry_denominator_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(male__isnull=True) | Q(female__isnull=True) | Q(value=F("male") + F("female")),
+                name="entry_sex_split_adds_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(child__isnull=True) | Q(adult__isnull=True) | Q(value=F("child") + F("adult")),
+                name="entry_age_split_adds_up",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""), name="entry_returned_has_reason"
+            ),
+            models.CheckConstraint(condition=Q(value__isnull=True) | Q(value__gte=0), name="entry_value_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:entry", args=[self.pk])
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.semester)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == EntryStatus.VERIFIED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (EntryStatus.DRAFT, EntryStatus.RETURNED)
+
+    def clean(self) -> None:
+        """Rules that need the indicator, the plan or today's date."""
+        errors: dict[str, list] = {}
+
+        def add(field, message):
+            errors.setdefault(field, []).append(message)
+
+        if not self.indicator_id or self.year is None or self.semester is None:
+            return
+        indicator = self.indicator
+        plan = indicator.plan
+        if not plan.contains_year(self.year):
+            add(
+                "year",
+                _("The period is outside the plan (%(start)s–%(end)s).")
+                % {"start": plan.start_year, "end": plan.end_year},
+            )
+        period = Period(self.year, self.semester)
+        today = timezone.localdate()
+        if period.start > today:
+            add("year", _("The period %(period)s has not begun yet.") % {"period": period})
+        if self.date:
+            if not period.contains(self.date):
+                add(
+                    "date",
+                    _("The date must fall inside the period %(period)s (%(start)s to %(end)s).")
+                    % {"period": period, "start": period.start.isoformat(), "end": period.end.isoformat()},
+                )
+            elif self.date > today:
+                add("date", _("The date cannot be in the future."))
+        if self.kecamatan_id and self.kecamatan.level != Region.Level.KECAMATAN:
+            add("kecamatan", _("Choose a kecamatan of the regency."))
+        if self.kecamatan_id and self.kecamatan.parent_id != plan.region_id:
+            add("kecamatan", _("This kecamatan is outside %(region)s.") % {"region": plan.region.name})
+        kind = indicator.kind
+        if kind == Kind.COVERAGE and not self.kecamatan_id:
+            add("kecamatan", _("A coverage indicator needs the kecamatan where the work now exists."))
+        if kind in NUMERIC_KINDS and self.value is None:
+            add("value", _("Enter the number."))
+        if self.value is not None:
+            if self.male is not None and self.female is not None and self.male + self.female != self.value:
+                add(
+                    "male",
+                    _("Men and women (%(sum)s) must add up to the number (%(value)s).")
+                    % {"sum": self.male + self.female, "value": self.value},
+                )
+            if self.child is not None and self.adult is not None and self.child + self.adult != self.value:
+                add(
+                    "child",
+                    _("Children and adults (%(sum)s) must add up to the number (%(value)s).")
+                    % {"sum": self.child + self.adult, "value": self.value},
+                )
+            for part in ("male", "female", "child", "adult"):
+                if getattr(self, part) is not None and getattr(self, part) > self.value:
+                    add(part, _("A part cannot be larger than the number."))
+        if kind == Kind.PERCENT:
+            if self.numerator is None:
+                add("numerator", _("Enter the numerator."))
+            if not self.denominator:
+                add("denominator", _("Enter a denominator greater than zero."))
+            if self.numerator is not None and self.denominator and self.numerator > self.denominator:
+                add("numerator", _("The numerator cannot exceed the denominator (more than 100%)."))
+        if kind == Kind.MILESTONE and not self.milestone_status:
+            add("milestone_status", _("Choose the milestone's status."))
+        if kind == Kind.QUALITATIVE and not self.narrative.strip():
+            add("narrative", _("Describe what was achieved."))
+        if self.status == EntryStatus.RETURNED and not self.return_reason.strip():
+            add("return_reason", _("Give the reason for returning the entry."))
+        if errors:
+            raise ValidationError(errors)
+
+    def duplicates(self) -> "ProgressEntryQuerySet":
+        """Entries that look like this one: same indicator, period, place, date and numbers."""
+        same = ProgressEntry.objects.filter(
+            indicator_id=self.indicator_id,
+            year=self.year,
+            semester=self.semester,
+            kecamatan_id=self.kecamatan_id,
+            date=self.date,
+            value=self.value,
+            numerator=self.numerator,
+            denominator=self.denominator,
+            milestone_status=self.milestone_status,
+        )
+        return same.exclude(pk=self.pk) if self.pk else same
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    today = datetime.date.today()
+    return f"evidence/{today:%Y/%m}/{instance.entry_id}-{filename}"
+
+
+class Evidence(models.Model):
+    entry = models.ForeignKey(ProgressEntry, models.CASCADE, related_name="evidence", verbose_name=_("entry"))
+    file = models.FileField(_("file"), upload_to=evidence_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:evidence", args=[self.pk])
+
+
+class Comment(models.Model):
+    """A reviewer's remark on an entry; comments never change data."""
+
+    entry = models.ForeignKey(ProgressEntry, models.CASCADE, related_name="comments", verbose_name=_("entry"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self) -> str:
+        return self.text[:50]

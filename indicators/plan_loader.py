@@ -1,0 +1,153 @@
+"""Loads the plan, its agencies and the regency's kecamatan from `fixtures/`.
+
+Idempotent: running it again on an unchanged fixture changes nothing, and
+annual targets an administrator has edited are never overwritten.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from indicators.models import Indicator, Target
+from programs.models import Activity, Agency, Pillar, Plan, Program, Region
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+
+
+@dataclass
+class LoadResult:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, model, created: bool, changed: bool) -> None:
+        name = model._meta.model_name
+        if created:
+            self.created[name] = self.created.get(name, 0) + 1
+        elif changed:
+            self.updated[name] = self.updated.get(name, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def _upsert(result: LoadResult, model, lookup: dict, values: dict):
+    """get-or-create by natural key; save only when a value differs."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.full_clean()
+        obj.save()
+        result.count(model, created=True, changed=True)
+        return obj
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.full_clean()
+        obj.save(update_fields=changed)
+    result.count(model, created=False, changed=bool(changed))
+    return obj
+
+
+def _read(name: str) -> dict:
+    with open(FIXTURES / name, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@transaction.atomic
+def load_plan(plan_file: str = "plan_rad_ttu_2018_2022.json") -> LoadResult:
+    result = LoadResult()
+    regions = _read("regions_ttu.json")
+    kabupaten = _upsert(
+        result,
+        Region,
+        {"code": regions["kabupaten"]["code"]},
+        {"name": regions["kabupaten"]["name"], "level": Region.Level.KABUPATEN, "parent": None},
+    )
+    for item in regions["kecamatan"]:
+        _upsert(
+            result,
+            Region,
+            {"code": item["code"]},
+            {"name": item["name"], "level": Region.Level.KECAMATAN, "parent": kabupaten},
+        )
+
+    agencies = {}
+    for item in _read("agencies.json")["agencies"]:
+        values = {
+            key: item.get(key, False if key == "is_secretariat" else "")
+            for key in ("name_id", "name_en", "short_name", "is_secretariat")
+        }
+        agencies[item["code"]] = _upsert(result, Agency, {"code": item["code"]}, values)
+
+    data = _read(plan_file)
+    spec = data["plan"]
+    plan = _upsert(
+        result,
+        Plan,
+        {"code": spec["code"]},
+        {
+            "name_id": spec["name_id"],
+            "name_en": spec["name_en"],
+            "region": Region.objects.get(code=spec["region"]),
+            "start_year": spec["start_year"],
+            "end_year": spec["end_year"],
+            "source": spec["source"],
+        },
+    )
+    for p in data["pillars"]:
+        pillar = _upsert(
+            result, Pillar, {"plan": plan, "number": p["number"]}, {"name_id": p["name_id"], "name_en": p["name_en"]}
+        )
+        for g in p["programs"]:
+            program = _upsert(
+                result,
+                Program,
+                {"pillar": pillar, "letter": g["letter"]},
+                {"name_id": g["name_id"], "name_en": g["name_en"]},
+            )
+            for a in g["activities"]:
+                activity = _upsert(
+                    result,
+                    Activity,
+                    {"program": program, "number": a["number"]},
+                    {"name_id": a["name_id"], "name_en": a["name_en"]},
+                )
+                for i in a["indicators"]:
+                    _load_indicator(result, plan, activity, i, agencies)
+    return result
+
+
+def _load_indicator(result: LoadResult, plan: Plan, activity: Activity, spec: dict, agencies: dict) -> None:
+    from decimal import Decimal
+
+    target = spec["target"]
+    indicator = _upsert(
+        result,
+        Indicator,
+        {"plan": plan, "code": f"{activity.code}.{spec['number']}"},
+        {
+            "activity": activity,
+            "number": spec["number"],
+            "kind": spec["kind"],
+            "text_id": spec["text_id"],
+            "text_en": spec["text_en"],
+            "unit_id": spec["unit_id"],
+            "unit_en": spec["unit_en"],
+            "plan_target": None if target is None else Decimal(str(target)).quantize(Decimal("0.01")),
+            "agency": agencies[spec["agency"]],
+            "agency_inferred": spec["agency_inferred"],
+            "note": spec["note"],
+        },
+    )
+    existing = set(indicator.targets.values_list("year", flat=True))
+    for year, value in indicator.default_annual_targets().items():
+        if year not in existing:
+            row = Target(indicator=indicator, year=year, value=value)
+            row.full_clean()
+            row.save()
+            result.count(Target, created=True, changed=True)

@@ -1,0 +1,59 @@
+"""Roles are Django groups (created by a migration) holding the permissions
+below; views ask for permissions, never for group names."""
+
+from django.utils.translation import gettext_lazy as _
+
+OFFICER = "officer"
+VERIFIER = "verifier"
+REVIEWER = "reviewer"
+EXECUTIVE = "executive"
+ADMINISTRATOR = "administrator"
+
+ROLE_LABELS = {
+    OFFICER: _("Data-entry officer"),
+    VERIFIER: _("Verifier (secretariat)"),
+    REVIEWER: _("Reviewer (IOM)"),
+    EXECUTIVE: _("Executive (Bupati's office)"),
+    ADMINISTRATOR: _("Administrator"),
+}
+
+P = "indicators."
+ENTER = P + "enter_progress"
+VERIFY = P + "verify_progress"
+READ_ALL = P + "read_all_progress"
+COMMENT = P + "comment_progress"
+AUDIT = P + "view_audit"
+DOWNLOAD = P + "download_reports"
+
+# codename lists per group; admin-site permissions for the administrator are
+# added in the migration from the models' default permissions.
+ROLE_PERMISSIONS = {
+    OFFICER: ["enter_progress"],
+    VERIFIER: ["verify_progress", "read_all_progress", "view_audit", "comment_progress", "download_reports"],
+    REVIEWER: ["read_all_progress", "comment_progress", "view_audit", "download_reports"],
+    EXECUTIVE: ["read_all_progress", "download_reports"],
+    ADMINISTRATOR: [
+        "verify_progress",
+        "read_all_progress",
+        "view_audit",
+        "comment_progress",
+        "download_reports",
+    ],
+}
+
+
+def user_agency(user):
+    profile = getattr(user, "staff_profile", None)
+    return profile.agency if profile else None
+
+
+def can_read_all(user) -> bool:
+    return user.has_perm(READ_ALL)
+
+
+def can_enter(user) -> bool:
+    return user.has_perm(ENTER) and user_agency(user) is not None
+
+
+def can_verify(user) -> bool:
+    return user.has_perm(VERIFY)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from indicators.views import plan
+
+app_name = "indicators"
+
+urlpatterns = [
+    path("", plan.plan, name="plan"),
+    path("indicators/<str:code>/", plan.indicator, name="indicator"),
+]

@@ -1,0 +1,234 @@
+"""The plan itself: Plan → Pillar → Program → Activity, the agencies that carry
+it out, and the regions (kabupaten, kecamatan) where the work happens.
+
+This app imports nothing from `indicators` or `reports`: data flows one way.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class BilingualMixin:
+    """Models with `<field>_id` (Indonesian) and optional `<field>_en` text."""
+
+    def localized(self, field: str) -> str:
+        if (get_language() or "id").startswith("en"):
+            english = getattr(self, f"{field}_en", "")
+            if english:
+                return english
+        return getattr(self, f"{field}_id")
+
+
+class Region(models.Model):
+    class Level(models.TextChoices):
+        KABUPATEN = "kabupaten", _("Regency")
+        KECAMATAN = "kecamatan", _("District (kecamatan)")
+        DESA = "desa", _("Village (desa)")
+
+    code = models.CharField(_("Kemendagri code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level="kabupaten") | Q(parent__isnull=False),
+                name="region_below_kabupaten_has_parent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Agency(BilingualMixin, models.Model):
+    """A member agency (OPD) of the task force."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name_id = models.CharField(_("name (Indonesian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    short_name = models.CharField(_("short name"), max_length=50)
+    is_secretariat = models.BooleanField(_("task-force secretariat"), default=False)
+
+    class Meta:
+        ordering = ["short_name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_secretariat"], condition=Q(is_secretariat=True), name="one_secretariat"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")
+
+
+class StaffProfile(models.Model):
+    """Links a user to the agency whose indicators they report on."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff_profile")
+    agency = models.ForeignKey(Agency, models.PROTECT, null=True, blank=True, verbose_name=_("agency"))
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.agency or '-'})"
+
+
+class Plan(BilingualMixin, models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_id = models.CharField(_("name (Indonesian)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    region = models.ForeignKey(Region, models.PROTECT, verbose_name=_("region"))
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    end_year = models.PositiveSmallIntegerField(_("last year"))
+    source = models.TextField(_("source"), blank=True)
+
+    class Meta:
+        ordering = ["-start_year"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            models.CheckConstraint(condition=Q(end_year__gte=F("start_year")), name="plan_years_in_order"),
+            models.CheckConstraint(condition=Q(start_year__gte=2000, end_year__lte=2100), name="plan_years_plausible"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start_year, self.end_year + 1))
+
+    def contains_year(self, year: int) -> bool:
+        return self.start_year <= year <= self.end_year
+
+    @property
+    def start_date(self) -> datetime.date:
+        return datetime.date(self.start_year, 1, 1)
+
+    @property
+    def end_date(self) -> datetime.date:
+        return datetime.date(self.end_year, 12, 31)
+
+    @classmethod
+    def current(cls) -> "Plan":
+        """The plan the app shows: the most recent one."""
+        return cls.objects.select_related("region").order_by("-start_year").first()
+
+
+class Pillar(BilingualMixin, models.Model):
+    """A 'program aksi' of the RAD."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="pillars", verbose_name=_("plan"))
+    number = models.PositiveSmallIntegerField(_("number"))
+    name_id = models.CharField(_("name (Indonesian)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("pillar")
+        verbose_name_plural = _("pillars")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="pillar_number_unique_in_plan"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="pillar_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")
+
+    @property
+    def code(self) -> str:
+        return str(self.number)
+
+
+class Program(BilingualMixin, models.Model):
+    pillar = models.ForeignKey(Pillar, models.CASCADE, related_name="programs", verbose_name=_("pillar"))
+    letter = models.CharField(_("letter"), max_length=2)
+    name_id = models.TextField(_("name (Indonesian)"))
+    name_en = models.TextField(_("name (English)"), blank=True)
+
+    class Meta:
+        ordering = ["pillar", "letter"]
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        constraints = [
+            models.UniqueConstraint(fields=["pillar", "letter"], name="program_letter_unique_in_pillar"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")
+
+    @property
+    def code(self) -> str:
+        return f"{self.pillar.number}.{self.letter}"
+
+
+class Activity(BilingualMixin, models.Model):
+    """A 'kegiatan' of a program."""
+
+    program = models.ForeignKey(Program, models.CASCADE, related_name="activities", verbose_name=_("program"))
+    number = models.PositiveSmallIntegerField(_("number"))
+    name_id = models.TextField(_("name (Indonesian)"))
+    name_en = models.TextField(_("name (English)"), blank=True)
+
+    class Meta:
+        ordering = ["program", "number"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "number"], name="activity_number_unique_in_program"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="activity_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")
+
+    @property
+    def code(self) -> str:
+        return f"{self.program.code}.{self.number}"
+
+
+def validate_year_in_plan(plan: Plan, year: int, field: str = "year") -> None:
+    if not plan.contains_year(year):
+        raise ValidationError(
+            {
+                field: _("The year %(year)s is outside the plan (%(start)s–%(end)s).")
+                % {"year": year, "start": plan.start_year, "end": plan.end_year}
+            }
+        )

@@ -1,0 +1,1 @@
+"""`reports` reads `programs` and `indicators` and writes nothing: no models."""
