@@ -33,7 +33,7 @@ class Kind(models.TextChoices):
 
 
 TARGETED_KINDS = {Kind.COUNT, Kind.COVERAGE, Kind.PERCENT, Kind.MILESTONE, Kind.PERIODIC}
-NUMERIC_KINDS = {Kind.COUNT, Kind.COVERAGE, Kind.PERIODIC, Kind.TRACKED}
+NUMERIC_KINDS = {Kind.COUNT, Kind.PERIODIC, Kind.TRACKED}  # coverage records a place, not a number
 
 
 class IndicatorQuerySet(models.QuerySet):
