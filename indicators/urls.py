@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators.views import plan
+from indicators.views import importing, plan
 
 app_name = "indicators"
 
@@ -8,3 +8,5 @@ urlpatterns = [
     path("", plan.plan, name="plan"),
     path("indicators/<str:code>/", plan.indicator, name="indicator"),
 ]
+
+urlpatterns += importing.urlpatterns

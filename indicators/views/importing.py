@@ -1,0 +1,220 @@
+"""Spreadsheet import pages: template download → upload → dry-run preview → confirm.
+
+The uploaded file is kept in the default storage under `imports/<uuid>` and
+listed in the uploader's session, so the preview and the confirmation read the
+same bytes; the confirmation checks every row again before saving.
+"""
+
+import datetime
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from indicators.import_template import build_template, template_indicators
+from indicators.importing import MAX_BYTES, ImportFileError, ImportResult, import_file, sniff_format
+from indicators.models import EntryStatus
+from indicators.roles import can_enter, user_agency
+from indicators.views.plan import current_plan_or_404
+from programs.models import Agency
+
+SESSION_KEY = "progress_imports"
+STALE_AFTER = datetime.timedelta(days=1)
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+ADMIN_PERM = "indicators.add_progressentry"
+
+
+def can_import(user) -> bool:
+    """Officers with an agency, and administrators (who hold the admin site's add-entry permission)."""
+    return user.has_perm(ADMIN_PERM) or can_enter(user)
+
+
+def import_agency_for(request) -> Agency | None:
+    """The agency entries are imported for: an officer's own; None for an administrator (each indicator's).
+
+    Checked first for administrators: their group holds every entry permission,
+    enter_progress included, but they import for all agencies.
+    """
+    user = request.user
+    if user.has_perm(ADMIN_PERM):
+        return None
+    if can_enter(user):
+        return user_agency(user)
+    raise PermissionDenied(_("Only data-entry officers and administrators can import entries."))
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet (XLSX or CSV)"),
+        help_text=gettext_lazy("At most 5 MB. Only the first sheet of a workbook is read."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // (1024 * 1024)}
+            )
+        data = upload.read()
+        try:
+            sniff_format(data)
+        except ImportFileError as error:
+            raise forms.ValidationError(str(error)) from None
+        self.cleaned_data["data"] = data
+        return upload
+
+
+def _run(request, data: bytes, *, dry_run: bool) -> ImportResult:
+    agency = import_agency_for(request)
+    return import_file(
+        data,
+        plan=current_plan_or_404(),
+        user=request.user,
+        status=EntryStatus.DRAFT,
+        agency=agency,
+        agency_must_match=agency is not None,
+        dry_run=dry_run,
+    )
+
+
+def _stored_upload(request, token: uuid.UUID) -> tuple[str, bytes]:
+    """The original name and bytes of an upload of this session (404 otherwise)."""
+    uploads = request.session.get(SESSION_KEY, {})
+    name = uploads.get(str(token))
+    storage_name = f"imports/{token}"
+    if name is None or not default_storage.exists(storage_name):
+        raise Http404("No such upload")
+    with default_storage.open(storage_name, "rb") as handle:
+        return name, handle.read()
+
+
+def _forget_upload(request, token: uuid.UUID) -> None:
+    uploads = request.session.get(SESSION_KEY, {})
+    uploads.pop(str(token), None)
+    request.session[SESSION_KEY] = uploads
+    default_storage.delete(f"imports/{token}")
+
+
+def _sweep_stale_uploads() -> None:
+    """Delete uploads nobody confirmed or cancelled within a day (abandoned previews)."""
+    try:
+        _dirs, files = default_storage.listdir("imports")
+    except FileNotFoundError:
+        return
+    cutoff = timezone.now() - STALE_AFTER
+    for name in files:
+        try:
+            if default_storage.get_modified_time(f"imports/{name}") < cutoff:
+                default_storage.delete(f"imports/{name}")
+        except (FileNotFoundError, NotImplementedError):
+            continue
+
+
+def start(request):
+    agency = import_agency_for(request)
+    plan = current_plan_or_404()
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            _sweep_stale_uploads()
+            # One pending upload per session: a new one replaces the last.
+            for old in list(request.session.get(SESSION_KEY, {})):
+                _forget_upload(request, uuid.UUID(old))
+            token = uuid.uuid4()
+            default_storage.save(f"imports/{token}", ContentFile(form.cleaned_data["data"]))
+            uploads = request.session.get(SESSION_KEY, {})
+            uploads[str(token)] = form.cleaned_data["file"].name[:200]
+            request.session[SESSION_KEY] = uploads
+            return redirect("indicators:import_preview", token=token)
+    else:
+        form = UploadForm()
+    context = {
+        "form": form,
+        "agency": agency,
+        "plan": plan,
+        "indicator_count": len(template_indicators(plan, agency)),
+    }
+    return render(request, "indicators/import_start.html", context)
+
+
+def template_file(request, fmt: str):
+    agency = import_agency_for(request)
+    if fmt not in CONTENT_TYPES:
+        raise Http404("Unknown format")
+    plan = current_plan_or_404()
+    data = build_template(plan, agency, fmt)
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    slug = agency.code if agency else "all"
+    response["Content-Disposition"] = f'attachment; filename="import-template-{slug}.{fmt}"'
+    return response
+
+
+def preview(request, token: uuid.UUID):
+    import_agency_for(request)
+    name, data = _stored_upload(request, token)
+    try:
+        result = _run(request, data, dry_run=True)
+    except ImportFileError as error:
+        _forget_upload(request, token)
+        messages.error(request, _("“%(name)s” cannot be imported: %(error)s") % {"name": name, "error": error})
+        return redirect("indicators:import")
+    return render(request, "indicators/import_preview.html", {"name": name, "result": result, "token": token})
+
+
+@require_POST
+def confirm(request, token: uuid.UUID):
+    import_agency_for(request)
+    name, data = _stored_upload(request, token)
+    try:
+        result = _run(request, data, dry_run=False)
+    except ImportFileError as error:
+        _forget_upload(request, token)
+        messages.error(request, _("“%(name)s” cannot be imported: %(error)s") % {"name": name, "error": error})
+        return redirect("indicators:import")
+    if not result.ok:
+        # Something changed since the preview (an identical entry was saved meanwhile, say).
+        messages.error(request, _("Nothing was saved: some rows are no longer valid."))
+        return render(
+            request, "indicators/import_preview.html", {"name": name, "result": result, "token": token}, status=409
+        )
+    _forget_upload(request, token)
+    messages.success(
+        request,
+        _("Imported %(count)s entries from “%(name)s” as drafts. Check them and submit them for verification.")
+        % {"count": result.saved, "name": name},
+    )
+    return redirect("indicators:import")
+
+
+@require_POST
+def cancel(request, token: uuid.UUID):
+    import_agency_for(request)
+    _stored_upload(request, token)
+    _forget_upload(request, token)
+    messages.info(request, _("The upload was discarded; nothing was saved."))
+    return redirect("indicators:import")
+
+
+urlpatterns = [
+    path("import/", start, name="import"),
+    path("import/template.<str:fmt>", template_file, name="import_template"),
+    path("import/<uuid:token>/", preview, name="import_preview"),
+    path("import/<uuid:token>/confirm/", confirm, name="import_confirm"),
+    path("import/<uuid:token>/cancel/", cancel, name="import_cancel"),
+]
