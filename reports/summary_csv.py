@@ -1,0 +1,100 @@
+"""The summary as CSV: one flat row per indicator.
+
+Encoding: UTF-8 with a byte-order mark. Excel (the office's tool) needs the
+mark to read "é" or "–" correctly; Python reads it with `utf-8-sig`, and
+LibreOffice and pandas skip it. The header row names stable, English column
+identifiers so that scripts do not break when the reader's language changes;
+the `*_label` columns carry the localised words.
+
+Numbers are written with `.` as the decimal separator and no grouping, in
+every language. Achievements are percentages (70.5 means 70.5 %), rounded to
+two decimals. `narrative` is a qualitative indicator's latest narrative.
+A milestone's actual is its score (0, 50 or 100 %). For the
+whole-plan summary the `year*` columns are empty.
+
+Text that a spreadsheet would read as a formula (starting with = + - @, a tab
+or a carriage return) gets a leading apostrophe; numbers are never touched.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from django.utils import translation
+
+from programs.models import Plan
+from reports.summary import Summary, summary_rows
+
+COLUMNS = [
+    "code",
+    "pillar",
+    "program",
+    "activity",
+    "indicator",
+    "kind",
+    "kind_label",
+    "unit",
+    "agency",
+    "plan_target",
+    "year",
+    "year_target",
+    "year_actual",
+    "year_achievement_pct",
+    "to_date_actual",
+    "to_date_achievement_pct",
+    "status",
+    "status_label",
+    "narrative",
+]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def number(value: Decimal | None, places: int = 2) -> str:
+    """Decimal('1000.00') → '1000'; Decimal('20.8333') → '20.83'; None → ''."""
+    if value is None:
+        return ""
+    rounded = round(Decimal(value), places)
+    if rounded == rounded.to_integral_value():
+        return str(int(rounded))
+    return format(rounded.normalize(), "f")
+
+
+def text(value: str) -> str:
+    value = value or ""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def build(plan: Plan, year: int | None, language: str = "id", summary: Summary | None = None) -> bytes:
+    summary = summary or summary_rows(plan, year, language)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    with translation.override(summary.language):
+        for row in summary.rows:
+            in_year = summary.year is not None
+            writer.writerow(
+                [
+                    text(row.code),
+                    row.pillar,
+                    text(row.program),
+                    text(row.activity),
+                    text(row.indicator),
+                    row.kind,
+                    text(row.kind_label),
+                    text(row.unit),
+                    text(row.agency),
+                    number(row.plan_target),
+                    summary.year if in_year else "",
+                    number(row.year_target) if in_year else "",
+                    number(row.year_actual) if in_year else "",
+                    number(row.year_achievement_pct) if in_year else "",
+                    number(row.to_date_actual),
+                    number(row.to_date_achievement_pct),
+                    row.status,
+                    text(row.status_label),
+                    text(row.narrative),
+                ]
+            )
+    return out.getvalue().encode("utf-8-sig")

@@ -1,0 +1,379 @@
+"""The summary as an Excel workbook: the indicator performance tracking table.
+
+Sheets: an overview; one per pillar with the indicators grouped by program
+and activity, a Target / Actual / % column group for every year of the plan
+and one for the plan to date; the sex and age split; the kecamatan
+breakdown. Numbers are stored as numbers, achievements as Excel percentages
+(0.7 shown as 70.0 %). Every text cell is written as a string, so a
+narrative that starts with "=" can never become a formula.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from indicators.models import Kind
+from indicators.rollup import Figure, Status
+from programs.models import Plan
+from reports.summary import IndicatorRow, PillarSummary, Summary, summary_rows
+
+PERCENT = "0.0%"
+INTEGER = "#,##0"
+DECIMAL = "#,##0.00"
+NAVY = "0B3D62"
+HEADER_FILL = PatternFill("solid", fgColor=NAVY)
+GROUP_FILL = PatternFill("solid", fgColor="DCE6F0")
+ACTIVITY_FILL = PatternFill("solid", fgColor="F2F5F9")
+WHITE_BOLD = Font(bold=True, color="FFFFFF")
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14, color=NAVY)
+MUTED = Font(italic=True, color="555555")
+THIN = Side(style="thin", color="B7C3D0")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+FIXED_COLUMNS = 5  # code, indicator, kind, unit, agency
+
+
+def put_text(ws: Worksheet, row: int, column: int, value, font: Font | None = None):
+    """A string cell, whatever the text starts with (never a formula)."""
+    cell = ws.cell(row=row, column=column)
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", str(value or ""))
+    cell.data_type = "s"
+    if font:
+        cell.font = font
+    return cell
+
+
+def put_number(ws: Worksheet, row: int, column: int, value: Decimal | int | None):
+    cell = ws.cell(row=row, column=column)
+    if value is None:
+        return cell
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        cell.value = int(value)
+        cell.number_format = INTEGER
+    else:
+        cell.value = float(value)
+        cell.number_format = DECIMAL
+    return cell
+
+
+def put_percent(ws: Worksheet, row: int, column: int, achievement: Decimal | None):
+    """An achievement in percent (the rollup's 70.5) as an Excel percentage (0.705)."""
+    cell = ws.cell(row=row, column=column)
+    if achievement is not None:
+        cell.value = float(achievement) / 100
+        cell.number_format = PERCENT
+    return cell
+
+
+def status_font(status: str) -> Font:
+    return Font(bold=True, color=Status.COLOURS[status].lstrip("#").upper())
+
+
+def sheet_title(text: str) -> str:
+    for char in "[]:*?/\\":
+        text = text.replace(char, " ")
+    return text[:31]
+
+
+def _heading(ws: Worksheet, summary: Summary, title: str) -> None:
+    put_text(ws, 1, 1, title, TITLE)
+    put_text(
+        ws,
+        2,
+        1,
+        _("%(plan)s · generated %(generated)s · data cut-off %(cut_off)s · verified entries only")
+        % {
+            "plan": summary.plan.name,
+            "generated": summary.generated_at.strftime("%Y-%m-%d %H:%M"),
+            "cut_off": summary.cut_off.isoformat(),
+        },
+        MUTED,
+    )
+
+
+def _header_cell(ws: Worksheet, row: int, column: int, text: str):
+    cell = put_text(ws, row, column, text, WHITE_BOLD)
+    cell.fill = HEADER_FILL
+    cell.alignment = CENTER
+    cell.border = BOX
+    return cell
+
+
+def _figure_cells(ws: Worksheet, row: int, column: int, figure: Figure) -> None:
+    put_number(ws, row, column, figure.target).border = BOX
+    put_number(ws, row, column + 1, figure.actual).border = BOX
+    put_percent(ws, row, column + 2, figure.achievement).border = BOX
+
+
+def _overview(ws: Worksheet, summary: Summary) -> None:
+    ws.title = sheet_title(_("Overview"))
+    _heading(ws, summary, summary.title)
+    years = summary.plan.years
+    row = 4
+    put_text(ws, row, 1, _("Achievement by pillar"), BOLD)
+    row += 1
+    _header_cell(ws, row, 1, _("Pillar"))
+    _header_cell(ws, row, 2, _("Name"))
+    column = 3
+    for year in years:
+        _header_cell(ws, row, column, _("%(year)s achievement") % {"year": year})
+        _header_cell(ws, row, column + 1, _("Indicators"))
+        column += 2
+    _header_cell(ws, row, column, _("Plan to date"))
+    _header_cell(ws, row, column + 1, _("Indicators"))
+    header_row = row
+    for pillar in summary.pillars:
+        row += 1
+        put_number(ws, row, 1, pillar.number).border = BOX
+        put_text(ws, row, 2, pillar.name).alignment = WRAP
+        column = 3
+        for figure in [*(pillar.years[y] for y in years), pillar.to_date]:
+            put_percent(ws, row, column, figure.achievement).border = BOX
+            put_number(ws, row, column + 1, figure.indicators).border = BOX
+            column += 2
+    row += 1
+    put_text(
+        ws,
+        row,
+        1,
+        _(
+            "A pillar's achievement is the mean of its targeted indicators' achievements, each capped at 100 %, "
+            "over the indicators due in that year; “Indicators” gives how many stand behind each mean."
+        ),
+        MUTED,
+    )
+
+    row += 2
+    counted = _("in %(year)s") % {"year": summary.year} if summary.year else _("plan to date")
+    put_text(ws, row, 1, _("Indicators by status (%(period)s)") % {"period": counted}, BOLD)
+    row += 1
+    _header_cell(ws, row, 1, _("Status"))
+    _header_cell(ws, row, 2, _("Indicators"))
+    for status in Status.ORDER:
+        row += 1
+        put_text(ws, row, 1, Status.label(status), status_font(status)).border = BOX
+        put_number(ws, row, 2, summary.status_counts[status]).border = BOX
+
+    row += 2
+    put_text(ws, row, 1, _("Data quality"), BOLD)
+    quality = summary.quality
+    for label, value in [
+        (_("Indicators without data"), len(quality.no_data)),
+        (_("Entries verified"), quality.entries.get("verified", 0)),
+        (_("Entries submitted, awaiting verification"), quality.entries.get("submitted", 0)),
+        (_("Entries returned for correction"), quality.entries.get("returned", 0)),
+        (_("Entries in draft"), quality.entries.get("draft", 0)),
+        (_("Agencies with a semester without reports"), len(quality.gaps)),
+    ]:
+        row += 1
+        put_text(ws, row, 2, label)
+        put_number(ws, row, 3, value)
+    if not summary.has_data:
+        row += 1
+        put_text(ws, row, 2, _("No data yet: no verified entry has been recorded."), MUTED)
+
+    row += 2
+    put_text(ws, row, 1, _("Highlights from verified entries"), BOLD)
+    row += 1
+    for column, label in enumerate([_("Code"), _("Narrative"), _("Period"), _("Agency"), _("Kecamatan")], 1):
+        _header_cell(ws, row, column, label)
+    highlights = [h for pillar in summary.pillars for h in pillar.highlights]
+    for highlight in highlights:
+        row += 1
+        put_text(ws, row, 1, highlight.code)
+        put_text(ws, row, 2, highlight.narrative).alignment = WRAP
+        put_text(ws, row, 3, str(highlight.period))
+        put_text(ws, row, 4, highlight.agency)
+        put_text(ws, row, 5, highlight.kecamatan)
+    if not highlights:
+        row += 1
+        put_text(ws, row, 2, _("No data yet"), MUTED)
+
+    ws.column_dimensions["A"].width = 14
+    ws.column_dimensions["B"].width = 60
+    for column in range(3, 3 + 2 * (len(years) + 1)):
+        ws.column_dimensions[get_column_letter(column)].width = 13
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
+
+
+def _pillar_sheet(ws: Worksheet, summary: Summary, pillar: PillarSummary) -> None:
+    years = summary.plan.years
+    _heading(ws, summary, f"{_('Pillar')} {pillar.number}. {pillar.name}")
+    group_row, header_row = 4, 5
+    labels = [_("Code"), _("Indicator"), _("Kind"), _("Unit"), _("Agency")]
+    for column, label in enumerate(labels, 1):
+        ws.merge_cells(start_row=group_row, start_column=column, end_row=header_row, end_column=column)
+        _header_cell(ws, group_row, column, label)
+    column = FIXED_COLUMNS + 1
+    groups = [(str(y), y) for y in years] + [(_("Plan to date"), None)]
+    for title, _year in groups:
+        ws.merge_cells(start_row=group_row, start_column=column, end_row=group_row, end_column=column + 2)
+        _header_cell(ws, group_row, column, title)
+        for offset, label in enumerate([_("Target"), _("Actual"), "%"]):
+            _header_cell(ws, header_row, column + offset, label)
+        column += 3
+    status_columns = [(_("Status %(year)s") % {"year": summary.year}, summary.year)] if summary.year else []
+    status_columns.append((_("Status to date"), None))
+    for title, _year in status_columns:
+        ws.merge_cells(start_row=group_row, start_column=column, end_row=header_row, end_column=column)
+        _header_cell(ws, group_row, column, title)
+        column += 1
+    last_column = column - 1
+
+    row = header_row
+    for program, activities in pillar.programs:
+        row += 1
+        put_text(ws, row, 1, program.code, BOLD)
+        put_text(ws, row, 2, program.name, BOLD)
+        for c in range(1, last_column + 1):
+            ws.cell(row=row, column=c).fill = GROUP_FILL
+        for activity in activities:
+            row += 1
+            put_text(ws, row, 1, activity.code, MUTED)
+            put_text(ws, row, 2, activity.name, MUTED).alignment = WRAP
+            for c in range(1, last_column + 1):
+                ws.cell(row=row, column=c).fill = ACTIVITY_FILL
+            for item in activity.rows:
+                row += 1
+                _indicator_row(ws, row, item, years, summary.year)
+    if not pillar.rows:
+        put_text(ws, row + 1, 2, _("No indicators"), MUTED)
+    row += 2
+    put_text(
+        ws,
+        row,
+        1,
+        _(
+            "Coverage: places reached so far against the cumulative target. Milestones: the actual is a score "
+            "(0 not started, 50 in progress, 100 achieved) against the target of one achieved milestone. "
+            "Percentages: Σ numerator ÷ Σ denominator."
+        ),
+        MUTED,
+    )
+
+    widths = [10, 60, 16, 12, 16] + [11] * (3 * len(groups)) + [14] * len(status_columns)
+    for column, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
+    ws.print_title_rows = f"{group_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _indicator_row(ws: Worksheet, row: int, item: IndicatorRow, years: list[int], year: int | None) -> None:
+    put_text(ws, row, 1, item.code).border = BOX
+    put_text(ws, row, 2, item.indicator).alignment = WRAP
+    ws.cell(row=row, column=2).border = BOX
+    put_text(ws, row, 3, item.kind_label).border = BOX
+    put_text(ws, row, 4, item.unit).border = BOX
+    put_text(ws, row, 5, item.agency).border = BOX
+    column = FIXED_COLUMNS + 1
+    for figure in [*(item.rollup.years[y] for y in years), item.to_date]:
+        _figure_cells(ws, row, column, figure)
+        column += 3
+    figures = [item.figure, item.to_date] if year else [item.to_date]
+    for figure in figures:
+        cell = put_text(ws, row, column, Status.label(figure.status), status_font(figure.status))
+        cell.border = BOX
+        column += 1
+
+
+def _sex_sheet(ws: Worksheet, summary: Summary) -> None:
+    _heading(ws, summary, _("Sex and age split, plan to date"))
+    header_row = 4
+    labels = [_("Code"), _("Indicator"), _("Men / boys"), _("Women / girls"), _("Children (under 18)"), _("Adults")]
+    for column, label in enumerate(labels, 1):
+        _header_cell(ws, header_row, column, label)
+    row = header_row
+    for item in summary.rows:
+        if not item.rollup.sex:
+            continue
+        row += 1
+        put_text(ws, row, 1, item.code).border = BOX
+        put_text(ws, row, 2, item.indicator).alignment = WRAP
+        for column, part in enumerate(("male", "female", "child", "adult"), 3):
+            put_number(ws, row, column, item.rollup.sex.get(part)).border = BOX
+    if row == header_row:
+        put_text(ws, row + 1, 2, _("No data yet: no verified entry records a sex or age split."), MUTED)
+    put_text(
+        ws,
+        max(row, header_row + 1) + 2,
+        1,
+        _("Counted over verified entries of every period up to the data cut-off; blank: not recorded."),
+        MUTED,
+    )
+    for column, width in enumerate([10, 70, 14, 14, 18, 12], 1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
+
+
+def _kecamatan_sheet(ws: Worksheet, summary: Summary) -> None:
+    _heading(ws, summary, _("Kecamatan breakdown, plan to date"))
+    header_row = 4
+    _header_cell(ws, header_row, 1, _("Code"))
+    _header_cell(ws, header_row, 2, _("Indicator"))
+    _header_cell(ws, header_row, 3, _("Measure"))
+    for offset, kecamatan in enumerate(summary.kecamatan):
+        _header_cell(ws, header_row, 4 + offset, kecamatan.name)
+        ws.column_dimensions[get_column_letter(4 + offset)].width = 11
+    row = header_row
+    figures = summary.kecamatan_figures
+    for item in summary.rows:
+        indicator_id = item.rollup.indicator.id
+        cells = {k.id: figures.get((indicator_id, k.id)) for k in summary.kecamatan}
+        if not any(cells.values()):
+            continue
+        row += 1
+        numeric = item.kind in (Kind.COUNT, Kind.PERIODIC, Kind.TRACKED)
+        put_text(ws, row, 1, item.code).border = BOX
+        put_text(ws, row, 2, item.indicator).alignment = WRAP
+        put_text(ws, row, 3, _("Σ number") if numeric else _("Entries")).border = BOX
+        for offset, kecamatan in enumerate(summary.kecamatan):
+            found = cells[kecamatan.id]
+            if found:
+                put_number(ws, row, 4 + offset, found["value"] if numeric else found["n"])
+            ws.cell(row=row, column=4 + offset).border = BOX
+    if row == header_row:
+        put_text(ws, row + 1, 2, _("No data yet: no verified entry names a kecamatan."), MUTED)
+    put_text(
+        ws,
+        max(row, header_row + 1) + 2,
+        1,
+        _("Verified entries of every period up to the data cut-off; blank: nothing recorded in the kecamatan."),
+        MUTED,
+    )
+    ws.column_dimensions["A"].width = 10
+    ws.column_dimensions["B"].width = 50
+    ws.column_dimensions["C"].width = 12
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=4)
+
+
+def build(plan: Plan, year: int | None, language: str = "id", summary: Summary | None = None) -> bytes:
+    summary = summary or summary_rows(plan, year, language)
+    with translation.override(summary.language):
+        workbook = Workbook()
+        _overview(workbook.active, summary)
+        for pillar in summary.pillars:
+            _pillar_sheet(workbook.create_sheet(sheet_title(f"{_('Pillar')} {pillar.number}")), summary, pillar)
+        _sex_sheet(workbook.create_sheet(sheet_title(_("Sex and age"))), summary)
+        _kecamatan_sheet(workbook.create_sheet(sheet_title(_("Kecamatan"))), summary)
+        workbook.properties.title = summary.title
+        workbook.properties.creator = "TPPO Monitor"
+        out = io.BytesIO()
+        workbook.save(out)
+        return out.getvalue()

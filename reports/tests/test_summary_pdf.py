@@ -1,0 +1,62 @@
+"""The PDF report: title, hand-worked numbers, page numbers, awkward text (see summary_fixtures)."""
+
+import io
+import re
+
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext
+from pypdf import PdfReader
+
+from indicators.models import Indicator
+from reports import summary_pdf
+
+
+def pdf_pages(content: bytes) -> list[str]:
+    assert content.startswith(b"%PDF")
+    return [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.mark.django_db
+def test_english_report_has_title_figures_and_page_numbers(entries):
+    Indicator.objects.filter(code="1.a.1.2").update(text_en='Brochures "safe", café – <b>bold</b> & more\nline two')
+    pages = pdf_pages(summary_pdf.build(entries, 2021, "en"))
+    text = flat(" ".join(pages))
+    assert "Annual report on the implementation of the RAD of the TPPO Task Force, Kabupaten TTU — 2021" in text
+    for number, page in enumerate(pages, 1):
+        assert f"Page {number} of {len(pages)}" in page
+        assert "data cut-off 2022-12-31" in page
+    assert "Executive summary" in text
+    assert "1,000" in text and "700" in text and "70 %" in text  # 1.a.1.1 in 2021
+    assert "19.2" in text and "10.4 %" in text  # 1.b.2.1: 2 of 19.2 places
+    assert "40 %" in text  # 2.b.1.3: 20 % of the 50 % target
+    assert re.search(r"(?<![\d.,])8 %", text)  # pillar 1: (70 + 10.42) ÷ 10 = 8.04 %
+    assert "Achieved" in text  # 4.a.1.1's milestone shown as its status, not as a score
+    assert 'Brochures "safe", café – <b>bold</b> & more' in text  # escaped, not read as markup
+    assert "Sosialisasi di Kefamenanu, café & “aman”." in text  # a highlight
+    assert "Data quality" in text and "Highlights" in text
+
+
+@pytest.mark.django_db
+def test_indonesian_report_is_the_default_language(entries):
+    pages = pdf_pages(summary_pdf.build(entries, 2021))
+    text = flat(" ".join(pages))
+    with translation.override("id"):
+        title = gettext(
+            "Annual report on the implementation of the RAD of the TPPO Task Force, Kabupaten TTU — %(period)s"
+        ) % {"period": 2021}
+    assert flat(title) in text
+    assert "1.000" in text and "70 %" in text  # Indonesian number format
+    assert "Tersosialisasikannya kepada 5.000 orang" in text  # the Indonesian indicator text
+
+
+@pytest.mark.django_db
+def test_report_for_a_plan_without_entries_says_no_data_yet(plan):
+    text = flat(" ".join(pdf_pages(summary_pdf.build(plan, None, "en"))))
+    assert "— 2018–2022" in text
+    assert "No data yet" in text
+    assert "Page 1 of" in text
