@@ -257,3 +257,13 @@ def test_kecamatan_names_ignore_case_and_spaces(plan, personas):
     codes = sorted(ProgressEntry.objects.values_list("kecamatan__code", flat=True))
     assert codes == ["53.03.05", "53.03.09"]
     assert Region.objects.get(code="53.03.09").name == "Insana Utara"
+
+
+@pytest.mark.django_db
+def test_the_documented_example_imports(plan, personas, settings):
+    doc = (settings.BASE_DIR / "docs" / "import-format.md").read_text(encoding="utf-8")
+    example = doc.split("```csv\n", 1)[1].split("```", 1)[0]
+    result = officer_import(personas, plan, example.encode())
+    assert result.ok, [row.errors for row in result.rows]
+    assert result.saved == 3
+    assert ProgressEntry.objects.get(indicator__code="1.b.1.1").date == datetime.date(2020, 12, 31)
