@@ -423,8 +423,9 @@ def _pillar_section(summary: Summary, pillar: PillarSummary, s: dict) -> list:
             "count": pillar.figure.indicators,
         }
     parts.append(Paragraph(text(line), s["body"]))
-    chart = _indicator_chart(pillar, period)
-    if chart is not None:
+    if not any(row.to_date.entries for row in pillar.rows):
+        parts.append(Paragraph(f"<b>{text(_('No data yet'))}</b>", s["body"]))
+    elif (chart := _indicator_chart(pillar, period)) is not None:
         parts += [chart, _status_legend(s), Spacer(1, 4 * mm)]
 
     head = [_("Code"), _("Indicator"), _("Target"), _("Actual"), _("Achievement"), _("Status")]
@@ -454,7 +455,7 @@ def _pillar_section(summary: Summary, pillar: PillarSummary, s: dict) -> list:
                     ),
                 ]
             )
-    widths = [15 * mm, TEXT_WIDTH - 100 * mm, 20 * mm, 21 * mm, 22 * mm, 22 * mm]
+    widths = [15 * mm, TEXT_WIDTH - 102 * mm, 19 * mm, 21 * mm, 25 * mm, 22 * mm]
     parts.append(Table(rows, colWidths=widths, repeatRows=1, style=_table_style(style)))
     return parts
 
