@@ -10,9 +10,24 @@ from programs.models import Agency, Plan, StaffProfile
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 (test accounts only)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # the real hasher costs ~0.3 s per user; tests create several users each
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the plan once per test database; each test's transaction is rolled back."""
+    with django_db_blocker.unblock():
+        load_plan()
+
+
 @pytest.fixture
 def plan(db) -> Plan:
-    load_plan()
+    # tests on a transactional database (the browser tests) flush it: load again then
+    if not Plan.objects.exists():
+        load_plan()
     return Plan.objects.get()
 
 

@@ -84,6 +84,7 @@ class Filters:
     kecamatan_id: int | None = None
     pillar_number: int | None = None
     indicator_ids: Collection[int] | None = None
+    indicator_code: str | None = None
 
     def entries(self, plan: Plan):
         qs = ProgressEntry.objects.official(self.include_unverified).filter(indicator__plan=plan)
@@ -95,6 +96,8 @@ class Filters:
             qs = qs.filter(indicator__activity__program__pillar__number=self.pillar_number)
         if self.indicator_ids is not None:
             qs = qs.filter(indicator_id__in=list(self.indicator_ids))
+        if self.indicator_code:
+            qs = qs.filter(indicator__code=self.indicator_code)
         return qs
 
     def indicators(self, plan: Plan):
@@ -105,6 +108,8 @@ class Filters:
             qs = qs.filter(activity__program__pillar__number=self.pillar_number)
         if self.indicator_ids is not None:
             qs = qs.filter(id__in=list(self.indicator_ids))
+        if self.indicator_code:
+            qs = qs.filter(code=self.indicator_code)
         return qs
 
 
@@ -175,6 +180,9 @@ class PlanRollup:
     def indicator(self, code: str) -> IndicatorRollup:
         return self._by_code[code]
 
+    def find(self, code: str) -> IndicatorRollup | None:
+        return self._by_code.get(code)
+
     def pillar(self, number: int) -> PillarRollup:
         for pillar in self.pillars:
             if pillar.pillar.number == number:
@@ -220,12 +228,12 @@ class _EntryAggregates:
         for indicator in indicators:
             kinds[indicator.kind].append(indicator.id)
 
-        # 1. sums per indicator × semester (count, periodic, tracked, percent)
+        # 1. sums and entry counts per indicator × semester (every kind but milestone/qualitative)
         self.sums: dict[tuple[int, int, int], dict] = {}
         summed = kinds[Kind.COUNT] + kinds[Kind.PERIODIC] + kinds[Kind.TRACKED] + kinds[Kind.PERCENT]
-        if summed:
+        if summed or kinds[Kind.COVERAGE]:
             rows = (
-                entries.filter(indicator_id__in=summed)
+                entries.filter(indicator_id__in=summed + kinds[Kind.COVERAGE])
                 .values("indicator_id", "year", "semester")
                 .annotate(
                     value=Sum("value"),
@@ -242,64 +250,41 @@ class _EntryAggregates:
             for row in rows:
                 self.sums[(row["indicator_id"], row["year"], row["semester"])] = row
 
-        # 2. coverage: the semester each place was first reached, and entries per semester
+        # 2. coverage: the semester each place was first reached
         self.first_reached: dict[int, list[int]] = defaultdict(list)
-        self.coverage_counts: dict[tuple[int, int, int], int] = {}
         if kinds[Kind.COVERAGE]:
-            coverage = entries.filter(indicator_id__in=kinds[Kind.COVERAGE], kecamatan__isnull=False)
             firsts = (
-                coverage.values("indicator_id", "kecamatan_id")
+                entries.filter(indicator_id__in=kinds[Kind.COVERAGE], kecamatan__isnull=False)
+                .values("indicator_id", "kecamatan_id")
                 .annotate(first=Min(F("year") * 10 + F("semester")))
                 .order_by()
             )
             for row in firsts:
                 self.first_reached[row["indicator_id"]].append(row["first"])
-            for row in coverage.values("indicator_id", "year", "semester").annotate(n=Count("id")).order_by():
-                self.coverage_counts[(row["indicator_id"], row["year"], row["semester"])] = row["n"]
 
-        # 3. milestones: per semester and status, the latest date and id reported
-        self.milestones: dict[int, list[tuple[int, datetime.date, int, str]]] = defaultdict(list)
-        if kinds[Kind.MILESTONE]:
-            rows = (
-                entries.filter(indicator_id__in=kinds[Kind.MILESTONE])
-                .exclude(milestone_status="")
+        # 3. milestones and qualitative: per semester (and status), the latest date and id reported;
+        #    then the texts of the latest qualitative reports
+        self.milestones: dict[int, list[tuple]] = defaultdict(list)
+        self.narratives: dict[int, list[tuple]] = defaultdict(list)
+        latest_kinds = kinds[Kind.MILESTONE] + kinds[Kind.QUALITATIVE]
+        if latest_kinds:
+            rows = list(
+                entries.filter(indicator_id__in=latest_kinds)
                 .values("indicator_id", "year", "semester", "milestone_status")
                 .annotate(last_date=Max("date"), last_id=Max("id"), n=Count("id"))
                 .order_by()
             )
-            for row in rows:
-                self.milestones[row["indicator_id"]].append(
-                    (
-                        row["year"] * 10 + row["semester"],
-                        row["last_date"],
-                        row["last_id"],
-                        row["milestone_status"],
-                        row["n"],
-                    )
-                )
-
-        # 4. qualitative: the latest narrative per semester (ids first, then the texts)
-        self.narratives: dict[int, list[tuple[int, datetime.date, int, str, int]]] = defaultdict(list)
-        if kinds[Kind.QUALITATIVE]:
-            rows = list(
-                entries.filter(indicator_id__in=kinds[Kind.QUALITATIVE])
-                .values("indicator_id", "year", "semester")
-                .annotate(last_date=Max("date"), last_id=Max("id"), n=Count("id"))
-                .order_by()
-            )
-            texts = dict(
-                ProgressEntry.objects.filter(id__in=[r["last_id"] for r in rows]).values_list("id", "narrative")
+            qualitative = set(kinds[Kind.QUALITATIVE])
+            text_ids = [r["last_id"] for r in rows if r["indicator_id"] in qualitative]
+            texts = (
+                dict(ProgressEntry.objects.filter(id__in=text_ids).values_list("id", "narrative")) if text_ids else {}
             )
             for row in rows:
-                self.narratives[row["indicator_id"]].append(
-                    (
-                        row["year"] * 10 + row["semester"],
-                        row["last_date"],
-                        row["last_id"],
-                        texts.get(row["last_id"], ""),
-                        row["n"],
-                    )
-                )
+                key = (row["year"] * 10 + row["semester"], row["last_date"], row["last_id"])
+                if row["indicator_id"] in qualitative:
+                    self.narratives[row["indicator_id"]].append((*key, texts.get(row["last_id"], ""), row["n"]))
+                elif row["milestone_status"]:
+                    self.milestones[row["indicator_id"]].append((*key, row["milestone_status"], row["n"]))
 
 
 def _targets_by_indicator(indicators: Iterable[Indicator]) -> dict[int, dict[int, Decimal]]:
@@ -355,7 +340,8 @@ def _indicator_rollup(
     elif kind == Kind.COVERAGE:
         firsts = agg.first_reached.get(iid, [])
         for p in periods:
-            counts[p] = agg.coverage_counts.get((iid, p.year, p.semester), 0)
+            row = agg.sums.get((iid, p.year, p.semester))
+            counts[p] = row["n"] if row else 0
             reached = sum(1 for first in firsts if first <= p.index)
             new = sum(1 for first in firsts if first == p.index)
             to_end[p] = Decimal(reached) if firsts and min(firsts) <= p.index else None
@@ -469,23 +455,28 @@ def _pillar_figure(rows: list[IndicatorRollup], year: int | None) -> PillarFigur
     return PillarFigure(sum(values, Decimal(0)) / len(values), len(values))
 
 
-def compute(plan: Plan, filters: Filters | None = None, as_of: datetime.date | None = None) -> PlanRollup:
-    """Every indicator's figures for every year, semester and the plan to date."""
+def compute(
+    plan: Plan, filters: Filters | None = None, as_of: datetime.date | None = None, pillars: list[Pillar] | None = None
+) -> PlanRollup:
+    """Every indicator's figures for every year, semester and the plan to date.
+
+    `pillars` saves a query when the caller has already read the plan's pillars.
+    """
     filters = filters or Filters()
     today = timezone.localdate()
     as_of = min(as_of or today, plan.end_date)
     indicators = list(filters.indicators(plan))
     targets = _targets_by_indicator(indicators)
     agg = _EntryAggregates(plan, filters, indicators)
-    pillars = {p.id: p for p in Pillar.objects.filter(plan=plan).order_by("number")}
-    if filters.pillar_number:
-        pillars = {pid: p for pid, p in pillars.items() if p.number == filters.pillar_number}
-    grouped: dict[int, list[IndicatorRollup]] = {pid: [] for pid in pillars}
+    if pillars is None:
+        pillars = list(Pillar.objects.filter(plan=plan).order_by("number"))
+    by_id = {p.id: p for p in pillars if not filters.pillar_number or p.number == filters.pillar_number}
+    grouped: dict[int, list[IndicatorRollup]] = {pid: [] for pid in by_id}
     for indicator in indicators:
         row = _indicator_rollup(indicator, targets.get(indicator.id, {}), agg, plan, as_of)
         grouped[indicator.activity.program.pillar_id].append(row)
     result = []
-    for pid, pillar in pillars.items():
+    for pid, pillar in by_id.items():
         rows = grouped[pid]
         result.append(
             PillarRollup(
@@ -529,3 +520,38 @@ def reporting_gaps(plan: Plan, as_of: datetime.date | None = None) -> dict[int, 
     )
     agencies = set(Indicator.objects.filter(plan=plan).values_list("agency_id", flat=True).distinct())
     return {agency: [p for p in elapsed if (agency, p.year, p.semester) not in reported] for agency in sorted(agencies)}
+
+
+def kecamatan_figures(plan: Plan, indicator: Indicator, filters: Filters | None = None) -> dict[int, dict]:
+    """Per kecamatan id: entries and the indicator's figure there, following its kind's rule.
+
+    count, periodic, tracked: Σ value; coverage: 1 when the place is reached;
+    percent: Σ numerator ÷ Σ denominator × 100; milestone, qualitative: entries only.
+    """
+    filters = filters or Filters()
+    breakdown = kecamatan_breakdown(plan, Filters(**{**filters.__dict__, "indicator_ids": [indicator.id]}))
+    result = {}
+    for (_indicator_id, kecamatan_id), row in breakdown.items():
+        if indicator.kind in (Kind.COUNT, Kind.PERIODIC, Kind.TRACKED):
+            value = Decimal(row["value"] or 0)
+        elif indicator.kind == Kind.COVERAGE:
+            value = Decimal(1)
+        elif indicator.kind == Kind.PERCENT and row["denominator"]:
+            value = Decimal(row["numerator"] or 0) / Decimal(row["denominator"]) * HUNDRED
+        else:
+            value = None
+        result[kecamatan_id] = {"entries": row["n"], "value": value}
+    return result
+
+
+def kecamatan_activity(plan: Plan, filters: Filters | None = None) -> dict[int, dict]:
+    """Per kecamatan id: how many entries and how many distinct indicators record work there."""
+    filters = filters or Filters()
+    rows = (
+        filters.entries(plan)
+        .filter(kecamatan__isnull=False)
+        .values("kecamatan_id")
+        .annotate(entries=Count("id"), indicators=Count("indicator_id", distinct=True))
+        .order_by()
+    )
+    return {row["kecamatan_id"]: row for row in rows}

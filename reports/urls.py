@@ -1,4 +1,10 @@
+"""URLs of the reports app. Each views module owns its own list of paths."""
+
+from reports.views import dashboard, downloads
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [*dashboard.urlpatterns]
+
+# The annual-summary downloads (issue 5):
+urlpatterns += downloads.urlpatterns

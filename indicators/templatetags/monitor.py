@@ -37,3 +37,15 @@ def pct(value) -> str:
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def is_number(value) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+@register.simple_tag
+def status_label(status: str) -> str:
+    from indicators.rollup import Status
+
+    return Status.label(status)

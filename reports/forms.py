@@ -1,0 +1,41 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from programs.models import Agency, Region
+
+
+class DashboardFilters(forms.Form):
+    """The query-string filters of every dashboard page. Bad values are reported, never a 500."""
+
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+    pillar = forms.TypedChoiceField(label=_("Pillar"), required=False, coerce=int, empty_value=None)
+    agency = forms.ModelChoiceField(
+        label=_("Agency"),
+        required=False,
+        queryset=Agency.objects.all(),
+        to_field_name="code",
+        empty_label=_("All agencies"),
+    )
+    kecamatan = forms.ModelChoiceField(
+        label=_("Kecamatan"),
+        required=False,
+        queryset=Region.objects.filter(level=Region.Level.KECAMATAN),
+        to_field_name="code",
+        empty_label=_("All kecamatan"),
+    )
+    unverified = forms.BooleanField(label=_("Include submitted, unverified entries"), required=False)
+
+    def __init__(self, data, *, plan, pillars):
+        super().__init__(data)
+        self.fields["year"].choices = [("", _("Plan to date"))] + [(y, y) for y in plan.years]
+        self.fields["pillar"].choices = [("", _("All pillars"))] + [
+            (p.number, _("Pillar %(n)s") % {"n": p.number}) for p in pillars
+        ]
+        for name in ("year", "pillar", "agency", "kecamatan"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+
+    def value(self, name):
+        """The cleaned value, or None when the field was malformed (its error is shown)."""
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        return self.cleaned_data.get(name) if name not in self.errors else None

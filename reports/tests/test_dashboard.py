@@ -1,0 +1,113 @@
+"""Dashboard pages: who reads them, their figures, bad filters and query counts."""
+
+import csv
+import io
+
+import pytest
+
+from indicators.models import EntryStatus
+from indicators.tests.factories import entry
+
+PAGES = ["/dashboard/", "/dashboard/pillar/1/", "/dashboard/indicator/1.a.1.1/", "/dashboard/kecamatan/"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", PAGES)
+def test_anonymous_is_sent_to_sign_in(client, plan, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["officer_a", "verifier", "reviewer", "executive", "admin"])
+@pytest.mark.parametrize("url", PAGES)
+def test_every_role_reads_the_dashboard(client_for, personas, who, url):
+    assert client_for(personas[who]).get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_user_without_a_role_is_refused(client_for, personas):
+    assert client_for(personas["outsider"]).get("/dashboard/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_no_data_yet_state_on_every_chart(client_for, personas):
+    client = client_for(personas["reviewer"])
+    for url in PAGES:
+        body = client.get(url).content.decode()
+        assert "data-chart=" not in body, url
+        assert "No data yet" in body or "Belum ada data" in body, url
+
+
+@pytest.mark.django_db
+def test_overview_shows_pillar_achievement_and_csv_has_the_same_numbers(client_for, personas):
+    entry("1.a.1.1", "2018S1", value=700)  # 70 % of 2018's 1,000; the only indicator with data in pillar 1
+    client = client_for(personas["reviewer"])
+    body = client.get("/dashboard/").content.decode()
+    assert 'data-chart="chart-pillar-years"' in body
+    rows = list(csv.reader(io.StringIO(client.get("/dashboard/?csv=pillar-years").content.decode())))
+    assert rows[0] == ["Pillar", "Year", "Achievement (%)", "Indicators due"]
+    pillar1_2018 = next(r for r in rows if r[0] == "Pillar 1" and r[1] == "2018")
+    # pillar 1 in 2018: 10 indicators due (7 counts, 3 coverage; the two milestones fall due in 2022);
+    # one at 70 %, nine at 0 % → 7.0 %
+    assert pillar1_2018 == ["Pillar 1", "2018", "7.0", "10"]
+
+
+@pytest.mark.django_db
+def test_unverified_flag_changes_the_figures(client_for, personas):
+    entry("2.d.1.1", "2019S1", value=12, status=EntryStatus.SUBMITTED)
+    client = client_for(personas["reviewer"])
+    official = client.get("/dashboard/indicator/2.d.1.1/?csv=trend").content.decode()
+    flagged = client.get("/dashboard/indicator/2.d.1.1/?unverified=on&csv=trend").content.decode()
+    assert "2019S1,12" not in official
+    assert "2019S1,12.0,12.0," in flagged
+
+
+@pytest.mark.django_db
+def test_kecamatan_breakdown_lists_all_24_with_zeros(client_for, personas):
+    entry("1.b.2.1", "2019S1", kecamatan="53.03.08")
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client_for(personas["reviewer"]).get("/dashboard/indicator/1.b.2.1/?csv=kecamatan").content.decode()
+            )
+        )
+    )
+    assert len(rows) == 1 + 24
+    assert ["53.03.08", "Insana", "1", "1.0"] in rows
+    assert ["53.03.04", "Noemuti", "0", "0"] in rows
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url,status",
+    [
+        ("/dashboard/pillar/9/", 404),
+        ("/dashboard/indicator/9.z.9.9/", 404),
+        ("/dashboard/?csv=nonexistent", 404),
+        ("/dashboard/?year=2030", 200),
+        ("/dashboard/?year=abc&pillar=x&agency=nobody&kecamatan=99.99", 200),
+    ],
+)
+def test_bad_input_is_404_or_a_clear_message(client_for, personas, url, status):
+    response = client_for(personas["reviewer"]).get(url)
+    assert response.status_code == status
+    if status == 200:
+        assert "ignored" in response.content.decode() or "diabaikan" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", PAGES)
+def test_query_count_does_not_grow_with_entries(client_for, personas, django_assert_max_num_queries, url):
+    client = client_for(personas["reviewer"])
+    entry("1.a.1.1", "2018S1", value=5)
+    with django_assert_max_num_queries(20) as before:
+        client.get(url + "?kecamatan=53.03.08" if "kecamatan" in url else url)
+    for n in range(25):
+        entry("1.a.1.1", "2019S1", value=n, kecamatan=f"53.03.{1 + n % 24:02d}")
+        entry("1.b.2.1", "2019S2", kecamatan=f"53.03.{1 + n % 24:02d}")
+        entry("2.b.1.3", "2020S1", numerator=n, denominator=30)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        client.get(url + "?kecamatan=53.03.08" if "kecamatan" in url else url)
+    assert len(before.captured_queries) <= 15
