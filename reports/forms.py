@@ -27,7 +27,7 @@ class DashboardFilters(forms.Form):
 
     def __init__(self, data, *, plan, pillars):
         super().__init__(data)
-        self.fields["year"].choices = [("", _("Plan to date"))] + [(y, y) for y in plan.years]
+        self.fields["year"].choices = [("", _("Plan to date"))] + [(y, str(y)) for y in plan.years]
         self.fields["pillar"].choices = [("", _("All pillars"))] + [
             (p.number, _("Pillar %(n)s") % {"n": p.number}) for p in pillars
         ]
