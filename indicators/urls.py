@@ -1,6 +1,8 @@
+"""URLs of the indicators app. Each views module owns its own list of paths."""
+
 from django.urls import path
 
-from indicators.views import importing, plan
+from indicators.views import entries, importing, plan, review
 
 app_name = "indicators"
 
@@ -9,4 +11,6 @@ urlpatterns = [
     path("indicators/<str:code>/", plan.indicator, name="indicator"),
 ]
 
-urlpatterns += importing.urlpatterns
+# Progress entry, verification and import pages (issue 3) are appended here:
+# urlpatterns += entries.urlpatterns + review.urlpatterns + importing.urlpatterns
+urlpatterns += entries.urlpatterns + review.urlpatterns + importing.urlpatterns

@@ -1,0 +1,275 @@
+"""The progress-entry workflow: draft → submitted → verified, or → returned → resubmitted.
+
+Every function here is a write path: it runs in one transaction, checks who is
+acting, calls `full_clean()` and saves through the model so that
+django-simple-history records who changed what. Forms only validate; views
+only call these.
+
+Concurrency: every change moves `ProgressEntry.version` on with a conditional
+UPDATE (`… WHERE version = N`), so of two people who loaded the same version
+only the first save goes through; the second gets `StaleEntry` with the
+current row, and nothing is overwritten.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators import evidence as evidence_types
+from indicators.models import Comment, EntryStatus, Evidence, Indicator, ProgressEntry
+from indicators.roles import COMMENT, can_enter, can_verify, user_agency
+
+# The fields an officer may set on an entry; everything else belongs to the workflow.
+ENTRY_FIELDS = (
+    "year",
+    "semester",
+    "date",
+    "kecamatan",
+    "place",
+    "value",
+    "male",
+    "female",
+    "child",
+    "adult",
+    "numerator",
+    "denominator",
+    "milestone_status",
+    "narrative",
+)
+
+
+class WorkflowError(Exception):
+    """A state change that the entry's status does not allow."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class StaleEntry(WorkflowError):
+    """Someone else saved the entry after this user loaded it."""
+
+    def __init__(self, current: ProgressEntry):
+        super().__init__(
+            _(
+                "Someone else changed this entry while you were working on it, so your changes were not saved. "
+                "It now reads: %(values)s."
+            )
+            % {"values": describe(current)}
+        )
+        self.current = current
+
+
+def describe(entry: ProgressEntry) -> str:
+    """The entry's current values in one line, for messages."""
+    parts = [_("status %(status)s") % {"status": entry.get_status_display()}, str(entry.period)]
+    if entry.kecamatan_id:
+        parts.append(entry.kecamatan.name)
+    labels = {
+        "value": _("number"),
+        "male": _("men / boys"),
+        "female": _("women / girls"),
+        "child": _("children"),
+        "adult": _("adults"),
+        "numerator": _("numerator"),
+        "denominator": _("denominator"),
+    }
+    for field, label in labels.items():
+        value = getattr(entry, field)
+        if value is not None:
+            parts.append(f"{label} {value}")
+    if entry.milestone_status:
+        parts.append(entry.get_milestone_status_display())
+    if entry.place:
+        parts.append(entry.place)
+    return ", ".join(parts)
+
+
+def _check_officer(user, indicator: Indicator) -> None:
+    agency = user_agency(user)
+    if not can_enter(user) or agency is None or agency.pk != indicator.agency_id:
+        raise PermissionDenied(_("You can only log progress for your own agency's indicators."))
+
+
+def _check_verifier(user) -> None:
+    if not can_verify(user):
+        raise PermissionDenied(_("Only the secretariat's verifiers and administrators can do this."))
+
+
+def _claim(entry: ProgressEntry, version: int | None) -> ProgressEntry:
+    """Lock the entry's row and move its version on; a stale version is refused.
+
+    The conditional UPDATE is what guarantees it on every database: of two
+    transactions holding the same version only one matches `version = N`.
+    """
+    current = (
+        ProgressEntry.objects.select_for_update()
+        .select_related("indicator__plan__region", "kecamatan")
+        .get(pk=entry.pk)
+    )
+    expected = current.version if version is None else version
+    claimed = ProgressEntry.objects.filter(pk=current.pk, version=expected).update(version=F("version") + 1)
+    if not claimed:
+        raise StaleEntry(current)
+    current.version = expected + 1
+    return current
+
+
+def _save(entry: ProgressEntry, user, reason: str = "") -> ProgressEntry:
+    entry.full_clean()
+    entry._history_user = user
+    if reason:
+        entry._change_reason = reason
+    entry.save()
+    return entry
+
+
+def _check_duplicates(entry: ProgressEntry, allow_duplicate: bool) -> None:
+    if not allow_duplicate and entry.duplicates().exists():
+        raise ValidationError({"confirm_duplicate": duplicate_message()})
+
+
+def duplicate_message() -> str:
+    return _(
+        "An entry with the same period, kecamatan, date and numbers already exists. "
+        "If this really is another piece of work, tick the box to confirm."
+    )
+
+
+@transaction.atomic
+def create_entry(*, user, indicator: Indicator, values: dict, allow_duplicate: bool = False) -> ProgressEntry:
+    """A new draft entry for one of the user's agency's indicators."""
+    _check_officer(user, indicator)
+    entry = ProgressEntry(indicator=indicator, agency_id=indicator.agency_id, created_by=user)
+    for field in ENTRY_FIELDS:
+        if field in values:
+            setattr(entry, field, values[field])
+    _check_duplicates(entry, allow_duplicate)
+    return _save(entry, user)
+
+
+@transaction.atomic
+def update_entry(
+    *, user, entry: ProgressEntry, version: int, values: dict, allow_duplicate: bool = False
+) -> ProgressEntry:
+    """Edit a draft or returned entry; `version` is the one the user loaded."""
+    _check_officer(user, entry.indicator)
+    current = _claim(entry, version)
+    if not current.is_editable:
+        raise WorkflowError(_("A %(status)s entry cannot be edited.") % {"status": current.get_status_display()})
+    for field in ENTRY_FIELDS:
+        if field in values:
+            setattr(current, field, values[field])
+    _check_duplicates(current, allow_duplicate)
+    return _save(current, user)
+
+
+def _submit(user, entry: ProgressEntry, version: int | None, allowed: EntryStatus) -> ProgressEntry:
+    _check_officer(user, entry.indicator)
+    current = _claim(entry, version)
+    if current.status != allowed:
+        raise WorkflowError(_("A %(status)s entry cannot be submitted.") % {"status": current.get_status_display()})
+    current.status = EntryStatus.SUBMITTED
+    current.submitted_by = user
+    current.submitted_at = timezone.now()
+    current.return_reason = ""  # the reason stays in the history
+    return _save(current, user)
+
+
+@transaction.atomic
+def submit_entry(*, user, entry: ProgressEntry, version: int | None = None) -> ProgressEntry:
+    """Draft → submitted, for the verifier's queue."""
+    return _submit(user, entry, version, EntryStatus.DRAFT)
+
+
+@transaction.atomic
+def resubmit_entry(*, user, entry: ProgressEntry, version: int | None = None) -> ProgressEntry:
+    """Returned (and corrected) → submitted again."""
+    return _submit(user, entry, version, EntryStatus.RETURNED)
+
+
+@transaction.atomic
+def verify_entry(*, user, entry: ProgressEntry, version: int | None = None) -> ProgressEntry:
+    """Submitted → verified (locked). Never by the person who created the entry."""
+    _check_verifier(user)
+    if user.pk in (entry.created_by_id, entry.submitted_by_id):
+        raise PermissionDenied(_("You cannot verify an entry you created or submitted yourself."))
+    current = _claim(entry, version)
+    if current.status != EntryStatus.SUBMITTED:
+        raise WorkflowError(_("Only a submitted entry can be verified."))
+    current.status = EntryStatus.VERIFIED
+    current.verified_by = user
+    current.verified_at = timezone.now()
+    return _save(current, user)
+
+
+def _required_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason, so that the officer knows what to correct.")})
+    return reason
+
+
+@transaction.atomic
+def return_entry(*, user, entry: ProgressEntry, reason: str, version: int | None = None) -> ProgressEntry:
+    """Submitted → returned to the officer, with the reason they will see."""
+    _check_verifier(user)
+    reason = _required_reason(reason)
+    current = _claim(entry, version)
+    if current.status != EntryStatus.SUBMITTED:
+        raise WorkflowError(_("Only a submitted entry can be returned."))
+    current.status = EntryStatus.RETURNED
+    current.return_reason = reason
+    return _save(current, user, reason)
+
+
+@transaction.atomic
+def reopen_entry(*, user, entry: ProgressEntry, reason: str, version: int | None = None) -> ProgressEntry:
+    """Verified → returned, so that it can be corrected. Audited with the reason."""
+    _check_verifier(user)
+    reason = _required_reason(reason)
+    current = _claim(entry, version)
+    if current.status != EntryStatus.VERIFIED:
+        raise WorkflowError(_("Only a verified entry can be reopened."))
+    current.status = EntryStatus.RETURNED
+    current.return_reason = reason
+    current.verified_by = None
+    current.verified_at = None
+    return _save(current, user, reason)
+
+
+@transaction.atomic
+def add_evidence(*, user, entry: ProgressEntry, upload) -> Evidence:
+    """Attach a file to a draft or returned entry; its type is checked by content."""
+    _check_officer(user, entry.indicator)
+    current = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
+    if not current.is_editable:
+        raise WorkflowError(
+            _("Evidence can only be added to a draft or returned entry; this one is %(status)s.")
+            % {"status": current.get_status_display()}
+        )
+    content_type = evidence_types.check_upload(upload)
+    item = Evidence(
+        entry=current,
+        file=upload,
+        original_name=upload.name[:200],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=user,
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def add_comment(*, user, entry: ProgressEntry, text: str) -> Comment:
+    """A remark on an entry by a reviewer, verifier or administrator; it changes no data."""
+    if not user.has_perm(COMMENT):
+        raise PermissionDenied(_("You cannot comment on entries."))
+    comment = Comment(entry=entry, author=user, text=(text or "").strip())
+    comment.full_clean()
+    comment.save()
+    return comment

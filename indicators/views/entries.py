@@ -1,0 +1,351 @@
+"""The officer's side of progress entries: my indicators, entry lists and forms,
+submission, evidence and the audit trail.
+
+Every view has the same shape: decorators → one access helper that raises
+404/403 → form → service call → redirect. Access is decided here, on the
+server, from the user's permissions and agency; templates only hide buttons.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from indicators import services
+from indicators.forms import CommentForm, EntryForm, EvidenceForm, ReasonForm
+from indicators.models import EntryStatus, Evidence, Indicator, ProgressEntry
+from indicators.roles import AUDIT, COMMENT, ENTER, can_enter, can_read_all, can_verify, user_agency
+from indicators.rollup import Filters, compute
+from indicators.views.plan import current_plan_or_404
+from programs.models import Plan, Region
+from programs.periods import Period, semesters
+
+ENTRY_RELATED = ("indicator__plan__region", "indicator__agency", "agency", "kecamatan", "created_by")
+
+
+# --- access helpers -------------------------------------------------------------------------------------------
+
+
+def _own_agency(user, agency_id: int) -> bool:
+    agency = user_agency(user)
+    return can_enter(user) and agency is not None and agency.pk == agency_id
+
+
+def can_see_entry(user, entry: ProgressEntry) -> bool:
+    return can_read_all(user) or _own_agency(user, entry.agency_id)
+
+
+def get_entry_for_user(request, pk: int, *, edit: bool = False) -> ProgressEntry:
+    """The entry if the user may see it (404 otherwise); with `edit`, also change it (403 otherwise)."""
+    entry = get_object_or_404(ProgressEntry.objects.select_related(*ENTRY_RELATED), pk=pk)
+    if not can_see_entry(request.user, entry):
+        raise Http404("No such entry")
+    if edit:
+        if not _own_agency(request.user, entry.agency_id):
+            raise PermissionDenied(_("Only officers of the responsible agency can change this entry."))
+        if not entry.is_editable:
+            raise PermissionDenied(_("A %(status)s entry cannot be changed.") % {"status": entry.get_status_display()})
+    return entry
+
+
+def get_indicator_for_user(request, code: str, *, enter: bool = False) -> Indicator:
+    """The indicator if the user may read its entries (or, with `enter`, log progress for it); 403 otherwise."""
+    plan = current_plan_or_404()
+    queryset = Indicator.objects.with_tree().select_related("plan__region").prefetch_related("targets")
+    indicator = get_object_or_404(queryset, plan=plan, code=code)
+    own = _own_agency(request.user, indicator.agency_id)
+    if enter and not own:
+        raise PermissionDenied(_("You can only log progress for your own agency's indicators."))
+    if not (own or can_read_all(request.user)):
+        raise PermissionDenied(_("You cannot read this indicator's entries."))
+    return indicator
+
+
+def reporting_period(plan: Plan) -> Period:
+    """The semester running today, or the nearest one of the plan when today is outside it."""
+    periods = semesters(plan.years)
+    today = timezone.localdate()
+    current = Period.of_date(today)
+    return min(max(current, periods[0]), periods[-1])
+
+
+def reported_so_far(indicator: Indicator):
+    """The rollup's figures for one indicator, submitted entries included."""
+    rollup = compute(indicator.plan, Filters(indicator_ids=[indicator.id], include_unverified=True))
+    return rollup.indicator(indicator.code)
+
+
+# --- officer pages ------------------------------------------------------------------------------------------
+
+
+@permission_required(ENTER, raise_exception=True)
+def my_indicators(request):
+    plan = current_plan_or_404()
+    agency = user_agency(request.user)
+    if agency is None:
+        raise PermissionDenied(_("Your account is not linked to an agency yet; ask an administrator."))
+    period = reporting_period(plan)
+    latest = ProgressEntry.objects.filter(indicator=OuterRef("pk")).order_by("-updated_at", "-id")
+    in_period = Q(entries__year=period.year, entries__semester=period.semester)
+    indicators = (
+        Indicator.objects.for_plan(plan)
+        .for_agency(agency)
+        .with_tree()
+        .annotate(
+            entries_in_period=Count("entries", filter=in_period),
+            to_fix=Count("entries", filter=Q(entries__status__in=[EntryStatus.DRAFT, EntryStatus.RETURNED])),
+            last_status=Subquery(latest.values("status")[:1]),
+            last_period_year=Subquery(latest.values("year")[:1]),
+            last_period_semester=Subquery(latest.values("semester")[:1]),
+        )
+    )
+    rollup = compute(plan, Filters(agency_id=agency.pk, include_unverified=True))
+    rows = []
+    for indicator in indicators:
+        figures = rollup.indicator(indicator.code)
+        rows.append(
+            {
+                "indicator": indicator,
+                "due": figures.semesters.get(period),
+                "to_date": figures.to_date,
+                "last_status": EntryStatus(indicator.last_status).label if indicator.last_status else None,
+                "last_period": Period(indicator.last_period_year, indicator.last_period_semester)
+                if indicator.last_status
+                else None,
+            }
+        )
+    context = {"plan": plan, "agency": agency, "period": period, "rows": rows}
+    return render(request, "indicators/my_indicators.html", context)
+
+
+def indicator_entries(request, code: str):
+    indicator = get_indicator_for_user(request, code)
+    entries = (
+        indicator.entries.select_related("kecamatan", "created_by")
+        .annotate(evidence_count=Count("evidence"))
+        .order_by("-year", "-semester", "-date", "-id")
+    )
+    context = {
+        "indicator": indicator,
+        "entries": entries,
+        "figures": reported_so_far(indicator),
+        "can_enter": _own_agency(request.user, indicator.agency_id),
+    }
+    return render(request, "indicators/entry_list.html", context)
+
+
+def new_entry(request, code: str):
+    indicator = get_indicator_for_user(request, code, enter=True)
+    form = EntryForm(request.POST if request.method == "POST" else None, indicator=indicator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.create_entry(
+                user=request.user,
+                indicator=indicator,
+                values=form.values(),
+                allow_duplicate=form.cleaned_data.get("confirm_duplicate", False),
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The entry was saved as a draft. Submit it when it is complete."))
+            return redirect(entry)
+    return _render_form(request, indicator, form, entry=None)
+
+
+def edit_entry(request, pk: int):
+    entry = get_entry_for_user(request, pk, edit=True)
+    form = EntryForm(request.POST if request.method == "POST" else None, indicator=entry.indicator, entry=entry)
+    current = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.update_entry(
+                user=request.user,
+                entry=entry,
+                version=form.cleaned_data.get("version") or 0,
+                values=form.values(),
+                allow_duplicate=form.cleaned_data.get("confirm_duplicate", False),
+            )
+        except services.StaleEntry as error:
+            form.add_error(None, error.message)
+            current = error.current
+        except services.WorkflowError as error:
+            raise PermissionDenied(error.message) from None
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect(entry)
+    return _render_form(request, entry.indicator, form, entry=entry, current=current)
+
+
+def _render_form(request, indicator: Indicator, form: EntryForm, entry, current=None):
+    context = {
+        "indicator": indicator,
+        "form": form,
+        "entry": entry,
+        "current": current,
+        "figures": reported_so_far(indicator),
+    }
+    return render(request, "indicators/entry_form.html", context)
+
+
+def entry_detail(request, pk: int):
+    entry = get_entry_for_user(request, pk)
+    return render_entry(request, entry)
+
+
+def render_entry(request, entry: ProgressEntry, *, evidence_form=None, comment_form=None, reason_form=None):
+    """The entry page; forms with errors are passed back in so that they show what was typed."""
+    user = request.user
+    own = _own_agency(user, entry.agency_id)
+    context = {
+        "entry": entry,
+        "indicator": entry.indicator,
+        "evidence": entry.evidence.select_related("uploaded_by"),
+        "comments": entry.comments.select_related("author"),
+        "can_edit": own and entry.is_editable,
+        "can_verify": can_verify(user) and entry.status == EntryStatus.SUBMITTED,
+        "own_entry": user.pk in (entry.created_by_id, entry.submitted_by_id),
+        "can_reopen": can_verify(user) and entry.status == EntryStatus.VERIFIED,
+        "can_comment": user.has_perm(COMMENT),
+        "can_audit": user.has_perm(AUDIT),
+        "evidence_form": evidence_form or EvidenceForm(),
+        "comment_form": comment_form or CommentForm(),
+        "reason_form": reason_form or ReasonForm(),
+    }
+    return render(request, "indicators/entry_detail.html", context)
+
+
+@require_POST
+def submit_entry(request, pk: int):
+    entry = get_entry_for_user(request, pk, edit=True)
+    submit = services.resubmit_entry if entry.status == EntryStatus.RETURNED else services.submit_entry
+    version = request.POST.get("version")
+    try:
+        submit(user=request.user, entry=entry, version=int(version) if version and version.isdigit() else None)
+    except services.WorkflowError as error:  # includes a stale version
+        messages.error(request, error.message)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The entry was submitted for verification."))
+    return redirect("indicators:entry", pk=entry.pk)
+
+
+@require_POST
+def upload_evidence(request, pk: int):
+    entry = get_entry_for_user(request, pk, edit=True)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            item = services.add_evidence(user=request.user, entry=entry, upload=form.cleaned_data["file"])
+        except services.WorkflowError as error:
+            raise PermissionDenied(error.message) from None
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, _("“%(name)s” was attached.") % {"name": item.original_name})
+            return redirect(entry)
+    return render_entry(request, entry, evidence_form=form)
+
+
+def evidence_file(request, pk: int):
+    """Evidence is served only through this view, to users who may see its entry."""
+    item = get_object_or_404(Evidence.objects.select_related("entry"), pk=pk)
+    if not can_see_entry(request.user, item.entry):
+        raise Http404("No such file")
+    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+    response["Content-Type"] = item.content_type
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- audit trail --------------------------------------------------------------------------------------------
+
+# simple_history diffs editable fields only; the version counter is bookkeeping, not content.
+AUDITED_FIELDS = [f.name for f in ProgressEntry._meta.fields if f.editable and f.name != "id"]
+USER_FIELDS = ("created_by", "submitted_by", "verified_by")
+
+
+def _history_rows(records) -> list[dict]:
+    """Each historical record with its changes against the entry's previous record (oldest first)."""
+    records = sorted(records, key=lambda r: (r.history_date, r.history_id))
+    region_ids = {r.kecamatan_id for r in records if r.kecamatan_id}
+    user_ids = {getattr(r, f"{field}_id") for r in records for field in USER_FIELDS} - {None}
+    names = {
+        "kecamatan": dict(Region.objects.filter(pk__in=region_ids).values_list("pk", "name")) if region_ids else {},
+        "user": dict(User.objects.filter(pk__in=user_ids).values_list("pk", "username")) if user_ids else {},
+    }
+    labels = {f.name: f.verbose_name for f in ProgressEntry._meta.fields}
+    previous = {}
+    rows = []
+    for record in records:
+        before = previous.get(record.id)
+        changes = []
+        if before is not None:
+            delta = record.diff_against(before, included_fields=AUDITED_FIELDS)
+            for change in delta.changes:
+                changes.append(
+                    {
+                        "field": labels.get(change.field, change.field),
+                        "old": _show(change.field, change.old, names),
+                        "new": _show(change.field, change.new, names),
+                    }
+                )
+        previous[record.id] = record
+        rows.append({"record": record, "changes": changes, "created": before is None})
+    rows.reverse()  # newest first
+    return rows
+
+
+def _show(field: str, value, names: dict):
+    if value is None or value == "":
+        return "–"
+    if field == "kecamatan":
+        return names["kecamatan"].get(value, value)
+    if field in USER_FIELDS:
+        return names["user"].get(value, value)
+    choices = ProgressEntry._meta.get_field(field).choices
+    if choices:
+        return dict(choices).get(value, value)
+    return str(value)  # as stored: a year is 2021, not "2.021"
+
+
+HISTORY_RELATED = ("history_user", "indicator")
+
+
+@permission_required(AUDIT, raise_exception=True)
+def entry_history(request, pk: int):
+    entry = get_entry_for_user(request, pk)
+    rows = _history_rows(entry.history.select_related(*HISTORY_RELATED))
+    return render(request, "indicators/history.html", {"entry": entry, "indicator": entry.indicator, "rows": rows})
+
+
+@permission_required(AUDIT, raise_exception=True)
+def indicator_history(request, code: str):
+    indicator = get_indicator_for_user(request, code)
+    records = ProgressEntry.history.filter(indicator_id=indicator.pk).select_related(*HISTORY_RELATED)
+    rows = _history_rows(records)
+    return render(request, "indicators/history.html", {"entry": None, "indicator": indicator, "rows": rows})
+
+
+urlpatterns = [
+    path("my-indicators/", my_indicators, name="my_indicators"),
+    path("indicators/<str:code>/entries/", indicator_entries, name="indicator_entries"),
+    path("indicators/<str:code>/entries/new/", new_entry, name="new_entry"),
+    path("indicators/<str:code>/history/", indicator_history, name="indicator_history"),
+    path("entries/<int:pk>/", entry_detail, name="entry"),
+    path("entries/<int:pk>/edit/", edit_entry, name="edit_entry"),
+    path("entries/<int:pk>/submit/", submit_entry, name="submit_entry"),
+    path("entries/<int:pk>/evidence/", upload_evidence, name="upload_evidence"),
+    path("entries/<int:pk>/history/", entry_history, name="entry_history"),
+    path("evidence/<int:pk>/", evidence_file, name="evidence"),
+]
