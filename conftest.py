@@ -65,3 +65,58 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+def _chromium_path() -> str | None:
+    import shutil
+
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def browser_page(live_server, monkeypatch, settings):
+    """A headless Chromium page (Playwright driving Debian's chromium) on the live server.
+
+    Skipped when Chromium is absent, unless E2E_REQUIRED=1 (as in CI), then it fails.
+    """
+    import os
+
+    executable = _chromium_path()
+    if executable is None:
+        if os.environ.get("E2E_REQUIRED") == "1":
+            pytest.fail("Chromium is required for the end-to-end tests (apt-get install chromium)")
+        pytest.skip("Chromium is not installed")
+    # the live server serves static files from the finders, under their plain names
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are safe here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.base_url = live_server.url
+        yield page
+        browser.close()
+
+
+def sign_in(page, username: str) -> None:
+    page.goto(page.base_url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state("networkidle")

@@ -1,0 +1,33 @@
+"""In headless Chromium: overview → pillar → indicator, each with a rendered plotly chart."""
+
+import pytest
+
+from conftest import sign_in
+from indicators.tests.factories import entry
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_reviewer_clicks_from_overview_into_a_pillar_and_an_indicator(browser_page, personas):
+    entry("1.a.1.1", "2018S1", value=700, kecamatan="53.03.08", male=300, female=400)
+    entry("1.a.1.1", "2019S1", value=500)
+    entry("1.b.2.1", "2019S1", kecamatan="53.03.04")
+    page = browser_page
+    sign_in(page, "reviewer")
+
+    page.goto(page.base_url + "/dashboard/")
+    page.wait_for_selector("#chart-pillar-years .main-svg")
+    assert page.locator("#chart-pillar-years .main-svg").count() >= 1
+    assert page.locator("#chart-pillar-years .bars .point").count() > 0
+
+    page.click("a[href^='/dashboard/pillar/1/']")
+    page.wait_for_selector("#chart-pillar-indicators .main-svg")
+    assert page.url.endswith("/dashboard/pillar/1/")
+    assert "1.a.1.1" in page.inner_text("#chart-pillar-indicators")
+
+    page.click("a[href='/dashboard/indicator/1.a.1.1/']")
+    page.wait_for_selector("#chart-trend .main-svg")
+    assert page.locator("#chart-kecamatan .main-svg").count() >= 1
+    # the table beside the chart carries the same numbers: 700 in 2018 S1
+    page.click("#trend-title ~ details summary")
+    assert "700" in page.inner_text("#trend-title ~ details table")
