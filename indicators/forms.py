@@ -187,6 +187,7 @@ class EntryForm(forms.Form):
         if self.entry is not None:
             entry.pk = self.entry.pk
             entry.status = self.entry.status
+            entry.return_reason = self.entry.return_reason
         for field, value in self.values(cleaned).items():
             setattr(entry, field, value)
         return entry

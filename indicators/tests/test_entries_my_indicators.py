@@ -1,0 +1,32 @@
+"""'My indicators': the agency's indicators with what is due this semester and the last status."""
+
+import pytest
+from django.urls import reverse
+
+from indicators.models import EntryStatus
+from indicators.tests.entries_helpers import make_entry
+
+
+@pytest.mark.django_db
+def test_shows_due_reported_and_last_status(client_for, personas):
+    officer = personas["officer_a"]
+    make_entry("1.a.1.1", "2022S2", officer, value=120, status=EntryStatus.SUBMITTED)
+    make_entry("1.a.1.1", "2022S2", officer, value=30, status=EntryStatus.RETURNED)
+    body = client_for(officer).get(reverse("indicators:my_indicators")).content.decode()
+    # today is after the plan, so the reporting period is its last semester
+    assert "Reporting period: 2022S2" in body
+    row = body.split('href="/indicators/1.a.1.1/entries/"')[1].split("</tr>")[0]
+    # 2022 target 1,000 people, half of it due in S2; reported: the submitted 120 (the returned 30 does not count)
+    assert "500 orang" in row
+    assert "120 orang" in row
+    assert '<td class="text-end">2</td>' in row  # two entries in the period
+    assert "Returned · 2022S2" in row  # the last one touched
+    assert "1 draft or returned entry" in row
+
+
+@pytest.mark.django_db
+def test_officer_without_agency_is_refused(client_for, personas):
+    officer = personas["officer_a"]
+    officer.staff_profile.agency = None
+    officer.staff_profile.save()
+    assert client_for(officer).get(reverse("indicators:my_indicators")).status_code == 403

@@ -1,0 +1,54 @@
+"""Query counts are part of the contract: "my indicators" and the verification
+queue cost the same with 5 entries as with 50."""
+
+import pytest
+from django.urls import reverse
+
+from indicators.models import EntryStatus
+from indicators.tests.entries_helpers import make_entry
+
+KECAMATAN = [f"53.03.{n:02d}" for n in range(1, 25)]
+
+
+def add_entries(user, count: int, status: str, start: int = 0) -> None:
+    # spread over the officer's indicators of several kinds, and over kecamatan and periods
+    for n in range(start, start + count):
+        code = ["1.a.1.1", "1.a.2.1", "2.d.1.1"][n % 3]
+        period = ["2021S1", "2021S2", "2022S2"][n % 3]
+        make_entry(code, period, user, value=n + 1, status=status, kecamatan=KECAMATAN[n % 24])
+    make_entry("1.b.1.1", "2022S1", user, status=status, milestone_status="in_progress")
+
+
+def count_queries(client, url: str, django_assert_max_num_queries, bound: int) -> int:
+    with django_assert_max_num_queries(bound) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.django_db
+def test_my_indicators_does_not_grow_with_entries(client_for, personas, django_assert_max_num_queries):
+    officer = personas["officer_a"]
+    client = client_for(officer)
+    url = reverse("indicators:my_indicators")
+    add_entries(officer, 5, EntryStatus.SUBMITTED)
+    # session, user, permissions (2), staff profile, plan, demo flag, indicators with their annotations,
+    # then the rollup's fixed set (indicators, targets, grouped sums, milestones, pillars, …): 14 in all
+    few = count_queries(client, url, django_assert_max_num_queries, 14)
+    add_entries(officer, 45, EntryStatus.VERIFIED, start=5)
+    many = count_queries(client, url, django_assert_max_num_queries, few)
+    assert many == few
+
+
+@pytest.mark.django_db
+def test_verification_queue_does_not_grow_with_entries(client_for, personas, django_assert_max_num_queries):
+    client = client_for(personas["verifier"])
+    url = reverse("indicators:review_queue")
+    add_entries(personas["officer_a"], 5, EntryStatus.SUBMITTED)
+    # session, user, permissions (2), demo flag, the entries with everything they show: 6
+    few = count_queries(client, url, django_assert_max_num_queries, 6)
+    add_entries(personas["officer_a"], 45, EntryStatus.SUBMITTED, start=5)
+    many = count_queries(client, url, django_assert_max_num_queries, few)
+    assert many == few
+    body = client.get(url).content.decode()
+    assert body.count('class="btn btn-sm btn-primary"') == 5 + 1 + 45 + 1  # entries plus one milestone per batch
