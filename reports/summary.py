@@ -168,10 +168,15 @@ class Summary:
     quality: DataQuality
     kecamatan: list[Region]
     kecamatan_figures: dict[tuple[int, int], dict]  # (indicator id, kecamatan id) → entries, Σ value
+    demo: bool = False  # invented demonstration entries are in the database: the files say so
 
     @property
     def has_data(self) -> bool:
         return any(row.to_date.entries for row in self.rows)
+
+    @property
+    def demo_warning(self) -> str:
+        return _("Demo data: the figures include invented demonstration entries.") if self.demo else ""
 
     @property
     def period_label(self) -> str:
@@ -227,6 +232,7 @@ def summary_rows(plan: Plan, year: int | None, language: str = "id", as_of: date
             quality=quality,
             kecamatan=kecamatan,
             kecamatan_figures=kecamatan_breakdown(plan),
+            demo=ProgressEntry.objects.filter(indicator__plan=plan, is_demo=True).exists(),
         )
 
 

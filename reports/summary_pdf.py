@@ -227,6 +227,11 @@ def _cover(summary: Summary, s: dict) -> list:
     ]
     if not summary.has_data:
         parts += [Spacer(1, 8 * mm), Paragraph(f"<b>{text(_('No data yet'))}</b>", s["cover_sub"])]
+    if summary.demo:
+        parts += [
+            Spacer(1, 8 * mm),
+            Paragraph(f"<font color='#b02a37'><b>{text(summary.demo_warning)}</b></font>", s["cover_sub"]),
+        ]
     return parts
 
 
@@ -339,6 +344,8 @@ def _executive_summary(summary: Summary, s: dict) -> list:
         "%(period)s. Every figure counts verified entries recorded up to %(cut_off)s."
     ) % {"period": summary.period_label, "cut_off": summary.cut_off.isoformat()}
     parts.append(Paragraph(text(intro), s["body"]))
+    if summary.demo:
+        parts.append(Paragraph(f"<font color='#b02a37'><b>{text(summary.demo_warning)}</b></font>", s["body"]))
     if not summary.has_data:
         parts.append(Paragraph(f"<b>{text(_('No data yet: no verified entry has been recorded.'))}</b>", s["body"]))
 

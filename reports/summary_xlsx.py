@@ -121,6 +121,8 @@ def _overview(ws: Worksheet, summary: Summary) -> None:
     ws.title = sheet_title(_("Overview"))
     _heading(ws, summary, summary.title)
     years = summary.plan.years
+    if summary.demo:
+        put_text(ws, 3, 1, summary.demo_warning, Font(bold=True, color="B02A37"))
     row = 4
     put_text(ws, row, 1, _("Achievement by pillar"), BOLD)
     row += 1

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from pypdf import PdfReader
 
-from indicators.models import Indicator
+from indicators.models import Indicator, ProgressEntry
 from reports import summary_pdf
 
 
@@ -60,3 +60,11 @@ def test_report_for_a_plan_without_entries_says_no_data_yet(plan):
     assert "— 2018–2022" in text
     assert "No data yet" in text
     assert "Page 1 of" in text
+
+
+@pytest.mark.django_db
+def test_demo_entries_are_announced(entries):
+    assert "Demo data" not in flat(" ".join(pdf_pages(summary_pdf.build(entries, 2021, "en"))))
+    ProgressEntry.objects.filter(indicator__code="1.a.1.1").update(is_demo=True)
+    text = flat(" ".join(pdf_pages(summary_pdf.build(entries, 2021, "en"))))
+    assert "Demo data: the figures include invented demonstration entries." in text
