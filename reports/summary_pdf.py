@@ -168,6 +168,7 @@ class _Footer:
 
 
 def _cover_band(c: canvas.Canvas, doc) -> None:
+    region = doc.summary.plan.region.name
     c.saveState()
     c.setFillColor(NAVY)
     c.rect(0, PAGE_HEIGHT - 38 * mm, PAGE_WIDTH, 38 * mm, stroke=0, fill=1)
@@ -175,7 +176,7 @@ def _cover_band(c: canvas.Canvas, doc) -> None:
     c.setFont(FONT_BOLD, 11)
     c.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 18 * mm, _("Task Force for the Prevention and Handling of TPPO"))
     c.setFont(FONT, 10)
-    c.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 25 * mm, _("Kabupaten Timor Tengah Utara"))
+    c.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 25 * mm, _("Kabupaten %(name)s") % {"name": region})
     c.restoreState()
 
 
@@ -581,6 +582,7 @@ def build(plan: Plan, year: int | None, language: str = "id", summary: Summary |
             subject=summary.plan.name,
             creator="TPPO Monitor",
         )
+        doc.summary = summary  # for the cover band
         frame = Frame(MARGIN, MARGIN, TEXT_WIDTH, PAGE_HEIGHT - 2 * MARGIN, id="body")
         doc.addPageTemplates([PageTemplate("cover", [frame], onPage=_cover_band), PageTemplate("body", [frame])])
         story = [*_cover(summary, s), NextPageTemplate("body"), PageBreak()]
