@@ -36,7 +36,7 @@ assets: $(VENDOR)/.installed
 run: $(VENV)/.installed assets
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_plan
-	@if [ "$(DEMO)" != "0" ]; then $(PY) manage.py seed_demo; fi
+	@if [ "$(DEMO)" != "0" ]; then $(PY) manage.py seed_demo --if-demo-mode; fi
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-dev assets

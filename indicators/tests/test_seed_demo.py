@@ -35,6 +35,15 @@ def test_refuses_outside_demo_mode(plan, settings):
 
 
 @pytest.mark.django_db
+def test_make_run_flag_skips_quietly_outside_demo_mode(plan, settings, capsys):
+    settings.DEMO_MODE = False
+    call_command("seed_demo", "--if-demo-mode")
+    assert "Not in demo mode" in capsys.readouterr().out
+    assert not ProgressEntry.objects.exists()
+    assert not User.objects.filter(username__startswith="demo_").exists()
+
+
+@pytest.mark.django_db
 def test_creates_labelled_entries_for_every_kind(plan, demo_mode):
     out = seed()
     entries = ProgressEntry.objects.all()

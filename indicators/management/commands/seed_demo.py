@@ -272,8 +272,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--reset", action="store_true", help="delete the demo entries and make them again")
+        parser.add_argument(
+            "--if-demo-mode", action="store_true", help="outside demo mode, say so and exit without error (make run)"
+        )
 
-    def handle(self, *args, reset: bool, **options):
+    def handle(self, *args, reset: bool, if_demo_mode: bool = False, **options):
+        if not settings.DEMO_MODE and if_demo_mode:
+            self.stdout.write(_("Not in demo mode (DEBUG off or DEMO=0): no demo data and no demo users."))
+            return
         if not settings.DEMO_MODE:
             raise CommandError(
                 _("Demo data is only loaded in demo mode (DEBUG on and DEMO not 0); nothing was changed.")
