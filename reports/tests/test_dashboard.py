@@ -111,3 +111,12 @@ def test_query_count_does_not_grow_with_entries(client_for, personas, django_ass
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get(url + "?kecamatan=53.03.08" if "kecamatan" in url else url)
     assert len(before.captured_queries) <= 15
+
+
+@pytest.mark.django_db
+def test_entries_link_to_their_page_only_for_those_who_may_open_them(client_for, personas):
+    own = entry("1.a.1.1", "2018S1", value=10)  # Disnakertrans's indicator
+    link = f'href="/entries/{own.pk}/"'
+    assert link in client_for(personas["reviewer"]).get("/dashboard/indicator/1.a.1.1/").content.decode()
+    assert link in client_for(personas["officer_a"]).get("/dashboard/indicator/1.a.1.1/").content.decode()
+    assert link not in client_for(personas["officer_b"]).get("/dashboard/indicator/1.a.1.1/").content.decode()

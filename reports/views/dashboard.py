@@ -14,6 +14,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from indicators.models import Kind
+from indicators.roles import can_read_all, user_agency
 from indicators.rollup import Filters, compute, kecamatan_activity, kecamatan_figures
 from programs.models import Pillar, Plan, Region
 from reports import figures
@@ -125,6 +126,8 @@ def indicator(request, code: str):
             "indicator": obj,
             "entries": entries,
             "narratives": obj.kind == Kind.QUALITATIVE,
+            "can_open_all": can_read_all(request.user),
+            "own_agency_id": getattr(user_agency(request.user), "id", None),
         },
     )
 
