@@ -468,7 +468,9 @@ def compute(
     indicators = list(filters.indicators(plan))
     targets = _targets_by_indicator(indicators)
     agg = _EntryAggregates(plan, filters, indicators)
-    if pillars is None:
+    if pillars is None and (filters.indicator_code or filters.indicator_ids is not None):
+        pillars = sorted({i.activity.program.pillar for i in indicators}, key=lambda p: p.number)
+    elif pillars is None:
         pillars = list(Pillar.objects.filter(plan=plan).order_by("number"))
     by_id = {p.id: p for p in pillars if not filters.pillar_number or p.number == filters.pillar_number}
     grouped: dict[int, list[IndicatorRollup]] = {pid: [] for pid in by_id}

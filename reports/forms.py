@@ -28,7 +28,8 @@ class DashboardFilters(forms.Form):
     def __init__(self, data, *, plan, pillars):
         super().__init__(data)
         self.fields["year"].choices = [("", _("Plan to date"))] + [(y, str(y)) for y in plan.years]
-        self.fields["pillar"].choices = [("", _("All pillars"))] + [
+        # a callable: the pillars are read only when the field is shown or a pillar is chosen
+        self.fields["pillar"].choices = lambda: [("", _("All pillars"))] + [
             (p.number, _("Pillar %(n)s") % {"n": p.number}) for p in pillars
         ]
         for name in ("year", "pillar", "agency", "kecamatan"):

@@ -44,6 +44,7 @@ def test_no_data_yet_state_on_every_chart(client_for, personas):
 def test_overview_shows_pillar_achievement_and_csv_has_the_same_numbers(client_for, personas):
     entry("1.a.1.1", "2018S1", value=700)  # 70 % of 2018's 1,000; the only indicator with data in pillar 1
     client = client_for(personas["reviewer"])
+    client.cookies["django_language"] = "en"
     body = client.get("/dashboard/").content.decode()
     assert 'data-chart="chart-pillar-years"' in body
     rows = list(csv.reader(io.StringIO(client.get("/dashboard/?csv=pillar-years").content.decode())))

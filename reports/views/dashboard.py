@@ -8,6 +8,7 @@ import csv
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -25,20 +26,22 @@ from reports.forms import DashboardFilters
 @dataclass
 class Context:
     plan: Plan
-    pillars: list[Pillar]
+    pillars: QuerySet[Pillar]
     form: DashboardFilters
     filters: Filters
     year: int | None
 
     def rollup(self, filters: Filters | None = None):
-        return compute(self.plan, filters or self.filters, pillars=self.pillars)
+        filters = filters or self.filters
+        narrowed = filters.indicator_code or filters.indicator_ids is not None
+        return compute(self.plan, filters, pillars=None if narrowed else list(self.pillars))
 
 
 def _context(request, *, pillar_number: int | None = None) -> Context:
     plan = Plan.current()
     if plan is None:
         raise Http404("No plan loaded")
-    pillars = list(Pillar.objects.filter(plan=plan).order_by("number"))
+    pillars = Pillar.objects.filter(plan=plan).order_by("number")  # read only by the pages that need it
     form = DashboardFilters(request.GET, plan=plan, pillars=pillars)
     if not form.is_valid():
         for field, errors in form.errors.items():
