@@ -1,0 +1,130 @@
+"""`manage.py bench`: dashboard and summary timings on province-scale synthetic data.
+
+Never touches the real database. The command creates a throw-away database
+beside it (SQLite: /tmp/tppo_bench.sqlite3; PostgreSQL: `tppo_bench` on the
+server that DATABASE_URL names), runs itself again there with `--in-place`
+(migrate, load_plan, generate, measure), then drops it unless `--keep`.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+BENCH_SQLITE = Path("/tmp/tppo_bench.sqlite3")  # noqa: S108 (a throw-away file by design)
+BENCH_PG = "tppo_bench"
+DEFAULT_SIZES = [10_000, 100_000, 1_000_000]
+
+
+def parse_sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"sizes must be whole numbers separated by commas; got {text!r}") from None
+    if not sizes or any(s < 1 for s in sizes):
+        raise argparse.ArgumentTypeError(f"sizes must be positive; got {text!r}")
+    return sizes
+
+
+class Command(BaseCommand):
+    help = "Benchmark the dashboard pages and annual summaries on 10k/100k/1M synthetic entries (22 regencies)."
+    # The URLconf may be half-written while the pages are built; the bench reports that itself.
+    requires_system_checks: list = []
+
+    def add_arguments(self, parser):
+        parser.add_argument("--sizes", type=parse_sizes, default=DEFAULT_SIZES, help="e.g. 10000,100000")
+        parser.add_argument("--runs", type=int, default=7, help="timed runs per page (median; after one warm-up)")
+        parser.add_argument("--file-runs", type=int, default=3, help="timed runs per PDF/XLSX summary")
+        parser.add_argument("--regencies", type=int, default=22, help="plans in the synthetic province")
+        parser.add_argument("--no-files", action="store_true", help="skip the PDF/XLSX summaries")
+        parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
+        parser.add_argument("--in-place", action="store_true", help=argparse.SUPPRESS)
+
+    def handle(self, *args, **options):
+        if options["runs"] < 1 or options["file_runs"] < 1 or options["regencies"] < 1:
+            raise CommandError("--runs, --file-runs and --regencies must be at least 1")
+        if options["in_place"]:
+            return self.run_here(options)
+        return self.spawn(options)
+
+    # -- parent: make the bench database, run there, clean up ----------------
+
+    def spawn(self, options):
+        db = settings.DATABASES["default"]
+        engine = db["ENGINE"]
+        if engine.endswith("sqlite3"):
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{BENCH_SQLITE}{suffix}").unlink(missing_ok=True)
+            url = f"sqlite:///{BENCH_SQLITE}"
+        elif engine.endswith("postgresql"):
+            if db["NAME"] == BENCH_PG:
+                raise CommandError(f"DATABASE_URL already names {BENCH_PG}; point it at another database on the server")
+            self._pg_admin(db, f"CREATE DATABASE {BENCH_PG}", drop_first=True)
+            parts = urlsplit(os.environ["DATABASE_URL"])
+            url = urlunsplit(parts._replace(path=f"/{BENCH_PG}"))
+        else:
+            raise CommandError(f"bench runs on SQLite or PostgreSQL, not {engine}")
+        self.stderr.write(f"Benchmark database: {url.split('@')[-1]}")
+        command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "bench", "--in-place"]
+        command += ["--sizes", ",".join(map(str, options["sizes"])), "--runs", str(options["runs"])]
+        command += ["--file-runs", str(options["file_runs"]), "--regencies", str(options["regencies"])]
+        if options["no_files"]:
+            command.append("--no-files")
+        try:
+            code = subprocess.call(command, env={**os.environ, "DATABASE_URL": url})  # noqa: S603
+        finally:
+            if not options["keep"]:
+                if engine.endswith("postgresql"):
+                    self._pg_admin(db, None, drop_first=True)
+                else:
+                    BENCH_SQLITE.unlink(missing_ok=True)
+        if code:
+            raise CommandError(f"the benchmark failed (exit status {code})")
+
+    @staticmethod
+    def _pg_admin(db: dict, statement: str | None, drop_first: bool) -> None:
+        import psycopg2
+
+        conn = psycopg2.connect(
+            dbname=db["NAME"], user=db.get("USER") or None, password=db.get("PASSWORD") or None,
+            host=db.get("HOST") or None, port=db.get("PORT") or None,
+        )  # fmt: skip
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cursor:
+                if drop_first:
+                    cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_PG} WITH (FORCE)")
+                if statement:
+                    cursor.execute(statement)
+        finally:
+            conn.close()
+
+    # -- child: inside the bench database -------------------------------------
+
+    def run_here(self, options):
+        name = str(connection.settings_dict["NAME"])
+        is_bench = (connection.vendor == "sqlite" and Path(name).resolve() == BENCH_SQLITE.resolve()) or (
+            connection.vendor == "postgresql" and name == BENCH_PG
+        )
+        if not is_bench:
+            raise CommandError(f"--in-place runs only in the bench database ({BENCH_SQLITE} or {BENCH_PG}), not {name}")
+        from indicators.plan_loader import load_plan
+        from reports import bench
+
+        call_command("migrate", interactive=False, verbosity=0)
+        load_plan()
+        bench.run(
+            options["sizes"],
+            runs=options["runs"],
+            file_runs=options["file_runs"],
+            regencies=options["regencies"],
+            files=not options["no_files"],
+            out=self.stdout,
+        )
