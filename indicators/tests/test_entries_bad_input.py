@@ -31,6 +31,11 @@ def officer_a(client_for, personas):
     return client_for(personas["officer_a"])
 
 
+@pytest.fixture(autouse=True)
+def in_english(client):
+    client.cookies["django_language"] = "en"  # the messages below are asserted in English
+
+
 @pytest.mark.django_db
 def test_negative_value(officer_a):
     response = post_new(officer_a, "1.a.1.1", {"period": "2021S1", "value": "-5", "narrative": "Sosialisasi di Insana"})

@@ -31,7 +31,9 @@ def field_names(body: str) -> set[str]:
 )
 def test_form_shows_only_the_kinds_fields(client_for, plan, code, kind, fields):
     assert Indicator.objects.get(code=code).kind == kind
-    body = client_for(secretariat_officer()).get(reverse("indicators:new_entry", args=[code])).content.decode()
+    client = client_for(secretariat_officer())
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("indicators:new_entry", args=[code])).content.decode()
     assert field_names(body) == fields
     for common in ("period", "date", "narrative", "version"):
         assert f'name="{common}"' in body

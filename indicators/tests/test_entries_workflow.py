@@ -181,6 +181,7 @@ def test_second_of_two_edits_from_the_same_version_is_refused(client_for, person
     entry = make_entry("1.a.1.1", "2021S1", personas["officer_a"], value=320)
     url = reverse("indicators:edit_entry", args=[entry.pk])
     officer = client_for(personas["officer_a"])
+    officer.cookies["django_language"] = "en"
     # both people loaded version 1
     assert 'name="version" value="1"' in officer.get(url).content.decode()
     first = officer.post(url, {"period": "2021S1", "value": "300", "version": "1"})
