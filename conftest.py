@@ -1,10 +1,10 @@
 """Shared fixtures: the loaded plan and one persona per role (STYLE.md, habit 4)."""
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 
 from indicators.plan_loader import load_plan
-from indicators.roles import ADMINISTRATOR, EXECUTIVE, OFFICER, REVIEWER, VERIFIER
+from indicators.roles import ADMINISTRATOR, EXECUTIVE, OFFICER, REVIEWER, VERIFIER, build_role_groups
 from programs.models import Agency, Plan, StaffProfile
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 (test accounts only)
@@ -39,9 +39,16 @@ def make_user(username: str, role: str | None, agency: Agency | None = None, **e
     return user
 
 
+def ensure_role_groups() -> None:
+    """The roles come from a data migration; a browser test's flush removes them, so make them again."""
+    if not Group.objects.filter(name=OFFICER).exists():
+        build_role_groups(Group, Permission)
+
+
 @pytest.fixture
 def personas(plan) -> dict[str, User]:
     """officer_a (Disnakertrans), officer_b (Dinas Sosial), verifier, reviewer, executive, admin, outsider."""
+    ensure_role_groups()
     agency_a = Agency.objects.get(code="disnakertrans")
     agency_b = Agency.objects.get(code="dinsos")
     secretariat = Agency.objects.get(code="sekretariat")

@@ -42,6 +42,27 @@ ROLE_PERMISSIONS = {
 }
 
 
+# The administrator manages the plan, targets, agencies, regions and users in the admin.
+ADMIN_MODELS = {
+    "programs": ["plan", "pillar", "program", "activity", "agency", "region", "staffprofile"],
+    "indicators": ["indicator", "target", "progressentry", "evidence", "comment"],
+    "auth": ["user"],
+}
+
+
+def build_role_groups(Group, Permission) -> None:  # noqa: N803 (model classes, historical or real)
+    """Create the five groups with their permissions (used by the roles migration)."""
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        perms = list(Permission.objects.filter(content_type__app_label="indicators", codename__in=codenames))
+        if role == ADMINISTRATOR:
+            for app_label, models in ADMIN_MODELS.items():
+                perms += list(
+                    Permission.objects.filter(content_type__app_label=app_label, content_type__model__in=models)
+                )
+        group.permissions.set(perms)
+
+
 def user_agency(user):
     profile = getattr(user, "staff_profile", None)
     return profile.agency if profile else None

@@ -365,27 +365,42 @@ def _indicator_rollup(
                 to_end[p] = in_period[p] = None
 
     # targets due: per semester half of the annual target (percent and milestone: see below)
-    def due_to_end(p: Period) -> Decimal | None:
+    # targets due to the end of each semester: half the annual target per semester, running total
+    # (percent: the year's target; milestone: linear from 0 to 100 over the plan's semesters)
+    due: dict[Period, Decimal | None] = {}
+    running_due = Decimal(0)
+    for position, p in enumerate(periods, start=1):
         if not indicator.is_targeted:
-            return None
-        if kind == Kind.PERCENT:
-            return annual.get(p.year)
-        if kind == Kind.MILESTONE:
-            elapsed = periods.index(p) + 1
-            return HUNDRED * elapsed / len(periods)
-        total = Decimal(0)
-        for q in periods:
-            if q <= p:
-                total += annual.get(q.year, Decimal(0)) / 2
-        return total
+            due[p] = None
+        elif kind == Kind.PERCENT:
+            due[p] = annual.get(p.year)
+        elif kind == Kind.MILESTONE:
+            due[p] = HUNDRED * position / len(periods)
+        else:
+            running_due += annual.get(p.year, Decimal(0)) / 2
+            due[p] = running_due
+    # whether anything was reported up to the end of each semester; the last semester begun by then
+    seen: dict[Period, bool] = {}
+    pace_point: dict[Period, Period] = {}
+    any_so_far = False
+    last_begun_so_far = periods[0]
+    for p in periods:
+        any_so_far = any_so_far or to_end[p] is not None or bool(texts.get(p))
+        seen[p] = any_so_far
+        if began[p]:
+            last_begun_so_far = p
+        pace_point[p] = last_begun_so_far
+
+    def due_to_end(p: Period) -> Decimal | None:
+        return due[p]
 
     def figure(
         p_last: Period, p_first: Period, period_target: Decimal | None, actual: Decimal | None, n: int, text: str = ""
     ) -> Figure:
-        has_data = any(to_end[q] is not None or texts.get(q) for q in periods if q <= p_last)
+        has_data = seen[p_last]
         begun = began[p_first]
         # pace is measured at the end of the period, or today if the period is still running
-        pace_at = max((q for q in periods if q <= p_last and began[q]), default=p_first)
+        pace_at = pace_point[p_last] if began[periods[0]] else p_first
         if not indicator.is_targeted:
             status = Status.NOT_DUE if not begun else (Status.UNTARGETED if has_data else Status.NO_DATA)
             return Figure(None, actual, None, status, n, None, to_end.get(pace_at), text)

@@ -105,7 +105,7 @@ def _claim(entry: ProgressEntry, version: int | None) -> ProgressEntry:
     transactions holding the same version only one matches `version = N`.
     """
     current = (
-        ProgressEntry.objects.select_for_update()
+        ProgressEntry.objects.select_for_update(of=("self",))
         .select_related("indicator__plan__region", "kecamatan")
         .get(pk=entry.pk)
     )
@@ -244,7 +244,7 @@ def reopen_entry(*, user, entry: ProgressEntry, reason: str, version: int | None
 def add_evidence(*, user, entry: ProgressEntry, upload) -> Evidence:
     """Attach a file to a draft or returned entry; its type is checked by content."""
     _check_officer(user, entry.indicator)
-    current = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
+    current = ProgressEntry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
     if not current.is_editable:
         raise WorkflowError(
             _("Evidence can only be added to a draft or returned entry; this one is %(status)s.")

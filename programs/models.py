@@ -137,7 +137,7 @@ class Plan(BilingualMixin, models.Model):
     @classmethod
     def current(cls) -> "Plan":
         """The plan the app shows: the most recent one."""
-        return cls.objects.select_related("region").order_by("-start_year").first()
+        return cls.objects.select_related("region").order_by("-start_year", "id").first()
 
 
 class Pillar(BilingualMixin, models.Model):

@@ -32,6 +32,8 @@ class DashboardFilters(forms.Form):
         self.fields["pillar"].choices = lambda: [("", _("All pillars"))] + [
             (p.number, _("Pillar %(n)s") % {"n": p.number}) for p in pillars
         ]
+        # only the plan's own regency: a province database holds every regency's kecamatan
+        self.fields["kecamatan"].queryset = Region.objects.filter(level=Region.Level.KECAMATAN, parent=plan.region_id)
         for name in ("year", "pillar", "agency", "kecamatan"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
 

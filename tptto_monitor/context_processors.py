@@ -6,6 +6,7 @@ def site(request) -> dict:
     from indicators.models import ProgressEntry
 
     demo = False
-    if request.user.is_authenticated:
+    # demo entries can only be made in demo mode (seed_demo refuses otherwise): production skips the query
+    if settings.DEMO_MODE and request.user.is_authenticated:
         demo = ProgressEntry.objects.filter(is_demo=True).exists()
     return {"demo_data": demo, "debug": settings.DEBUG}

@@ -3,14 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from indicators.roles import ADMINISTRATOR, ROLE_PERMISSIONS
-
-# The administrator manages the plan, targets, agencies, regions and users in the admin.
-ADMIN_MODELS = {
-    "programs": ["plan", "pillar", "program", "activity", "agency", "region", "staffprofile"],
-    "indicators": ["indicator", "target", "progressentry", "evidence", "comment"],
-    "auth": ["user"],
-}
+from indicators.roles import ROLE_PERMISSIONS, build_role_groups
 
 
 def create_roles(apps, schema_editor):
@@ -18,17 +11,7 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        perms = list(Permission.objects.filter(content_type__app_label="indicators", codename__in=codenames))
-        if role == ADMINISTRATOR:
-            for app_label, models in ADMIN_MODELS.items():
-                perms += list(
-                    Permission.objects.filter(content_type__app_label=app_label, content_type__model__in=models)
-                )
-        group.permissions.set(perms)
+    build_role_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove_roles(apps, schema_editor):

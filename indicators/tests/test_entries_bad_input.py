@@ -214,7 +214,7 @@ def test_evidence_too_big(officer_a, draft, settings):
     body = response.content.decode()
     assert response.status_code == 200
     assert "The file “daftar-hadir.pdf” is too big" in body
-    assert "the limit is 1,0\xa0KB" in body  # Indonesian decimal comma
+    assert "the limit is 1.0\xa0KB" in body  # in English, as the test asks for it
     assert Evidence.objects.count() == 0
 
 

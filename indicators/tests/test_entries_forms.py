@@ -100,11 +100,13 @@ def test_form_shows_the_target_and_what_was_reported(client_for, personas):
     make_entry("1.a.1.1", "2021S1", personas["officer_a"], value=300, status="verified")
     make_entry("1.a.1.1", "2021S2", personas["officer_a"], value=20, status="submitted")
     make_entry("1.a.1.1", "2021S2", personas["officer_a"], value=999)
-    body = client_for(personas["officer_a"]).get(reverse("indicators:new_entry", args=["1.a.1.1"])).content.decode()
+    client = client_for(personas["officer_a"])
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("indicators:new_entry", args=["1.a.1.1"])).content.decode()
     assert "Target and what has been reported so far" in body
-    assert "5.000 orang" in body  # the plan target
-    assert "320 orang" in body  # 300 + 20 reported to date
-    assert "6,4 %" in body  # 320 / 5,000 = 6.4 %
+    assert "5,000 people" in body  # the plan target
+    assert "320 people" in body  # 300 + 20 reported to date
+    assert "6.4 %" in body  # 320 / 5,000 = 6.4 %
     assert "999" not in body.split("Target and what has been reported so far")[1]
 
 

@@ -12,13 +12,15 @@ def test_shows_due_reported_and_last_status(client_for, personas):
     officer = personas["officer_a"]
     make_entry("1.a.1.1", "2022S2", officer, value=120, status=EntryStatus.SUBMITTED)
     make_entry("1.a.1.1", "2022S2", officer, value=30, status=EntryStatus.RETURNED)
-    body = client_for(officer).get(reverse("indicators:my_indicators")).content.decode()
+    client = client_for(officer)
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("indicators:my_indicators")).content.decode()
     # today is after the plan, so the reporting period is its last semester
     assert "Reporting period: 2022S2" in body
     row = body.split('href="/indicators/1.a.1.1/entries/"')[1].split("</tr>")[0]
     # 2022 target 1,000 people, half of it due in S2; reported: the submitted 120 (the returned 30 does not count)
-    assert "500 orang" in row
-    assert "120 orang" in row
+    assert "500 people" in row
+    assert "120 people" in row
     assert '<td class="text-end">2</td>' in row  # two entries in the period
     assert "Returned · 2022S2" in row  # the last one touched
     assert "1 draft or returned entry" in row

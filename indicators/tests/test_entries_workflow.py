@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from indicators import services
 from indicators.models import EntryStatus, Indicator, ProgressEntry
@@ -158,7 +159,7 @@ def test_services_refuse_the_wrong_role(personas):
 @pytest.mark.django_db
 def test_return_needs_a_reason(personas):
     entry = make_entry("1.a.1.1", "2021S1", personas["officer_a"], value=320, status=EntryStatus.SUBMITTED)
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError) as error, translation.override("en"):
         services.return_entry(user=personas["verifier"], entry=entry, reason="  ")
     assert "Give the reason" in str(error.value)
 

@@ -37,7 +37,8 @@ def test_refuses_outside_demo_mode(plan, settings):
 @pytest.mark.django_db
 def test_make_run_flag_skips_quietly_outside_demo_mode(plan, settings, capsys):
     settings.DEMO_MODE = False
-    call_command("seed_demo", "--if-demo-mode")
+    with translation.override("en"):
+        call_command("seed_demo", "--if-demo-mode")
     assert "Not in demo mode" in capsys.readouterr().out
     assert not ProgressEntry.objects.exists()
     assert not User.objects.filter(username__startswith="demo_").exists()

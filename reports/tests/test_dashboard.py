@@ -121,3 +121,33 @@ def test_entries_link_to_their_page_only_for_those_who_may_open_them(client_for,
     assert link in client_for(personas["reviewer"]).get("/dashboard/indicator/1.a.1.1/").content.decode()
     assert link in client_for(personas["officer_a"]).get("/dashboard/indicator/1.a.1.1/").content.decode()
     assert link not in client_for(personas["officer_b"]).get("/dashboard/indicator/1.a.1.1/").content.decode()
+
+
+@pytest.mark.django_db
+def test_every_chart_is_a_valid_plotly_figure(plan):
+    """The figures are plain dicts for speed; plotly's own validators check them here."""
+    import json
+
+    import plotly.graph_objects as go
+
+    from indicators.rollup import compute
+    from programs.models import Region
+    from reports import figures
+
+    entry("1.a.1.1", "2018S1", value=700, kecamatan="53.03.08", male=300, female=400)
+    entry("1.b.2.1", "2019S1", kecamatan="53.03.04")
+    entry("2.b.1.3", "2019S1", numerator=3, denominator=4)
+    entry("1.b.1.1", "2019S1", milestone_status="in_progress")
+    rollup = compute(plan)
+    kecamatan = list(Region.objects.filter(level="kecamatan"))
+    charts = [figures.pillar_years(rollup), figures.pillar_to_date(rollup), figures.status_counts(rollup, 2019)]
+    charts += [figures.pillar_indicators(rollup.pillar(1), 2019), figures.kecamatan_overview(kecamatan, {})]
+    for code in ("1.a.1.1", "1.b.2.1", "2.b.1.3", "1.b.1.1"):
+        row = rollup.indicator(code)
+        charts += [figures.indicator_trend(row, plan), figures.disaggregation(row)]
+        charts.append(figures.kecamatan_bars(row.indicator, kecamatan, {}))
+    drawn = [chart for chart in charts if not chart.empty]
+    # 4 plan and pillar charts, 4 trends, 1 sex/age split; the kecamatan charts were given no values
+    assert len(drawn) == 9
+    for chart in drawn:
+        go.Figure(json.loads(chart.figure_json))  # raises ValueError on any property plotly does not know
