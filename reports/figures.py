@@ -165,7 +165,7 @@ def pillar_to_date(rollup: PlanRollup) -> Chart:
         y=names,
         orientation="h",
         marker_color=PILLAR_COLOURS[: len(names)],
-        text=[f"{v} %" if v is not None else "" for v in values],
+        texttemplate="%{x:.1f} %",
         textposition="auto",
         hovertemplate="%{y}: %{x} %<extra></extra>",
     )
