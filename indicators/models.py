@@ -69,7 +69,12 @@ class Indicator(BilingualMixin, models.Model):
     agency_inferred = models.BooleanField(
         _("agency inferred"), default=False, help_text=_("The table implies this agency rather than naming it.")
     )
-    note = models.TextField(_("reading note"), blank=True, help_text=_("How an ambiguous target was read."))
+    note_id = models.TextField(
+        _("reading note (Indonesian)"), blank=True, help_text=_("How an ambiguous target was read.")
+    )
+    note_en = models.TextField(
+        _("reading note (English)"), blank=True, help_text=_("How an ambiguous target was read.")
+    )
 
     objects = IndicatorQuerySet.as_manager()
 
@@ -110,6 +115,11 @@ class Indicator(BilingualMixin, models.Model):
     @property
     def unit(self) -> str:
         return self.localized("unit")
+
+    @property
+    def note(self) -> str:
+        """How the target was read, in the reader's language (Indonesian when no English is given)."""
+        return self.localized("note")
 
     @property
     def is_targeted(self) -> bool:

@@ -141,7 +141,8 @@ def _load_indicator(result: LoadResult, plan: Plan, activity: Activity, spec: di
             "plan_target": None if target is None else Decimal(str(target)).quantize(Decimal("0.01")),
             "agency": agencies[spec["agency"]],
             "agency_inferred": spec["agency_inferred"],
-            "note": spec["note"],
+            "note_id": spec["note_id"],
+            "note_en": spec["note_en"],
         },
     )
     existing = set(indicator.targets.values_list("year", flat=True))

@@ -195,7 +195,7 @@ def _copy_plan(base: Plan, numbers: list[int]) -> None:
 
     base_indicators = list(Indicator.objects.filter(plan=base).select_related("activity__program__pillar"))
     copied = ["number", "code", "text_id", "text_en", "kind", "unit_id", "unit_en", "plan_target", "agency_id"]
-    copied += ["agency_inferred", "note"]
+    copied += ["agency_inferred", "note_id", "note_en"]
     Indicator.objects.bulk_create(
         [
             Indicator(

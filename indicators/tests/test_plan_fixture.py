@@ -90,7 +90,19 @@ def test_every_indicator_has_code_kind_and_target_where_needed(plan):
 def test_inferred_agencies_are_marked(plan):
     assert Indicator.objects.get(code="3.a.1.1").agency_inferred is True  # "penyidik polisi" → Polres
     assert Indicator.objects.get(code="2.a.1.2").agency_inferred is False  # "pada dinas sosial" is named
-    assert "4 over the whole plan" in Indicator.objects.get(code="4.a.2.1").note
+    meetings = Indicator.objects.get(code="4.a.2.1")
+    with translation.override("id"):  # the default language
+        assert "4 kali selama seluruh periode RAD" in meetings.note
+    with translation.override("en"):
+        assert "4 over the whole plan" in meetings.note
+
+
+@pytest.mark.django_db
+def test_every_indicator_has_its_note_in_both_languages(plan):
+    for indicator in Indicator.objects.all():
+        assert indicator.note_id.strip(), indicator.code
+        assert indicator.note_en.strip(), indicator.code
+        assert indicator.note_id != indicator.note_en, indicator.code
 
 
 @pytest.mark.django_db

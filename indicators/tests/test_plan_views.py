@@ -52,11 +52,18 @@ def test_numbers_in_the_readers_locale(client_for, personas):
 
 @pytest.mark.django_db
 def test_indicator_detail_shows_note_and_agency(client_for, personas):
-    response = client_for(personas["reviewer"]).get("/indicators/4.a.2.1/")
+    client = client_for(personas["reviewer"])
+    indicator = Indicator.objects.get(code="4.a.2.1")
+    response = client.get("/indicators/4.a.2.1/")
     assert response.status_code == 200
     body = response.content.decode()
-    assert Indicator.objects.get(code="4.a.2.1").note in body
+    assert indicator.note_id in body  # Indonesian by default
+    assert indicator.note_en not in body
     assert "Sekretariat Gugus Tugas" in body
+    client.cookies["django_language"] = "en"
+    english = client.get("/indicators/4.a.2.1/").content.decode()
+    assert indicator.note_en in english
+    assert indicator.note_id not in english
 
 
 @pytest.mark.django_db
