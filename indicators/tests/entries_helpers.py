@@ -5,10 +5,10 @@ import zipfile
 
 from django.contrib.auth.models import Group, User
 
-from indicators.models import EntryStatus, Indicator, ProgressEntry
+from indicators.models import EntryStatus
 from indicators.roles import OFFICER
-from programs.models import Agency, Region, StaffProfile
-from programs.periods import Period
+from indicators.tests.factories import entry
+from programs.models import Agency, StaffProfile
 
 
 def secretariat_officer() -> User:
@@ -20,24 +20,10 @@ def secretariat_officer() -> User:
 
 
 def make_entry(code: str, period: str, user: User, *, status: str = EntryStatus.DRAFT, kecamatan=None, **values):
-    indicator = Indicator.objects.get(code=code)
-    p = Period.parse(period)
-    entry = ProgressEntry(
-        indicator=indicator,
-        agency=indicator.agency,
-        year=p.year,
-        semester=p.semester,
-        date=values.pop("date", p.end),
-        status=status,
-        created_by=user,
-        kecamatan=Region.objects.get(code=kecamatan) if kecamatan else None,
-        **values,
-    )
-    if status == EntryStatus.RETURNED and not entry.return_reason:
-        entry.return_reason = "Please attach the attendance list."
-    entry.full_clean()
-    entry.save()
-    return entry
+    """A saved entry by `user`, a draft unless told otherwise; a returned one gets a reason."""
+    if status == EntryStatus.RETURNED:
+        values.setdefault("return_reason", "Please attach the attendance list.")
+    return entry(code, period, status=status, kecamatan=kecamatan, user=user, **values)
 
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
