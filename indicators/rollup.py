@@ -85,9 +85,12 @@ class Filters:
     pillar_number: int | None = None
     indicator_ids: Collection[int] | None = None
     indicator_code: str | None = None
+    year: int | None = None  # entries of one year only (for breakdowns; compute() needs every year)
 
     def entries(self, plan: Plan):
         qs = ProgressEntry.objects.official(self.include_unverified).filter(indicator__plan=plan)
+        if self.year:
+            qs = qs.filter(year=self.year)
         if self.agency_id:
             qs = qs.filter(agency_id=self.agency_id)
         if self.kecamatan_id:
@@ -143,6 +146,7 @@ class IndicatorRollup:
     to_date: Figure
     due_years: set[int]
     sex: dict[str, int] = field(default_factory=dict)  # male/female/child/adult sums, where recorded
+    sex_years: dict[int, dict[str, int]] = field(default_factory=dict)  # the same, year by year
 
     @property
     def code(self) -> str:
@@ -310,6 +314,7 @@ def _indicator_rollup(
     counts: dict[Period, int] = {}
     texts: dict[Period, str] = {}
     sex = {"male": 0, "female": 0, "child": 0, "adult": 0}
+    sex_years: dict[int, dict[str, int]] = {}
 
     if kind in (Kind.COUNT, Kind.PERIODIC, Kind.TRACKED):
         running = Decimal(0)
@@ -323,8 +328,11 @@ def _indicator_rollup(
             seen = seen or bool(row)
             to_end[p] = running if seen else None
             if row:
+                year_parts = sex_years.setdefault(p.year, {})
                 for part in sex:
                     sex[part] += row[part] or 0
+                    if row[part]:
+                        year_parts[part] = year_parts.get(part, 0) + row[part]
     elif kind == Kind.PERCENT:
         num = den = 0
         for p in periods:
@@ -455,7 +463,8 @@ def _indicator_rollup(
     )
     due_years = {year for year, value in annual.items() if value} if indicator.is_targeted else set()
     recorded_sex = {part: total for part, total in sex.items() if total}
-    return IndicatorRollup(indicator, years, semester_figures, to_date, due_years, recorded_sex)
+    recorded_years = {year: parts for year, parts in sex_years.items() if parts}
+    return IndicatorRollup(indicator, years, semester_figures, to_date, due_years, recorded_sex, recorded_years)
 
 
 def _pillar_figure(rows: list[IndicatorRollup], year: int | None) -> PillarFigure:

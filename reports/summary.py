@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from indicators.models import EntryStatus, Kind, ProgressEntry
 from indicators.rollup import (
     Figure,
+    Filters,
     IndicatorRollup,
     PillarFigure,
     PlanRollup,
@@ -170,6 +171,10 @@ class Summary:
     kecamatan_figures: dict[tuple[int, int], dict]  # (indicator id, kecamatan id) → entries, Σ value
     demo: bool = False  # invented demonstration entries are in the database: the files say so
 
+    def sex_split(self, row: IndicatorRollup) -> dict[str, int]:
+        """The sex and age split of the report's year, or of the whole plan."""
+        return row.sex if self.year is None else row.sex_years.get(self.year, {})
+
     @property
     def has_data(self) -> bool:
         return any(row.to_date.entries for row in self.rows)
@@ -231,7 +236,7 @@ def summary_rows(plan: Plan, year: int | None, language: str = "id", as_of: date
             status_counts=rollup.status_counts(year),
             quality=quality,
             kecamatan=kecamatan,
-            kecamatan_figures=kecamatan_breakdown(plan),
+            kecamatan_figures=kecamatan_breakdown(plan, Filters(year=year)),
             demo=ProgressEntry.objects.filter(indicator__plan=plan, is_demo=True).exists(),
         )
 

@@ -296,27 +296,32 @@ def _indicator_row(ws: Worksheet, row: int, item: IndicatorRow, years: list[int]
 
 
 def _sex_sheet(ws: Worksheet, summary: Summary) -> None:
-    _heading(ws, summary, _("Sex and age split, plan to date"))
+    if summary.year is None:
+        _heading(ws, summary, _("Sex and age split, plan to date"))
+        note = _("Counted over verified entries of every period up to the data cut-off; blank: not recorded.")
+    else:
+        _heading(ws, summary, _("Sex and age split, %(year)s") % {"year": summary.year})
+        note = _("Counted over the verified entries of %(year)s; blank: not recorded.") % {"year": summary.year}
     header_row = 4
     labels = [_("Code"), _("Indicator"), _("Men / boys"), _("Women / girls"), _("Children (under 18)"), _("Adults")]
     for column, label in enumerate(labels, 1):
         _header_cell(ws, header_row, column, label)
     row = header_row
     for item in summary.rows:
-        if not item.rollup.sex:
+        if not summary.sex_split(item.rollup):
             continue
         row += 1
         put_text(ws, row, 1, item.code).border = BOX
         put_text(ws, row, 2, item.indicator).alignment = WRAP
         for column, part in enumerate(("male", "female", "child", "adult"), 3):
-            put_number(ws, row, column, item.rollup.sex.get(part)).border = BOX
+            put_number(ws, row, column, summary.sex_split(item.rollup).get(part)).border = BOX
     if row == header_row:
         put_text(ws, row + 1, 2, _("No data yet: no verified entry records a sex or age split."), MUTED)
     put_text(
         ws,
         max(row, header_row + 1) + 2,
         1,
-        _("Counted over verified entries of every period up to the data cut-off; blank: not recorded."),
+        note,
         MUTED,
     )
     for column, width in enumerate([10, 70, 14, 14, 18, 12], 1):
@@ -325,7 +330,12 @@ def _sex_sheet(ws: Worksheet, summary: Summary) -> None:
 
 
 def _kecamatan_sheet(ws: Worksheet, summary: Summary) -> None:
-    _heading(ws, summary, _("Kecamatan breakdown, plan to date"))
+    if summary.year is None:
+        _heading(ws, summary, _("Kecamatan breakdown, plan to date"))
+        note = _("Verified entries of every period up to the data cut-off; blank: nothing recorded in the kecamatan.")
+    else:
+        _heading(ws, summary, _("Kecamatan breakdown, %(year)s") % {"year": summary.year})
+        note = _("Verified entries of %(year)s; blank: nothing recorded in the kecamatan.") % {"year": summary.year}
     header_row = 4
     _header_cell(ws, header_row, 1, _("Code"))
     _header_cell(ws, header_row, 2, _("Indicator"))
@@ -356,7 +366,7 @@ def _kecamatan_sheet(ws: Worksheet, summary: Summary) -> None:
         ws,
         max(row, header_row + 1) + 2,
         1,
-        _("Verified entries of every period up to the data cut-off; blank: nothing recorded in the kecamatan."),
+        note,
         MUTED,
     )
     ws.column_dimensions["A"].width = 10

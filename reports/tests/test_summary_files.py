@@ -200,3 +200,22 @@ def test_plan_without_entries_still_builds(plan):
     texts = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert "No data yet: no verified entry has been recorded." in texts
     assert "No data yet: no verified entry names a kecamatan." in texts
+
+
+@pytest.mark.django_db
+def test_xlsx_breakdowns_cover_the_reports_year_only(entries):
+    from indicators.tests.factories import entry
+
+    # a 2019 entry with a split, in Insana: in the whole-plan file, not in the 2021 one
+    entry("1.a.1.1", "2019S1", value=100, male=60, female=40, kecamatan="53.03.08")
+    year = read_xlsx(summary_xlsx.build(entries, 2021, "en"))
+    whole = read_xlsx(summary_xlsx.build(entries, None, "en"))
+    for book, men, women, insana in ((year, 150, 250, 400), (whole, 150 + 60, 250 + 40, 400 + 100)):
+        sex = book["Sex and age"]
+        row = find_row(sex, "1.a.1.1")
+        assert [sex.cell(row=row, column=c).value for c in (3, 4)] == [men, women]
+        kecamatan = book["Kecamatan"]
+        headers = [c.value for c in kecamatan[4]]
+        assert kecamatan.cell(row=find_row(kecamatan, "1.a.1.1"), column=headers.index("Insana") + 1).value == insana
+    assert year["Sex and age"]["A1"].value == "Sex and age split, 2021"
+    assert whole["Sex and age"]["A1"].value == "Sex and age split, plan to date"
