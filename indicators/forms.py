@@ -17,24 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from indicators import evidence as evidence_types
-from indicators.models import Indicator, Kind, ProgressEntry
+from indicators.models import KIND_FIELDS, SPLIT_FIELDS, Indicator, Kind, ProgressEntry
 from indicators.services import ENTRY_FIELDS, duplicate_message
 from programs.models import Region
 from programs.periods import Period, semesters
 
-PARTS = ("male", "female", "child", "adult")
+PARTS = SPLIT_FIELDS
 NUMBERS = ("value", *PARTS, "numerator", "denominator")
-
-# The fields each kind shows, besides period, date and narrative (DESIGN.md table).
-KIND_FIELDS = {
-    Kind.COUNT: ("value", *PARTS, "kecamatan"),
-    Kind.COVERAGE: ("kecamatan", "place"),
-    Kind.PERCENT: ("numerator", "denominator", "kecamatan"),
-    Kind.MILESTONE: ("milestone_status",),
-    Kind.PERIODIC: ("value", "kecamatan"),
-    Kind.TRACKED: ("value", "kecamatan"),
-    Kind.QUALITATIVE: (),
-}
 
 # Where the model's errors about fields the form does not show are put.
 ERROR_FIELD = {"year": "period", "semester": "period"}

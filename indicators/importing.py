@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from indicators.models import NUMERIC_KINDS, EntryStatus, Indicator, Kind, ProgressEntry
+from indicators.models import KIND_FIELDS, EntryStatus, Indicator, Kind, ProgressEntry
 from programs.models import Agency, Plan, Region
 from programs.periods import Period
 
@@ -42,18 +42,15 @@ COLUMNS = (
 REQUIRED_COLUMNS = ("code", "period")
 NUMBER_COLUMNS = ("value", "male", "female", "child", "adult", "numerator", "denominator")
 COMMON_COLUMNS = {"code", "period", "kecamatan", "date", "narrative"}
-SPLIT_COLUMNS = {"value", "male", "female", "child", "adult"}
-# Columns each kind uses beyond the common ones; anything else must be left empty.
+# Model field → spreadsheet column where the names differ.
+FIELD_COLUMN = {"milestone_status": "status"}
+# Columns each kind uses beyond the common ones, from the one list of the fields each kind uses
+# (indicators.models.KIND_FIELDS); anything else must be left empty.
 KIND_COLUMNS: dict[str, set[str]] = {
-    Kind.COUNT: SPLIT_COLUMNS,
-    Kind.TRACKED: SPLIT_COLUMNS,
-    Kind.COVERAGE: {"value"},
-    Kind.PERIODIC: {"value"},
-    Kind.PERCENT: {"numerator", "denominator"},
-    Kind.MILESTONE: {"status"},
-    Kind.QUALITATIVE: set(),
+    kind: {FIELD_COLUMN.get(name, name) for name in fields} & set(COLUMNS) - COMMON_COLUMNS
+    for kind, fields in KIND_FIELDS.items()
 }
-assert set(KIND_COLUMNS) == set(Kind.values) and set(KIND_COLUMNS) >= NUMERIC_KINDS
+assert set(KIND_COLUMNS) == set(Kind.values)
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000

@@ -35,6 +35,19 @@ class Kind(models.TextChoices):
 TARGETED_KINDS = {Kind.COUNT, Kind.COVERAGE, Kind.PERCENT, Kind.MILESTONE, Kind.PERIODIC}
 NUMERIC_KINDS = {Kind.COUNT, Kind.PERIODIC, Kind.TRACKED}  # coverage records a place, not a number
 
+SPLIT_FIELDS = ("male", "female", "child", "adult")
+# The entry fields each kind uses, besides period, date and narrative (DESIGN.md table). The entry form
+# shows these and the spreadsheet import accepts their columns; every other field stays empty.
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    Kind.COUNT: ("value", *SPLIT_FIELDS, "kecamatan"),
+    Kind.COVERAGE: ("kecamatan", "place"),
+    Kind.PERCENT: ("numerator", "denominator", "kecamatan"),
+    Kind.MILESTONE: ("milestone_status",),
+    Kind.PERIODIC: ("value", "kecamatan"),
+    Kind.TRACKED: ("value", *SPLIT_FIELDS, "kecamatan"),
+    Kind.QUALITATIVE: (),
+}
+
 
 class IndicatorQuerySet(models.QuerySet):
     def with_tree(self) -> "IndicatorQuerySet":

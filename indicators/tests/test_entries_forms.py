@@ -25,7 +25,7 @@ def field_names(body: str) -> set[str]:
         ("2.b.1.3", "percent", {"numerator", "denominator", "kecamatan"}),
         ("1.b.3.1", "milestone", {"milestone_status"}),
         ("2.c.1.1", "periodic", {"value", "kecamatan"}),
-        ("4.b.1.4", "tracked", {"value", "kecamatan"}),
+        ("4.b.1.4", "tracked", {"value", "male", "female", "child", "adult", "kecamatan"}),
         ("2.b.1.2", "qualitative", set()),
     ],
 )

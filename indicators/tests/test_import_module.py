@@ -74,7 +74,7 @@ def test_a_good_xlsx_saves_every_row_as_drafts(plan, personas):
 def test_administrator_import_covers_every_kind_and_each_indicators_agency(plan, personas):
     admin = personas["admin"]
     rows = [
-        {"code": "1.b.2.1", "period": "2018S2", "kecamatan": "biboki tanpah", "value": 1},
+        {"code": "1.b.2.1", "period": "2018S2", "kecamatan": "biboki tanpah"},
         {"code": "2.b.1.3", "period": "2022S1", "numerator": 18, "denominator": 24, "date": "2022-05-02"},
         {"code": "2.c.1.1", "period": "2020S1", "value": 1},
         {"code": "3.d.1.1", "period": "2021S2", "narrative": "Rapat koordinasi APH berjalan rutin."},
@@ -170,7 +170,7 @@ def test_one_bad_row_saves_nothing_and_names_row_and_column(plan, personas, case
 def test_administrator_rows_for_percent_coverage_and_qualitative_are_checked(plan, personas):
     rows = [
         {"code": "2.b.1.3", "period": "2022S1", "numerator": 30, "denominator": 24},
-        {"code": "1.b.2.1", "period": "2018S2", "value": 1},
+        {"code": "1.b.2.1", "period": "2018S2"},
         {"code": "3.d.1.1", "period": "2021S2"},
         {"code": "2.b.1.3", "period": "2022S1", "numerator": 3},
     ]
