@@ -11,6 +11,14 @@ PASSWORD = "correct-horse-battery-staple"  # noqa: S105 (test accounts only)
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    # each test's data is rolled back, so figures cached by one test must not reach the next
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     # the real hasher costs ~0.3 s per user; tests create several users each
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -455,4 +455,5 @@ def import_file(
                 entries, ProgressEntry, default_user=user, default_change_reason=_("Spreadsheet import")
             )
             result.saved = len(saved)
+            Plan.bump_data_version(plan.pk)  # a bulk insert sends no signal
     return result

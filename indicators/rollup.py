@@ -31,6 +31,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -581,3 +582,38 @@ def kecamatan_activity(plan: Plan, filters: Filters | None = None) -> dict[int, 
         .order_by()
     )
     return {row["kecamatan_id"]: row for row in rows}
+
+
+CACHE_SECONDS = 24 * 3600
+
+
+def cached_compute(plan: Plan, filters: Filters | None = None, pillars: list[Pillar] | None = None) -> PlanRollup:
+    """`compute()` kept in the cache, keyed on the plan's data version.
+
+    Every write to the plan's entries, targets or indicators moves `plan.data_version` on
+    (indicators.signals, and the bulk writers directly), so a cached result is never stale;
+    the caller must pass a plan read in the same request (`Plan.current()`), so that its
+    version is the database's. The day is part of the key: statuses move with the calendar.
+    """
+    filters = filters or Filters()
+    as_of = min(timezone.localdate(), plan.end_date)
+    key = "rollup:" + ":".join(
+        str(part)
+        for part in (
+            plan.pk,
+            plan.data_version,
+            as_of.isoformat(),
+            filters.include_unverified,
+            filters.agency_id,
+            filters.kecamatan_id,
+            filters.pillar_number,
+            filters.indicator_code,
+            filters.year,
+            sorted(filters.indicator_ids) if filters.indicator_ids is not None else None,
+        )
+    )
+    result = cache.get(key)
+    if result is None:
+        result = compute(plan, filters, as_of, pillars)
+        cache.set(key, result, CACHE_SECONDS)
+    return result

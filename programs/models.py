@@ -5,6 +5,7 @@ This app imports nothing from `indicators` or `reports`: data flows one way.
 """
 
 import datetime
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -102,6 +103,9 @@ class Plan(BilingualMixin, models.Model):
     start_year = models.PositiveSmallIntegerField(_("first year"))
     end_year = models.PositiveSmallIntegerField(_("last year"))
     source = models.TextField(_("source"), blank=True)
+    # Changes with every change to the plan's entries, targets or indicators (indicators.signals);
+    # cached figures are keyed on it, so a change is seen at once by every app server.
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-start_year"]
@@ -133,6 +137,12 @@ class Plan(BilingualMixin, models.Model):
     @property
     def end_date(self) -> datetime.date:
         return datetime.date(self.end_year, 12, 31)
+
+    @classmethod
+    def bump_data_version(cls, plan_id: int) -> None:
+        # a fresh random token, not a counter: a rolled-back change must never leave a number
+        # behind that a later, different change could take again
+        cls.objects.filter(pk=plan_id).update(data_version=secrets.randbits(62) + 1)
 
     @classmethod
     def current(cls) -> "Plan":

@@ -53,7 +53,9 @@ def test_generator_builds_a_province_and_the_table_prints(plan):
 
     # the table: one row per size and page, with queries and the bare aggregate
     text = out.getvalue()
-    assert "| entries (plan) | what | median ms | queries | bare aggregate ms | page ÷ bare |" in text
+    assert (
+        "| entries (plan) | what | median ms | after a change ms | queries | bare aggregate ms | page ÷ bare |" in text
+    )
     pages = [m for m in report.results if m.kind == "page"]
     assert [(m.size, m.what) for m in pages] == [(200, "overview"), (200, "pillar 1")]
     for m in pages:

@@ -151,3 +151,32 @@ def test_every_chart_is_a_valid_plotly_figure(plan):
     assert len(drawn) == 9
     for chart in drawn:
         go.Figure(json.loads(chart.figure_json))  # raises ValueError on any property plotly does not know
+
+
+@pytest.mark.django_db
+def test_cached_figures_change_with_every_write(client_for, personas, django_assert_max_num_queries):
+    """Figures are cached per plan data version: a save, a target edit or a bulk import changes it."""
+    from indicators.importing import import_file
+    from indicators.models import Target
+    from programs.models import Plan
+
+    client = client_for(personas["reviewer"])
+    client.cookies["django_language"] = "en"
+
+    def pillar1_2018() -> str:
+        rows = list(csv.reader(io.StringIO(client.get("/dashboard/?csv=pillar-years").content.decode())))
+        return next(r for r in rows if r[0] == "Pillar 1" and r[1] == "2018")[2]
+
+    assert pillar1_2018() == "0.0"
+    with django_assert_max_num_queries(11):  # the second request is served from the cache
+        client.get("/dashboard/")
+    entry("1.a.1.1", "2018S1", value=700)  # a save: 70 % of 1,000, one of 10 indicators due → 7.0
+    assert pillar1_2018() == "7.0"
+    target = Target.objects.get(indicator__code="1.a.1.1", year=2018)
+    target.value = 700
+    target.save()  # 700 of 700 = 100 % → 10.0
+    assert pillar1_2018() == "10.0"
+    csv_file = b"code,period,value\n1.a.2.1,2018S1,12\n"  # 12 of 12 sessions = 100 % → (100 + 100) / 10
+    result = import_file(csv_file, plan=Plan.objects.get(), user=personas["admin"], status="verified")
+    assert result.ok, result.rows
+    assert pillar1_2018() == "20.0"

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Kind
 from indicators.roles import can_read_all, user_agency
-from indicators.rollup import Filters, compute, kecamatan_activity, kecamatan_figures
+from indicators.rollup import Filters, cached_compute, kecamatan_activity, kecamatan_figures
 from programs.models import Pillar, Plan, Region
 from reports import figures
 from reports.access import dashboard_reader_required
@@ -34,7 +34,7 @@ class Context:
     def rollup(self, filters: Filters | None = None):
         filters = filters or self.filters
         narrowed = filters.indicator_code or filters.indicator_ids is not None
-        return compute(self.plan, filters, pillars=None if narrowed else list(self.pillars))
+        return cached_compute(self.plan, filters, pillars=None if narrowed else list(self.pillars))
 
 
 def _context(request, *, pillar_number: int | None = None) -> Context:

@@ -297,6 +297,7 @@ class Command(BaseCommand):
             else:
                 entries = DemoBuilder(plan, users, timezone.localdate()).build()
                 bulk_create_with_history(entries, ProgressEntry, default_change_reason="Data demo")
+                Plan.bump_data_version(plan.pk)  # a bulk insert sends no signal
                 self.stdout.write(self.style.SUCCESS(_("Created %(count)s demo entries.") % {"count": len(entries)}))
         self.print_users()
 

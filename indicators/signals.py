@@ -1,0 +1,27 @@
+"""Every change to a plan's entries, targets or indicators moves the plan's data version on,
+so that figures cached by `indicators.rollup.cached_compute` are never served stale.
+
+Bulk writes send no signals: `bump_data_version` is called by them directly (the import,
+seed_demo, the benchmark's generator).
+"""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from indicators.models import Indicator, ProgressEntry, Target
+from programs.models import Plan
+
+
+@receiver([post_save, post_delete], sender=ProgressEntry, dispatch_uid="entry_changes_plan_data")
+def entry_changed(sender, instance: ProgressEntry, **kwargs) -> None:
+    Plan.bump_data_version(instance.indicator.plan_id)
+
+
+@receiver([post_save, post_delete], sender=Target, dispatch_uid="target_changes_plan_data")
+def target_changed(sender, instance: Target, **kwargs) -> None:
+    Plan.bump_data_version(instance.indicator.plan_id)
+
+
+@receiver([post_save, post_delete], sender=Indicator, dispatch_uid="indicator_changes_plan_data")
+def indicator_changed(sender, instance: Indicator, **kwargs) -> None:
+    Plan.bump_data_version(instance.plan_id)
