@@ -127,6 +127,11 @@ def browser_page(live_server, monkeypatch, settings):
         page.base_url = live_server.url
         yield page
         browser.close()
+        # the ORM calls made while Playwright's loop runs got their own connection (asgiref's
+        # context-local storage); close it, or PostgreSQL cannot drop the test database at the end
+        from django.db import connections
+
+        connections.close_all()
 
 
 def sign_in(page, username: str) -> None:
