@@ -400,9 +400,6 @@ def _indicator_rollup(
             last_begun_so_far = p
         pace_point[p] = last_begun_so_far
 
-    def due_to_end(p: Period) -> Decimal | None:
-        return due[p]
-
     def figure(
         p_last: Period, p_first: Period, period_target: Decimal | None, actual: Decimal | None, n: int, text: str = ""
     ) -> Figure:
@@ -417,8 +414,8 @@ def _indicator_rollup(
         if kind == Kind.MILESTONE:
             period_target_pct = HUNDRED if period_target else None
             achievement = _ratio(actual if actual is not None else Decimal(0), period_target_pct) if begun else None
-        status = pace_status(to_end[pace_at], due_to_end(pace_at), has_data, begun)
-        return Figure(period_target, actual, achievement, status, n, due_to_end(pace_at), to_end[pace_at], text)
+        status = pace_status(to_end[pace_at], due[pace_at], has_data, begun)
+        return Figure(period_target, actual, achievement, status, n, due[pace_at], to_end[pace_at], text)
 
     years: dict[int, Figure] = {}
     for year in plan.years:
@@ -447,7 +444,7 @@ def _indicator_rollup(
         elif kind == Kind.PERCENT:
             target = annual.get(p.year)
         elif kind == Kind.COVERAGE:
-            target = due_to_end(p)
+            target = due[p]
         elif kind == Kind.MILESTONE:
             target = annual.get(p.year)
         else:

@@ -180,3 +180,13 @@ def test_cached_figures_change_with_every_write(client_for, personas, django_ass
     result = import_file(csv_file, plan=Plan.objects.get(), user=personas["admin"], status="verified")
     assert result.ok, result.rows
     assert pillar1_2018() == "20.0"
+
+
+@pytest.mark.django_db
+def test_chart_csv_never_carries_a_formula(client_for, personas):
+    from indicators.models import Indicator
+
+    Indicator.objects.filter(code="1.a.1.1").update(text_id='=HYPERLINK("http://example.org")')
+    body = client_for(personas["reviewer"]).get("/dashboard/pillar/1/?csv=pillar-indicators").content.decode()
+    row = next(r for r in csv.reader(io.StringIO(body)) if r[0] == "1.a.1.1")
+    assert row[1] == "'=HYPERLINK(\"http://example.org\")"

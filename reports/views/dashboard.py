@@ -18,7 +18,7 @@ from indicators.models import Kind
 from indicators.roles import can_read_all, user_agency
 from indicators.rollup import Filters, cached_compute, kecamatan_activity, kecamatan_figures
 from programs.models import Pillar, Plan, Region
-from reports import figures
+from reports import figures, summary_csv
 from reports.access import dashboard_reader_required
 from reports.forms import DashboardFilters
 
@@ -71,15 +71,9 @@ def _csv_or_page(request, charts: list[figures.Chart], template: str, context: d
     writer = csv.writer(response)
     writer.writerow(chart.columns)
     for row in chart.rows:
-        writer.writerow(["" if v is None else _safe_cell(v) for v in row])
+        # text that a spreadsheet would read as a formula gets a leading apostrophe, as in the summaries
+        writer.writerow(["" if v is None else summary_csv.text(v) if isinstance(v, str) else v for v in row])
     return response
-
-
-def _safe_cell(value):
-    """Text that a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 @dashboard_reader_required
