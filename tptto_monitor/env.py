@@ -65,3 +65,74 @@ def env_database(name: str, default: str) -> dict:
     if engine == "django.db.backends.postgresql" and not config.get("NAME"):
         raise ImproperlyConfigured(f"{name} must name a database; got {raw!r}")
     return config
+
+
+EMAIL_SCHEMES = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "smtps": "django.core.mail.backends.smtp.EmailBackend",
+}
+
+
+def env_email(name: str, default: str) -> dict:
+    """Parse a mail URL into Django's EMAIL_* settings.
+
+    - ``console://``: messages are written to the server's output (development);
+    - ``smtp://user:password@host:587``: SMTP with STARTTLS (``?tls=0`` for a relay that has none);
+    - ``smtps://user:password@host:465``: SMTP over TLS from the first byte.
+    User and password are percent-encoded (``%40`` for ``@``).
+    """
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    raw = os.environ.get(name) or default
+    example = "smtp://user:password@mail.example.org:587"
+    if "://" not in raw:
+        raise ImproperlyConfigured(f"{name} must be a URL like {example} or console://; got {raw!r}")
+    parts = urlsplit(raw)
+    scheme = parts.scheme.lower()
+    if scheme not in EMAIL_SCHEMES:
+        raise ImproperlyConfigured(f"{name} must start with smtp://, smtps:// or console://; got {raw!r}")
+    config = {"EMAIL_BACKEND": EMAIL_SCHEMES[scheme]}
+    if scheme == "console":
+        return config
+    try:
+        port = parts.port
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} has a port that is not a number from 1 to 65535; got {raw!r}") from None
+    if port == 0:
+        raise ImproperlyConfigured(f"{name} has a port that is not a number from 1 to 65535; got {raw!r}")
+    if not parts.hostname:
+        raise ImproperlyConfigured(f"{name} must name the mail server, like {example}; got {raw!r}")
+    query = parse_qs(parts.query, keep_blank_values=True)
+    unknown = set(query) - {"tls", "timeout"}
+    if unknown:
+        raise ImproperlyConfigured(f"{name} has unknown options {sorted(unknown)}; only tls and timeout; got {raw!r}")
+    tls = query.get("tls", ["1"])[-1].strip().lower()
+    if tls not in TRUE | FALSE:
+        raise ImproperlyConfigured(f"{name}: tls must be 1 or 0; got {raw!r}")
+    timeout = query.get("timeout", ["30"])[-1]
+    if not timeout.isdigit() or int(timeout) < 1:
+        raise ImproperlyConfigured(f"{name}: timeout must be a whole number of seconds; got {raw!r}")
+    config.update(
+        EMAIL_HOST=parts.hostname,
+        EMAIL_PORT=port or (465 if scheme == "smtps" else 587),
+        EMAIL_HOST_USER=unquote(parts.username or ""),
+        EMAIL_HOST_PASSWORD=unquote(parts.password or ""),
+        EMAIL_USE_SSL=scheme == "smtps",
+        EMAIL_USE_TLS=scheme == "smtp" and tls in TRUE,
+        EMAIL_TIMEOUT=int(timeout),
+    )
+    return config
+
+
+def env_email_address(name: str, default: str) -> str:
+    """A sender such as ``TPPO Monitor <noreply@example.org>`` or a bare address."""
+    from email.utils import parseaddr
+
+    raw = os.environ.get(name) or default
+    _display, address = parseaddr(raw)
+    local, _at, domain = address.rpartition("@")
+    if not local or not domain or " " in address:
+        example = "TPPO Monitor <noreply@example.org>"
+        raise ImproperlyConfigured(f"{name} must be an e-mail address like {example}; got {raw!r}")
+    return raw

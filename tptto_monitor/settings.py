@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from tptto_monitor.env import env_bool, env_database, env_int, env_list, env_str
+from tptto_monitor.env import env_bool, env_database, env_email, env_email_address, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -105,6 +105,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "indicators:plan"
 LOGOUT_REDIRECT_URL = "login"
+
+# Mail (password reset links, reminders): EMAIL_URL sets EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS/SSL. console:// writes messages to the server's output.
+globals().update(env_email("EMAIL_URL", "console://"))
+DEFAULT_FROM_EMAIL = env_email_address("DEFAULT_FROM_EMAIL", "TPPO Monitor <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A reset link in a mailbox is a key to the account: it lapses after a day (Django's default: three).
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
