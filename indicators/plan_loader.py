@@ -15,6 +15,7 @@ from indicators.models import Indicator, Target
 from programs.models import Activity, Agency, Pillar, Plan, Program, Region
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+PLAN_FILE = "plan_rad_ttu_2018_2022.json"
 
 
 @dataclass
@@ -58,8 +59,13 @@ def _read(name: str) -> dict:
         return json.load(handle)
 
 
+def read_plan_file(plan_file: str = PLAN_FILE) -> dict:
+    """The plan fixture as a dict: `plan`, then `pillars` → `programs` → `activities` → `indicators`."""
+    return _read(plan_file)
+
+
 @transaction.atomic
-def load_plan(plan_file: str = "plan_rad_ttu_2018_2022.json") -> LoadResult:
+def load_plan(plan_file: str = PLAN_FILE) -> LoadResult:
     result = LoadResult()
     regions = _read("regions_ttu.json")
     kabupaten = _upsert(
@@ -76,15 +82,27 @@ def load_plan(plan_file: str = "plan_rad_ttu_2018_2022.json") -> LoadResult:
             {"name": item["name"], "level": Region.Level.KECAMATAN, "parent": kabupaten},
         )
 
-    agencies = {}
     for item in _read("agencies.json")["agencies"]:
         values = {
             key: item.get(key, False if key == "is_secretariat" else "")
             for key in ("name_id", "name_en", "short_name", "is_secretariat")
         }
-        agencies[item["code"]] = _upsert(result, Agency, {"code": item["code"]}, values)
+        _upsert(result, Agency, {"code": item["code"]}, values)
 
-    data = _read(plan_file)
+    data = read_plan_file(plan_file)
+    load_plan_data(data, region=Region.objects.get(code=data["plan"]["region"]), result=result)
+    return result
+
+
+@transaction.atomic
+def load_plan_data(data: dict, *, region: Region, result: LoadResult | None = None) -> Plan:
+    """One plan tree from `data` (as `read_plan_file()` returns it) for `region`; agencies must exist.
+
+    The benchmark loads its synthetic regencies' copies of the plan through here too, so that they are
+    made by the same code (and the same validation) as the real plan.
+    """
+    result = result if result is not None else LoadResult()
+    agencies = {agency.code: agency for agency in Agency.objects.all()}
     spec = data["plan"]
     plan = _upsert(
         result,
@@ -93,7 +111,7 @@ def load_plan(plan_file: str = "plan_rad_ttu_2018_2022.json") -> LoadResult:
         {
             "name_id": spec["name_id"],
             "name_en": spec["name_en"],
-            "region": Region.objects.get(code=spec["region"]),
+            "region": region,
             "start_year": spec["start_year"],
             "end_year": spec["end_year"],
             "source": spec["source"],
@@ -119,7 +137,7 @@ def load_plan(plan_file: str = "plan_rad_ttu_2018_2022.json") -> LoadResult:
                 )
                 for i in a["indicators"]:
                     _load_indicator(result, plan, activity, i, agencies)
-    return result
+    return plan
 
 
 def _load_indicator(result: LoadResult, plan: Plan, activity: Activity, spec: dict, agencies: dict) -> None:

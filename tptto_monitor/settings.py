@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "programs",
     "indicators",
     "reports",
+    "tptto_monitor.bench",  # `manage.py bench` (development: writes only into its own database)
 ]
 
 MIDDLEWARE = [

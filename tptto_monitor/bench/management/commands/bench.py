@@ -116,11 +116,11 @@ class Command(BaseCommand):
         if not is_bench:
             raise CommandError(f"--in-place runs only in the bench database ({BENCH_SQLITE} or {BENCH_PG}), not {name}")
         from indicators.plan_loader import load_plan
-        from reports import bench
+        from tptto_monitor.bench import timing
 
         call_command("migrate", interactive=False, verbosity=0)
         load_plan()
-        bench.run(
+        timing.run(
             options["sizes"],
             runs=options["runs"],
             file_runs=options["file_runs"],

@@ -1,0 +1,345 @@
+"""Province-scale synthetic data for `manage.py bench`.
+
+The data is "as for a province of 22 regencies": the real plan plus 21 copies
+of it, one per synthetic regency with 24 synthetic kecamatan each. The copies
+are loaded from the plan file by the plan loader itself
+(`indicators.plan_loader.load_plan_data`), so they are made, and validated,
+exactly as the real plan is. Synthetic regions use the province code 99,
+which Kemendagri does not assign, so `99.xx` / `99.xx.yy` can never collide
+with a real region; synthetic plans are coded `bench-xx`. Entries are spread
+over every plan, indicator kind, year and semester; most are verified.
+
+This module writes to whatever database is connected, which is why it lives
+here, in a development package, and not in `reports/` (which only reads).
+The `bench` command calls it only inside its own throw-away database; the
+test calls it inside the test database.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, User
+from django.db import connection, transaction
+from django.utils import timezone
+
+from indicators.models import EntryStatus, Indicator, Kind, MilestoneStatus, ProgressEntry
+from indicators.plan_loader import load_plan_data, read_plan_file
+from indicators.roles import REVIEWER
+from programs.models import Plan, Region
+from programs.periods import semesters
+
+REGENCIES = 22
+KECAMATAN_PER_REGENCY = 24
+SYNTHETIC_PROVINCE = "99"  # not a Kemendagri province code
+PLAN_PREFIX = "bench-"
+BENCH_USER = "bench-reviewer"
+BATCH = 10_000  # rows per INSERT batch (SQLite) and per transaction
+COPY_BATCH = 100_000  # rows per COPY (PostgreSQL)
+
+STATUSES = [EntryStatus.VERIFIED, EntryStatus.SUBMITTED, EntryStatus.DRAFT, EntryStatus.RETURNED]
+STATUS_CUM_WEIGHTS = [85, 93, 97, 100]  # 85 % verified, 8 % submitted, 4 % draft, 3 % returned
+MILESTONES = [MilestoneStatus.NOT_STARTED, MilestoneStatus.IN_PROGRESS, MilestoneStatus.ACHIEVED]
+MILESTONE_CUM_WEIGHTS = [20, 70, 100]
+NARRATIVE = "Kegiatan sintetis untuk uji beban (bench). Tidak ada nama korban."
+
+
+# ---------------------------------------------------------------------------
+# The province: 22 plans
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Province:
+    base: Plan
+    plans: list[Plan]
+    indicators: list[tuple[int, str, int, int]]  # id, kind, agency id, plan id
+    kecamatan: dict[int, list[int]]  # plan id → ids of its regency's kecamatan
+
+    @property
+    def synthetic_plans(self) -> list[Plan]:
+        return [p for p in self.plans if p.code.startswith(PLAN_PREFIX)]
+
+
+def real_plan() -> Plan:
+    plan = Plan.objects.exclude(code__startswith=PLAN_PREFIX).order_by("-start_year", "id").first()
+    if plan is None:
+        raise RuntimeError("No plan loaded: run load_plan first")
+    return plan
+
+
+@transaction.atomic
+def build_province(base: Plan | None = None, regencies: int = REGENCIES) -> Province:
+    """The real plan plus `regencies - 1` synthetic copies (created once, then reused)."""
+    base = base or real_plan()
+    existing = set(Plan.objects.filter(code__startswith=PLAN_PREFIX).values_list("code", flat=True))
+    wanted = [n for n in range(1, regencies) if f"{PLAN_PREFIX}{n:02d}" not in existing]
+    if wanted:
+        _copy_plan(base, wanted)
+    plans = [base, *Plan.objects.filter(code__startswith=PLAN_PREFIX).order_by("code")][:regencies]
+    plan_ids = [p.id for p in plans]
+    indicators = list(
+        Indicator.objects.filter(plan_id__in=plan_ids).order_by("id").values_list("id", "kind", "agency_id", "plan_id")
+    )
+    kecamatan: dict[int, list[int]] = {}
+    for plan in plans:
+        kecamatan[plan.id] = list(
+            Region.objects.filter(parent_id=plan.region_id, level=Region.Level.KECAMATAN)
+            .order_by("code")
+            .values_list("id", flat=True)
+        )
+    return Province(base, plans, indicators, kecamatan)
+
+
+def _copy_plan(base: Plan, numbers: list[int]) -> None:
+    """Synthetic regencies with their kecamatan, and the plan file loaded again for each of them."""
+    prov = SYNTHETIC_PROVINCE
+    Region.objects.bulk_create(
+        [
+            Region(code=f"{prov}.{n:02d}", name=f"Kabupaten Sintetis {n:02d}", level=Region.Level.KABUPATEN)
+            for n in numbers
+        ],
+        ignore_conflicts=True,
+    )
+    regencies = {r.code: r for r in Region.objects.filter(code__in=[f"{prov}.{n:02d}" for n in numbers])}
+    Region.objects.bulk_create(
+        [
+            Region(
+                code=f"{prov}.{n:02d}.{k:02d}",
+                name=f"Kecamatan Sintetis {n:02d}-{k:02d}",
+                level=Region.Level.KECAMATAN,
+                parent=regencies[f"{prov}.{n:02d}"],
+            )
+            for n in numbers
+            for k in range(1, KECAMATAN_PER_REGENCY + 1)
+        ],
+        ignore_conflicts=True,
+    )
+    data = read_plan_file()
+    if data["plan"]["code"] != base.code:
+        raise RuntimeError(f"bench copies the plan file of {data['plan']['code']}, but the pages show {base.code}")
+    for n in numbers:
+        spec = data["plan"]
+        copy = {
+            **data,
+            "plan": {
+                **spec,
+                "code": f"{PLAN_PREFIX}{n:02d}",
+                "name_id": f"{spec['name_id']} (salinan sintetis {n:02d})"[:300],
+                "name_en": f"{spec['name_en']} (synthetic copy {n:02d})"[:300],
+                "source": "Synthetic copy made by manage.py bench; not real data.",
+            },
+        }
+        load_plan_data(copy, region=regencies[f"{prov}.{n:02d}"])
+
+
+# ---------------------------------------------------------------------------
+# Entries
+# ---------------------------------------------------------------------------
+
+# Columns the generator fills, in this order; every other column takes its field default.
+GENERATED = [
+    "indicator",
+    "agency",
+    "year",
+    "semester",
+    "date",
+    "kecamatan",
+    "value",
+    "male",
+    "female",
+    "child",
+    "adult",
+    "numerator",
+    "denominator",
+    "milestone_status",
+    "narrative",
+    "status",
+    "return_reason",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "submitted_by",
+    "submitted_at",
+    "verified_by",
+    "verified_at",
+]
+
+
+def _columns() -> tuple[list[str], tuple]:
+    """All ProgressEntry columns but the id, and the constant values of those the generator leaves alone."""
+    meta = ProgressEntry._meta
+    columns = [meta.get_field(name).column for name in GENERATED]
+    constants = []
+    for f in meta.concrete_fields:
+        if f.primary_key or f.name in GENERATED:
+            continue
+        value = f.get_db_prep_save(f.get_default(), connection)
+        if value is None and not f.null:
+            raise RuntimeError(f"bench does not know how to fill ProgressEntry.{f.name}: teach bench/data.py")
+        columns.append(f.column)
+        constants.append(value)
+    return columns, tuple(constants)
+
+
+class EntryFactory:
+    """Rows of synthetic entries as tuples in the order of `_columns()`."""
+
+    def __init__(self, province: Province, user_id: int, seed: int):
+        self.rng = random.Random(seed)
+        self.indicators = province.indicators
+        self.kecamatan = province.kecamatan
+        self.user_id = user_id
+        today = timezone.localdate()
+        self.today = today
+        # the semesters of each plan that have begun, with their first day and length
+        self.periods = {}
+        for plan in province.plans:
+            self.periods[plan.id] = [
+                (p.year, p.semester, p.start, (min(p.end, today) - p.start).days + 1)
+                for p in semesters(plan.years)
+                if p.start <= today
+            ]
+        now = timezone.now().replace(microsecond=0)
+        # COPY reads ISO text; the SQLite backend stores naive UTC text
+        pg = connection.vendor == "postgresql"
+        self.now = now.isoformat() if pg else connection.ops.adapt_datetimefield_value(now)
+        self.serial = 0
+
+    def rows(self, count: int) -> Iterator[tuple]:
+        rng = self.rng
+        choice, randint, random_ = rng.choice, rng.randint, rng.random
+        user, now = self.user_id, self.now
+        for _ in range(count):
+            self.serial += 1
+            indicator_id, kind, agency_id, plan_id = choice(self.indicators)
+            year, semester, start, days = choice(self.periods[plan_id])
+            day = (start + datetime.timedelta(days=rng.randrange(days))).isoformat()
+            status = rng.choices(STATUSES, cum_weights=STATUS_CUM_WEIGHTS)[0]
+            kecamatan = value = male = female = child = adult = numerator = denominator = None
+            milestone = ""
+            narrative = NARRATIVE
+            if kind == Kind.COUNT:
+                value = randint(1, 300)
+                if random_() < 0.5:
+                    male = randint(0, value)
+                    female = value - male
+                if random_() < 0.3:
+                    child = randint(0, value)
+                    adult = value - child
+                if random_() < 0.6:
+                    kecamatan = choice(self.kecamatan[plan_id])
+            elif kind == Kind.COVERAGE:
+                kecamatan = choice(self.kecamatan[plan_id])
+            elif kind == Kind.PERCENT:
+                denominator = randint(10, 60)
+                numerator = randint(0, denominator)
+            elif kind == Kind.MILESTONE:
+                milestone = rng.choices(MILESTONES, cum_weights=MILESTONE_CUM_WEIGHTS)[0]
+            elif kind in (Kind.PERIODIC, Kind.TRACKED):
+                value = 1 if kind == Kind.PERIODIC else randint(1, 50)
+                if random_() < 0.4:
+                    kecamatan = choice(self.kecamatan[plan_id])
+            else:  # qualitative
+                narrative = f"Narasi sintetis nomor {self.serial}: koordinasi berjalan. Tidak ada nama korban."
+            sent = status != EntryStatus.DRAFT
+            verified = status == EntryStatus.VERIFIED
+            yield (
+                indicator_id,
+                agency_id,
+                year,
+                semester,
+                day,
+                kecamatan,
+                value,
+                male,
+                female,
+                child,
+                adult,
+                numerator,
+                denominator,
+                milestone,
+                narrative,
+                str(status),
+                "Data perlu dilengkapi (sintetis)." if status == EntryStatus.RETURNED else "",
+                user,
+                now,
+                now,
+                user if sent else None,
+                now if sent else None,
+                user if verified else None,
+                now if verified else None,
+            )
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def add_entries(province: Province, count: int, *, user_id: int, seed: int) -> None:
+    """Insert `count` synthetic entries: COPY on PostgreSQL, batched executemany elsewhere."""
+    if count <= 0:
+        return
+    factory = EntryFactory(province, user_id, seed)
+    columns, constants = _columns()
+    table = connection.ops.quote_name(ProgressEntry._meta.db_table)
+    column_sql = ", ".join(connection.ops.quote_name(c) for c in columns)
+    rows = (row + constants for row in factory.rows(count))
+    if connection.vendor == "postgresql":
+        sql = f"COPY {table} ({column_sql}) FROM STDIN"
+        while count > 0:
+            n = min(count, COPY_BATCH)
+            buffer = io.StringIO()
+            for _, row in zip(range(n), rows, strict=False):
+                buffer.write("\t".join(map(_copy_text, row)))
+                buffer.write("\n")
+            buffer.seek(0)
+            with transaction.atomic(), connection.cursor() as cursor:
+                raw = cursor.cursor
+                if hasattr(raw, "copy_expert"):  # psycopg2
+                    raw.copy_expert(sql, buffer)
+                else:  # psycopg 3
+                    with raw.copy(sql) as copy:
+                        copy.write(buffer.getvalue())
+            count -= n
+    else:
+        sql = f"INSERT INTO {table} ({column_sql}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+        while count > 0:
+            n = min(count, BATCH)
+            batch = [row for _, row in zip(range(n), rows, strict=False)]
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.executemany(sql, batch)
+            count -= n
+    # a bulk insert sends no signal: change every plan's data version, as the import does
+    for plan_id in Plan.objects.values_list("pk", flat=True):
+        Plan.bump_data_version(plan_id)
+
+
+def analyze() -> None:
+    """Fresh planner statistics. On PostgreSQL also VACUUM (outside a transaction), as autovacuum
+    would after a bulk load, so that the visibility map allows index-only scans."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            cursor.execute("VACUUM ANALYZE")
+        else:
+            cursor.execute("ANALYZE")
+
+
+def bench_user() -> User:
+    user, created = User.objects.get_or_create(username=BENCH_USER, defaults={"email": "bench@example.org"})
+    if created:
+        user.set_unusable_password()
+        user.save()
+        user.groups.add(Group.objects.get(name=REVIEWER))
+    return user

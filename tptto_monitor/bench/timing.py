@@ -1,0 +1,378 @@
+"""The timings behind `manage.py bench`: pages, summaries, the bare aggregate, and the table."""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import django
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from indicators.models import EntryStatus, Indicator, ProgressEntry
+from indicators.rollup import Filters, compute
+from programs.models import Plan
+from reports import summary
+from tptto_monitor.bench.data import REGENCIES, add_entries, analyze, bench_user, build_province
+
+QUERY_BUDGET = 15
+RATIO_BUDGET = 2.0
+PAGE_MS_BUDGET = 500.0
+BUDGET_SIZE = 1_000_000  # the time budgets apply at this size on PostgreSQL
+FILE_BUDGETS_MS = {"pdf": 5000.0, "xlsx": 2000.0}
+
+# ---------------------------------------------------------------------------
+# Measurements
+# ---------------------------------------------------------------------------
+
+
+class BenchError(Exception):
+    pass
+
+
+@dataclass
+class Measure:
+    size: int
+    plan_entries: int
+    what: str
+    kind: str  # "page" or "pdf" / "xlsx"
+    median_ms: float | None = None
+    queries: int | None = None
+    bare_ms: float | None = None
+    cold_ms: float | None = None  # pages: right after a change to the data (figures not cached)
+    fallback: bool = False
+    error: str = ""
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.median_ms is None or not self.bare_ms:
+            return None
+        return self.median_ms / self.bare_ms
+
+
+def timed(fn: Callable[[], object], runs: int) -> tuple[float, int]:
+    """(median ms over `runs` calls after one warm-up, SQL queries of one call)."""
+    fn()
+    connection.queries_log.clear()  # a full log (9000 entries) would make the capture count 0
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    queries = len(captured.captured_queries)  # read now: the next request resets the log
+    times = []
+    for _ in range(max(runs, 1)):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), queries
+
+
+def timed_cold(fn: Callable[[], object], before: Callable[[], object], runs: int) -> float:
+    """Median ms of `fn` over `runs` calls, each right after `before` (untimed)."""
+    times = []
+    for _ in range(max(runs, 1)):
+        before()
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def bare_aggregate_sql(plan: Plan, pillar_number: int | None = None) -> tuple[str, list]:
+    """The one GROUP BY a page cannot do without: verified entries of the plan by indicator × year × semester."""
+    q = connection.ops.quote_name
+    entry, indicator = ProgressEntry._meta, Indicator._meta
+    col = {name: q(entry.get_field(name).column) for name in ("indicator", "year", "semester", "status")}
+    sums = ", ".join(
+        f"SUM(e.{q(entry.get_field(n).column)})"
+        for n in ("value", "numerator", "denominator", "male", "female", "child", "adult")
+    )
+    sql = (
+        f"SELECT e.{col['indicator']}, e.{col['year']}, e.{col['semester']}, {sums}, COUNT(*) "  # noqa: S608
+        f"FROM {q(entry.db_table)} e JOIN {q(indicator.db_table)} i ON i.{q('id')} = e.{col['indicator']} "
+        f"WHERE i.{q(indicator.get_field('plan').column)} = %s AND e.{col['status']} = %s"
+    )
+    params: list = [plan.id, str(EntryStatus.VERIFIED)]
+    if pillar_number is not None:
+        ids = list(
+            Indicator.objects.filter(plan=plan, activity__program__pillar__number=pillar_number).values_list(
+                "id", flat=True
+            )
+        )
+        sql += f" AND e.{col['indicator']} IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
+    sql += f" GROUP BY e.{col['indicator']}, e.{col['year']}, e.{col['semester']}"
+    return sql, params
+
+
+def _run_sql(sql: str, params: list) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        cursor.fetchall()
+
+
+def _page_url(url_name: str, args: list) -> tuple[str | None, str]:
+    try:
+        return reverse(url_name, args=args), ""
+    except Exception as exc:  # a missing or half-written URLconf: fall back
+        return None, f"{type(exc).__name__}: {exc}"[:120]
+
+
+def measure_pages(plan: Plan, client: Client, size: int, plan_entries: int, runs: int) -> list[Measure]:
+    # a failing page is reported in the table, once, not as a traceback per request
+    request_log = logging.getLogger("django.request")
+    level = request_log.level
+    request_log.setLevel(logging.CRITICAL)
+    try:
+        return _measure_pages(plan, client, size, plan_entries, runs)
+    finally:
+        request_log.setLevel(level)
+
+
+def _measure_pages(plan: Plan, client: Client, size: int, plan_entries: int, runs: int) -> list[Measure]:
+    """Each page through the test client; while a page is missing or failing, `rollup.compute()` instead."""
+    results = []
+    pages = [("overview", "reports:overview", [], None), ("pillar 1", "reports:pillar", [1], 1)]
+    for label, url_name, args, pillar_number in pages:
+        m = Measure(size, plan_entries, label, "page")
+        url, why = _page_url(url_name, args)
+        if url is not None:
+
+            def get(url=url):
+                response = client.get(url)
+                if response.status_code != 200:
+                    raise BenchError(f"GET {url} answered {response.status_code}")
+                return response
+
+            try:
+                m.median_ms, m.queries = timed(get, runs)
+                # the first request after any change to the data: the cached figures are recomputed
+                m.cold_ms = timed_cold(get, lambda: Plan.bump_data_version(plan.pk), runs)
+            except Exception as exc:  # reported in the table; the bench carries on
+                why = f"GET {url} failed: {type(exc).__name__}: {exc}"[:200]
+        if m.median_ms is None:
+            m.fallback, m.note = True, why
+            try:
+                filters = Filters(pillar_number=pillar_number)
+                m.median_ms, m.queries = timed(lambda f=filters: compute(plan, f), runs)
+            except Exception as exc:
+                m.error = f"{type(exc).__name__}: {exc}"[:200]
+        sql, params = bare_aggregate_sql(plan, pillar_number)
+        m.bare_ms, _ = timed(lambda sql=sql, params=params: _run_sql(sql, params), runs)
+        results.append(m)
+    return results
+
+
+def measure_files(plan: Plan, size: int, plan_entries: int, runs: int) -> list[Measure]:
+    year = plan.end_year
+    results = []
+    for fmt in ("pdf", "xlsx"):
+        m = Measure(size, plan_entries, f"{fmt.upper()} {year}", fmt)
+        try:
+            m.median_ms, m.queries = timed(lambda fmt=fmt: summary.build(plan, year, fmt, "id"), runs)
+        except Exception as exc:  # reported in the table; the bench carries on
+            m.error = f"{type(exc).__name__}: {exc}"[:160]
+        results.append(m)
+    return results
+
+
+# ---------------------------------------------------------------------------
+# The table
+# ---------------------------------------------------------------------------
+
+
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.1f}"
+
+
+def _time_budgets_apply(m: Measure, vendor: str) -> bool:
+    return vendor == "postgresql" and m.size >= BUDGET_SIZE
+
+
+def verdict(m: Measure, vendor: str) -> tuple[str, str]:
+    """(the budget that applies, PASS / MISS with the reason)."""
+    if m.error:
+        return "", "ERROR"
+    if m.fallback:
+        return "", "page not measured *"
+    misses = []
+    if m.kind == "page":
+        budget = f"q ≤ {QUERY_BUDGET}"
+        if m.queries is not None and m.queries > QUERY_BUDGET:
+            misses.append(f"{m.queries} queries")
+        if _time_budgets_apply(m, vendor):
+            budget += f", ≤ {RATIO_BUDGET:g}× bare, < {PAGE_MS_BUDGET:g} ms"
+            if m.ratio is not None and m.ratio > RATIO_BUDGET:
+                misses.append(f"{m.ratio:.1f}× bare")
+            if m.median_ms is not None and m.median_ms >= PAGE_MS_BUDGET:
+                misses.append(f"{m.median_ms:,.0f} ms")
+    else:
+        limit = FILE_BUDGETS_MS[m.kind]
+        if not _time_budgets_apply(m, vendor):
+            return f"(< {limit / 1000:g} s at 1M on PostgreSQL)", "info"
+        budget = f"< {limit / 1000:g} s"
+        if m.median_ms is not None and m.median_ms >= limit:
+            misses.append(f"{m.median_ms / 1000:.1f} s")
+    return budget, ("MISS: " + ", ".join(misses)) if misses else "PASS"
+
+
+def format_table(results: list[Measure], vendor: str) -> str:
+    header = [
+        "entries (plan)",
+        "what",
+        "median ms",
+        "after a change ms",
+        "queries",
+        "bare aggregate ms",
+        "page ÷ bare",
+        "budget",
+        "verdict",
+    ]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    notes: list[str] = []
+    for m in results:
+        budget, word = verdict(m, vendor)
+        what = m.what + (" *" if m.fallback else "")
+        if m.error:
+            notes.append(f"{m.what} at {m.size:,}: {m.error}")
+        ratio = "—" if m.ratio is None else f"{m.ratio:.1f}×"
+        cells = [
+            f"{m.size:,} ({m.plan_entries:,})",
+            what,
+            _ms(m.median_ms),
+            _ms(m.cold_ms),
+            "—" if m.queries is None else str(m.queries),
+            _ms(m.bare_ms),
+            ratio,
+            budget,
+            word,
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    fallbacks = [m for m in results if m.fallback]
+    if fallbacks:
+        lines.append("")
+        lines.append(
+            "\\* the page could not be timed, so indicators.rollup.compute(plan) was timed instead "
+            "(no HTTP, session, template or charts):"
+        )
+        lines += [f"  - {note}" for note in dict.fromkeys(f"{m.what}: {m.note}" for m in fallbacks)]
+    lines += [f"- {note}" for note in dict.fromkeys(notes)]
+    # the query count must not grow with the data
+    lines.append("")
+    for what in dict.fromkeys(m.what for m in results if m.kind == "page"):
+        counts = [m.queries for m in results if m.what == what and m.queries is not None]
+        if len(counts) > 1:
+            same = len(set(counts)) == 1
+            lines.append(
+                f"Queries for {what} by size: {', '.join(map(str, counts))} → "
+                f"{'independent of the data size: PASS' if same else 'grows with the data: MISS'}"
+            )
+    return "\n".join(lines)
+
+
+def environment_line() -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            db = f"PostgreSQL {cursor.fetchone()[0]}"
+        else:
+            cursor.execute("SELECT sqlite_version()")
+            db = f"SQLite {cursor.fetchone()[0]}"
+    return (
+        f"{timezone.localtime():%Y-%m-%d %H:%M %Z} · {db} · {os.cpu_count()} CPU cores · "
+        f"Python {platform.python_version()} · Django {django.get_version()} · {_load()}"
+    )
+
+
+def _load() -> str:
+    """The machine's load: other processes on a 2-core machine move the timings."""
+    try:
+        one, five, _ = os.getloadavg()
+    except OSError:
+        return "load unknown"
+    return f"load average {one:.2f} / {five:.2f}"
+
+
+@dataclass
+class BenchRun:
+    results: list[Measure] = field(default_factory=list)
+    table: str = ""
+
+
+def run(
+    sizes: list[int],
+    *,
+    runs: int = 7,
+    file_runs: int = 3,
+    regencies: int = REGENCIES,
+    seed: int = 20180101,
+    out=None,
+    files: bool = True,
+) -> BenchRun:
+    """Grow the data to each size in turn and measure; print progress and the table to `out`."""
+    out = out or io.StringIO()
+
+    def say(text: str) -> None:
+        out.write(text + "\n")
+        if hasattr(out, "flush"):
+            out.flush()
+
+    province = build_province(regencies=regencies)
+    user = bench_user()
+    client = Client()
+    client.force_login(user)
+    plan = Plan.current()
+    if plan is None:
+        raise BenchError("no plan")
+    say(environment_line())
+    say(
+        f"{len(province.plans)} plans ({len(province.indicators):,} indicators); "
+        f"pages show Plan.current() = {plan.code}; entries are spread evenly over all plans."
+    )
+    report = BenchRun()
+    vendor = connection.vendor
+    for size in sorted(set(sizes)):
+        have = ProgressEntry.objects.count()
+        start = time.perf_counter()
+        add_entries(province, size - have, user_id=user.id, seed=seed + have)
+        analyze()
+        loaded = time.perf_counter() - start
+        total = ProgressEntry.objects.count()
+        plan_entries = ProgressEntry.objects.filter(indicator__plan=plan).count()
+        say(
+            f"{total:,} entries ({max(size - have, 0):,} added and analysed in {loaded:.1f} s); "
+            f"{plan_entries:,} in {plan.code}; {_load()}"
+        )
+        # measured as in production: DEBUG off (no query log, no debug templates), plain static URLs
+        with override_settings(
+            DEBUG=False,
+            ALLOWED_HOSTS=["testserver"],
+            SECURE_SSL_REDIRECT=False,
+            STORAGES={
+                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            },
+        ):
+            measured = measure_pages(plan, client, total, plan_entries, runs)
+            if files:
+                measured += measure_files(plan, total, plan_entries, file_runs)
+        for m in measured:
+            say(
+                f"  {m.what:<10} {_ms(m.median_ms):>10} ms  {m.queries if m.queries is not None else '—':>3} queries"
+                f"  bare {_ms(m.bare_ms)} ms"
+                f"{f'  after a change {_ms(m.cold_ms)} ms' if m.cold_ms is not None else ''}"
+                f"{'  ' + m.error if m.error else ''}"
+            )
+        report.results += measured
+    report.table = format_table(report.results, vendor)
+    say("")
+    say(report.table)
+    return report
