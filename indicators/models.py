@@ -21,7 +21,11 @@ from programs.periods import Period
 
 
 class Kind(models.TextChoices):
-    """How an indicator's entries roll up (DESIGN.md, 'Indicator kinds')."""
+    """How an indicator's entries roll up (DESIGN.md, 'Indicator kinds').
+
+    The groups of kinds that share a rule are properties of the kind, so that
+    a new kind is placed in every group here, once.
+    """
 
     COUNT = "count", _("Count")
     COVERAGE = "coverage", _("Coverage (places reached)")
@@ -31,9 +35,36 @@ class Kind(models.TextChoices):
     TRACKED = "tracked", _("Tracked (no target)")
     QUALITATIVE = "qualitative", _("Qualitative")
 
+    @property
+    def is_targeted(self) -> bool:
+        """Has a plan target and an achievement."""
+        return self not in (Kind.TRACKED, Kind.QUALITATIVE)
 
-TARGETED_KINDS = {Kind.COUNT, Kind.COVERAGE, Kind.PERCENT, Kind.MILESTONE, Kind.PERIODIC}
-NUMERIC_KINDS = {Kind.COUNT, Kind.PERIODIC, Kind.TRACKED}  # coverage records a place, not a number
+    @property
+    def takes_number(self) -> bool:
+        """An entry carries a number (`value`)."""
+        return self in (Kind.COUNT, Kind.PERIODIC, Kind.TRACKED)
+
+    @property
+    def is_summed(self) -> bool:
+        """The numbers of the entries add up (within a period and over periods)."""
+        return self in (Kind.COUNT, Kind.PERIODIC, Kind.TRACKED)
+
+    @property
+    def is_split(self) -> bool:
+        """The plan target is split over the plan's years (a percentage applies every year as it is)."""
+        return self in (Kind.COUNT, Kind.COVERAGE, Kind.PERIODIC)
+
+    @property
+    def is_latest(self) -> bool:
+        """The latest report up to the end of a period stands for the period (nothing adds up)."""
+        return self in (Kind.MILESTONE, Kind.QUALITATIVE)
+
+    @classmethod
+    def where(cls, group: str, value: bool = True) -> "list[Kind]":
+        """The kinds of a group, e.g. `Kind.where("is_targeted")`; with `value=False`, the others."""
+        return [kind for kind in cls if getattr(kind, group) is value]
+
 
 SPLIT_FIELDS = ("male", "female", "child", "adult")
 # The entry fields each kind uses, besides period, date and narrative (DESIGN.md table). The entry form
@@ -105,12 +136,11 @@ class Indicator(BilingualMixin, models.Model):
                 condition=~Q(kind="percent") | Q(plan_target__lte=100), name="indicator_percent_target_at_most_100"
             ),
             models.CheckConstraint(
-                condition=~Q(kind__in=["tracked", "qualitative"]) | Q(plan_target__isnull=True),
+                condition=~Q(kind__in=Kind.where("is_targeted", False)) | Q(plan_target__isnull=True),
                 name="indicator_untargeted_kinds_have_no_target",
             ),
             models.CheckConstraint(
-                condition=~Q(kind__in=["count", "coverage", "percent", "milestone", "periodic"])
-                | Q(plan_target__isnull=False),
+                condition=~Q(kind__in=Kind.where("is_targeted")) | Q(plan_target__isnull=False),
                 name="indicator_targeted_kinds_have_target",
             ),
         ]
@@ -136,7 +166,7 @@ class Indicator(BilingualMixin, models.Model):
 
     @property
     def is_targeted(self) -> bool:
-        return self.kind in TARGETED_KINDS
+        return Kind(self.kind).is_targeted
 
     @property
     def pillar(self):
@@ -146,9 +176,9 @@ class Indicator(BilingualMixin, models.Model):
         errors = {}
         if self.activity_id and self.plan_id and self.activity.program.pillar.plan_id != self.plan_id:
             errors["activity"] = _("The activity belongs to another plan.")
-        if self.kind in TARGETED_KINDS and self.plan_target is None:
+        if self.kind and Kind(self.kind).is_targeted and self.plan_target is None:
             errors["plan_target"] = _("A %(kind)s indicator needs a plan target.") % {"kind": self.get_kind_display()}
-        if self.kind not in TARGETED_KINDS and self.plan_target is not None:
+        if self.kind and not Kind(self.kind).is_targeted and self.plan_target is not None:
             errors["plan_target"] = _("A %(kind)s indicator has no target.") % {"kind": self.get_kind_display()}
         if self.plan_target is not None and self.plan_target < 0:
             errors["plan_target"] = _("A target cannot be negative.")
@@ -396,7 +426,7 @@ class ProgressEntry(models.Model):
         kind = indicator.kind
         if kind == Kind.COVERAGE and not self.kecamatan_id:
             add("kecamatan", _("A coverage indicator needs the kecamatan where the work now exists."))
-        if kind in NUMERIC_KINDS and self.value is None:
+        if Kind(kind).takes_number and self.value is None:
             add("value", _("Enter the number."))
         if self.value is not None:
             if self.male is not None and self.female is not None and self.male + self.female != self.value:

@@ -3,10 +3,13 @@
 Nothing else computes a figure. `compute()` reads the plan's indicators and
 annual targets, aggregates the progress entries in the database with a
 handful of grouped queries (never a loop over entries in Python), and applies
-DESIGN.md's rule for each kind:
+DESIGN.md's rule for each kind. The rules are a table, `RULES`, keyed by kind:
+each says how the kind's reports lie over the semesters (its series), what
+target falls due by the end of each semester (its pace) and what a year's
+target and actual are:
 
 count      actual = Σ value; year target = the annual target
-coverage   actual = distinct kecamatan reached up to the end of the period
+coverage   actual = distinct kecamatan reached up to the end of the period; year target = Σ annual targets so far
 percent    actual = Σ numerator ÷ Σ denominator × 100 (never a mean of percentages)
 milestone  actual = latest status up to the end of the period: 0 / 50 / 100
 periodic   actual = Σ deliverables in the period, against the period's target
@@ -21,28 +24,44 @@ counts as 0); the number of indicators behind each mean is kept with it.
 Status against pace: actual to date ÷ target due to date (linear across the
 elapsed semesters): ≥ 85 % on track, 50–85 % behind, < 50 % off track; no
 entry yet: no data; the period has not begun: not due.
+
+The rollup never reads the clock: the day the figures are computed for
+(`as_of`) is passed in, by the pages as today.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import hashlib
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Min, Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from indicators.models import MILESTONE_SCORE, Indicator, Kind, ProgressEntry, Target
+from indicators.models import MILESTONE_SCORE, EntryStatus, Indicator, Kind, MilestoneStatus, ProgressEntry, Target
 from programs.models import Pillar, Plan
 from programs.periods import Period, semesters
 
 HUNDRED = Decimal(100)
 ON_TRACK_FROM = Decimal("0.85")
 BEHIND_FROM = Decimal("0.50")
+HIGHLIGHTS_PER_PILLAR = 3
+
+
+def share(part, whole) -> Decimal | None:
+    """part ÷ whole × 100, or None when there is no whole.
+
+    The one division behind every percentage: a percent indicator's Σ numerator ÷ Σ denominator
+    (a ratio of sums, never a mean of percentages) and every achievement (actual ÷ target).
+    """
+    if part is None or not whole:
+        return None
+    return Decimal(part) / Decimal(whole) * HUNDRED
 
 
 class Status:
@@ -88,6 +107,19 @@ class Filters:
     indicator_code: str | None = None
     year: int | None = None  # entries of one year only (for breakdowns; compute() needs every year)
 
+    def replace(self, **changes) -> Filters:
+        return dataclasses.replace(self, **changes)
+
+    def key(self) -> str:
+        """Every filter's name and value, so that a filter added here can never be left out of a cache key."""
+        parts = []
+        for item in dataclasses.fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, Collection) and not isinstance(value, str):
+                value = sorted(value)
+            parts.append(f"{item.name}={value!r}")
+        return ";".join(parts)
+
     def entries(self, plan: Plan):
         qs = ProgressEntry.objects.official(self.include_unverified).filter(indicator__plan=plan)
         if self.year:
@@ -129,6 +161,7 @@ class Figure:
     pace_target: Decimal | None = None  # target due by the end of the period
     pace_actual: Decimal | None = None  # actual to the end of the period
     text: str = ""  # qualitative: the latest narrative
+    state: str = ""  # milestone: its MilestoneStatus at the end of the period ("" before any report)
 
     @property
     def capped(self) -> Decimal:
@@ -137,6 +170,11 @@ class Figure:
     @property
     def status_label(self) -> str:
         return Status.label(self.status)
+
+    @property
+    def state_label(self) -> str:
+        """A milestone's state in words: Not started / In progress / Achieved ("" for other kinds)."""
+        return str(MilestoneStatus(self.state).label) if self.state else ""
 
 
 @dataclass
@@ -202,12 +240,6 @@ class PlanRollup:
         return counts
 
 
-def _ratio(actual: Decimal | None, target: Decimal | None) -> Decimal | None:
-    if actual is None or not target:
-        return None
-    return actual / target * HUNDRED
-
-
 def pace_status(actual: Decimal | None, due: Decimal | None, has_data: bool, begun: bool) -> str:
     """On track / behind / off track against the target due so far."""
     if not begun:
@@ -224,21 +256,27 @@ def pace_status(actual: Decimal | None, due: Decimal | None, has_data: bool, beg
     return Status.OFF_TRACK
 
 
+# --- the entries, aggregated in the database ------------------------------------------------------------------
+
+
 class _EntryAggregates:
     """The grouped queries behind every figure; one instance per compute()."""
 
     def __init__(self, plan: Plan, filters: Filters, indicators: list[Indicator]):
         entries = filters.entries(plan)
-        kinds = defaultdict(list)
+        kinds: dict[str, list[int]] = defaultdict(list)
         for indicator in indicators:
             kinds[indicator.kind].append(indicator.id)
 
-        # 1. sums and entry counts per indicator × semester (every kind but milestone/qualitative)
+        def of(group: str, value: bool = True) -> list[int]:
+            return [iid for kind in Kind.where(group, value) for iid in kinds[kind]]
+
+        # 1. sums and entry counts per indicator × semester (every kind whose reports are not "the latest")
         self.sums: dict[tuple[int, int, int], dict] = {}
-        summed = kinds[Kind.COUNT] + kinds[Kind.PERIODIC] + kinds[Kind.TRACKED] + kinds[Kind.PERCENT]
-        if summed or kinds[Kind.COVERAGE]:
+        summed = of("is_latest", False)
+        if summed:
             rows = (
-                entries.filter(indicator_id__in=summed + kinds[Kind.COVERAGE])
+                entries.filter(indicator_id__in=summed)
                 .values("indicator_id", "year", "semester")
                 .annotate(
                     value=Sum("value"),
@@ -267,14 +305,13 @@ class _EntryAggregates:
             for row in firsts:
                 self.first_reached[row["indicator_id"]].append(row["first"])
 
-        # 3. milestones and qualitative: per semester (and status), the latest date and id reported;
-        #    then the texts of the latest qualitative reports
-        self.milestones: dict[int, list[tuple]] = defaultdict(list)
-        self.narratives: dict[int, list[tuple]] = defaultdict(list)
-        latest_kinds = kinds[Kind.MILESTONE] + kinds[Kind.QUALITATIVE]
-        if latest_kinds:
+        # 3. the kinds where the latest report counts: per semester (and reported state), the latest date
+        #    and id; then the texts of the latest qualitative reports
+        self.latest: dict[int, list[Report]] = defaultdict(list)
+        latest = of("is_latest")
+        if latest:
             rows = list(
-                entries.filter(indicator_id__in=latest_kinds)
+                entries.filter(indicator_id__in=latest)
                 .values("indicator_id", "year", "semester", "milestone_status")
                 .annotate(last_date=Max("date"), last_id=Max("id"), n=Count("id"))
                 .order_by()
@@ -285,11 +322,231 @@ class _EntryAggregates:
                 dict(ProgressEntry.objects.filter(id__in=text_ids).values_list("id", "narrative")) if text_ids else {}
             )
             for row in rows:
-                key = (row["year"] * 10 + row["semester"], row["last_date"], row["last_id"])
-                if row["indicator_id"] in qualitative:
-                    self.narratives[row["indicator_id"]].append((*key, texts.get(row["last_id"], ""), row["n"]))
-                elif row["milestone_status"]:
-                    self.milestones[row["indicator_id"]].append((*key, row["milestone_status"], row["n"]))
+                self.latest[row["indicator_id"]].append(
+                    Report(
+                        row["year"] * 10 + row["semester"],
+                        row["last_date"],
+                        row["last_id"],
+                        row["n"],
+                        row["milestone_status"] or "",
+                        texts.get(row["last_id"], ""),
+                    )
+                )
+
+
+@dataclass(frozen=True)
+class Report:
+    """The latest report of one semester (for the kinds where the latest report counts)."""
+
+    index: int  # Period.index of its semester
+    date: datetime.date
+    id: int
+    entries: int  # how many entries of that semester it stands for
+    state: str  # milestone status
+    text: str  # qualitative narrative
+
+    @property
+    def order(self) -> tuple:
+        # the latest report: by period, then date, then (for ties) the highest id
+        return (self.index, self.date, self.id)
+
+
+# --- the rule of each kind ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Series:
+    """One indicator's reports laid over the plan's semesters."""
+
+    in_period: dict[Period, Decimal | None]  # reported within the semester (None: nothing reported)
+    to_end: dict[Period, Decimal | None]  # up to the end of the semester (running total or latest state)
+    years: dict[int, Decimal | None]  # the actual of each year
+    entries: dict[Period, int]
+    texts: dict[Period, str] = field(default_factory=dict)  # the latest narrative up to the end of the semester
+    states: dict[Period, str] = field(default_factory=dict)  # the milestone status at the end of the semester
+    sex: dict[str, int] = field(default_factory=dict)
+    sex_years: dict[int, dict[str, int]] = field(default_factory=dict)
+
+
+def _counts(iid: int, agg: _EntryAggregates, periods: list[Period]) -> dict[Period, int]:
+    return {p: (agg.sums.get((iid, p.year, p.semester)) or {}).get("n", 0) for p in periods}
+
+
+def _summed_series(iid: int, agg: _EntryAggregates, periods: list[Period]) -> Series:
+    in_period: dict[Period, Decimal | None] = {}
+    to_end: dict[Period, Decimal | None] = {}
+    sex = dict.fromkeys(("male", "female", "child", "adult"), 0)
+    sex_years: dict[int, dict[str, int]] = {}
+    running, seen = Decimal(0), False
+    for p in periods:
+        row = agg.sums.get((iid, p.year, p.semester))
+        in_period[p] = Decimal(row["value"] or 0) if row else None
+        running += in_period[p] or 0
+        seen = seen or bool(row)
+        to_end[p] = running if seen else None
+        if row:
+            year_parts = sex_years.setdefault(p.year, {})
+            for part in sex:
+                if row[part]:
+                    sex[part] += row[part]
+                    year_parts[part] = year_parts.get(part, 0) + row[part]
+    years = {}
+    for year in dict.fromkeys(p.year for p in periods):
+        parts = [in_period[Period(year, s)] for s in (1, 2)]
+        years[year] = (
+            sum((v for v in parts if v is not None), Decimal(0)) if any(v is not None for v in parts) else None
+        )
+    return Series(
+        in_period,
+        to_end,
+        years,
+        _counts(iid, agg, periods),
+        sex={part: total for part, total in sex.items() if total},
+        sex_years={year: parts for year, parts in sex_years.items() if parts},
+    )
+
+
+def _percent_series(iid: int, agg: _EntryAggregates, periods: list[Period]) -> Series:
+    def sums(selected: Iterable[Period]) -> tuple[int, int]:
+        rows = [agg.sums.get((iid, p.year, p.semester)) for p in selected]
+        return sum(r["numerator"] or 0 for r in rows if r), sum(r["denominator"] or 0 for r in rows if r)
+
+    in_period = {p: share(*sums([p])) for p in periods}
+    to_end = {p: share(*sums(periods[: i + 1])) for i, p in enumerate(periods)}
+    years = {year: share(*sums(Period(year, s) for s in (1, 2))) for year in dict.fromkeys(p.year for p in periods)}
+    return Series(in_period, to_end, years, _counts(iid, agg, periods))
+
+
+def _coverage_series(iid: int, agg: _EntryAggregates, periods: list[Period]) -> Series:
+    firsts = agg.first_reached.get(iid, [])
+    counts = _counts(iid, agg, periods)
+    to_end = {
+        p: Decimal(sum(1 for first in firsts if first <= p.index)) if firsts and min(firsts) <= p.index else None
+        for p in periods
+    }
+    in_period = {p: Decimal(sum(1 for first in firsts if first == p.index)) if counts[p] else None for p in periods}
+    years = {p.year: to_end[p] for p in periods if p.semester == 2}
+    return Series(in_period, to_end, years, counts)
+
+
+def _latest_series(iid: int, agg: _EntryAggregates, periods: list[Period]) -> Series:
+    """Milestones and narratives: the latest report up to the end of each semester stands for it."""
+    reports = agg.latest.get(iid, [])
+    series = Series({}, {}, {}, {})
+    for p in periods:
+        series.entries[p] = sum(r.entries for r in reports if r.index == p.index)
+        upto = [r for r in reports if r.index <= p.index]
+        latest = max(upto, key=lambda r: r.order) if upto else None
+        score = Decimal(MILESTONE_SCORE[latest.state]) if latest and latest.state else None
+        series.to_end[p] = score
+        series.in_period[p] = score if series.entries[p] else None
+        series.texts[p] = latest.text if latest else ""
+        series.states[p] = latest.state if latest else ""
+    series.years = {p.year: series.to_end[p] for p in periods if p.semester == 2}
+    return series
+
+
+def _running_halves(annual: dict[int, Decimal], periods: list[Period]) -> dict[Period, Decimal]:
+    """Half of each year's target in each of its semesters, as a running total."""
+    due, running = {}, Decimal(0)
+    for p in periods:
+        running += annual.get(p.year, Decimal(0)) / 2
+        due[p] = running
+    return due
+
+
+def _cumulative(annual: dict[int, Decimal], year: int) -> Decimal | None:
+    return sum((v for y, v in annual.items() if y <= year), Decimal(0)) if annual else None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one kind rolls up (see the module docstring for the table of rules).
+
+    series        its reports laid over the semesters
+    stock         a semester's actual is the state at its end (else: what was reported within it)
+    due           the target due by the end of each semester, for the status against pace
+    year_target   the target of a year (annual: the indicator's annual targets)
+    half_target   the target of a semester
+    plan_target   the target of the plan to date
+    kecamatan     the indicator's figure in one kecamatan, from that kecamatan's sums (None: entries only)
+    kecamatan_label  what that figure is, for tables and charts
+    """
+
+    series: Callable[[int, _EntryAggregates, list[Period]], Series]
+    stock: bool
+    due: Callable[[dict[int, Decimal], list[Period]], dict[Period, Decimal | None]]
+    year_target: Callable[[dict[int, Decimal], int], Decimal | None]
+    half_target: Callable[[dict[int, Decimal], Period, dict[Period, Decimal | None]], Decimal | None]
+    plan_target: Callable[[Indicator, dict[int, Decimal]], Decimal | None]
+    kecamatan: Callable[[dict], Decimal | None] | None = None
+    kecamatan_label: object = None
+
+
+def _sum_or_plan(indicator: Indicator, annual: dict[int, Decimal]) -> Decimal | None:
+    return sum(annual.values(), Decimal(0)) if annual else indicator.plan_target
+
+
+def _linear_to_hundred(annual: dict[int, Decimal], periods: list[Period]) -> dict[Period, Decimal | None]:
+    return {p: HUNDRED * position / len(periods) for position, p in enumerate(periods, start=1)}
+
+
+_SUMMED = Rule(
+    series=_summed_series,
+    stock=False,
+    due=_running_halves,
+    year_target=lambda annual, year: annual.get(year),
+    half_target=lambda annual, p, due: annual.get(p.year, Decimal(0)) / 2,
+    plan_target=_sum_or_plan,
+    kecamatan=lambda row: Decimal(row["value"] or 0),
+    kecamatan_label=_("Total"),
+)
+
+RULES: dict[str, Rule] = {
+    Kind.COUNT: _SUMMED,
+    Kind.PERIODIC: _SUMMED,
+    Kind.TRACKED: _SUMMED,
+    Kind.PERCENT: Rule(
+        series=_percent_series,
+        stock=False,
+        due=lambda annual, periods: {p: annual.get(p.year) for p in periods},
+        year_target=lambda annual, year: annual.get(year),
+        half_target=lambda annual, p, due: annual.get(p.year),
+        plan_target=lambda indicator, annual: indicator.plan_target,
+        kecamatan=lambda row: share(row["numerator"], row["denominator"]),
+        kecamatan_label=_("Percentage"),
+    ),
+    Kind.COVERAGE: Rule(
+        series=_coverage_series,
+        stock=True,
+        due=_running_halves,
+        year_target=_cumulative,
+        half_target=lambda annual, p, due: due[p],
+        plan_target=_sum_or_plan,
+        kecamatan=lambda row: Decimal(1),
+        kecamatan_label=_("Reached (1 = yes)"),
+    ),
+    Kind.MILESTONE: Rule(
+        series=_latest_series,
+        stock=True,
+        due=_linear_to_hundred,
+        year_target=lambda annual, year: annual.get(year),
+        half_target=lambda annual, p, due: annual.get(p.year),
+        plan_target=lambda indicator, annual: indicator.plan_target,
+    ),
+    Kind.QUALITATIVE: Rule(
+        series=_latest_series,
+        stock=True,
+        due=lambda annual, periods: dict.fromkeys(periods),
+        year_target=lambda annual, year: None,
+        half_target=lambda annual, p, due: None,
+        plan_target=lambda indicator, annual: None,
+    ),
+}
+assert set(RULES) == set(Kind.values), "every kind needs its rule"
+
+
+# --- from a rule to an indicator's figures --------------------------------------------------------------------
 
 
 def _targets_by_indicator(indicators: Iterable[Indicator]) -> dict[int, dict[int, Decimal]]:
@@ -301,168 +558,81 @@ def _targets_by_indicator(indicators: Iterable[Indicator]) -> dict[int, dict[int
     return targets
 
 
-def _indicator_rollup(
+@dataclass
+class _Pace:
+    """What every figure of one indicator needs to know about its pace."""
+
+    indicator: Indicator
+    periods: list[Period]
+    series: Series
+    due: dict[Period, Decimal | None]
+    began: dict[Period, bool]
+    seen: dict[Period, bool]  # anything reported up to the end of the semester
+    pace_point: dict[Period, Period]  # the last semester begun by the end of each semester
+
+    @classmethod
+    def of(cls, indicator: Indicator, series: Series, due, periods: list[Period], as_of: datetime.date) -> _Pace:
+        began = {p: p.start <= as_of for p in periods}
+        seen, pace_point = {}, {}
+        any_so_far, last_begun = False, periods[0]
+        for p in periods:
+            any_so_far = any_so_far or series.to_end[p] is not None or bool(series.texts.get(p))
+            seen[p] = any_so_far
+            if began[p]:
+                last_begun = p
+            pace_point[p] = last_begun
+        return cls(indicator, periods, series, due, began, seen, pace_point)
+
+    def figure(self, last: Period, first: Period, target: Decimal | None, actual: Decimal | None, n: int) -> Figure:
+        """The figure of the semesters `first`…`last` (one semester, a year, or the plan to date)."""
+        has_data, begun = self.seen[last], self.began[first]
+        # pace is measured at the end of the period, or today if the period is still running
+        pace_at = self.pace_point[last] if self.began[self.periods[0]] else first
+        pace_actual = self.series.to_end[pace_at]
+        text, state = self.series.texts.get(last, ""), self.series.states.get(last, "")
+        if not self.indicator.is_targeted:
+            status = Status.NOT_DUE if not begun else (Status.UNTARGETED if has_data else Status.NO_DATA)
+            return Figure(None, actual, None, status, n, None, pace_actual, text, state)
+        if Kind(self.indicator.kind) == Kind.MILESTONE:
+            # a milestone's target is "achieved": its achievement is its score, whenever it is due
+            achievement = share(actual or 0, HUNDRED if target else None) if begun else None
+        else:
+            achievement = share(actual or 0, target) if begun or actual is not None else None
+        status = pace_status(pace_actual, self.due[pace_at], has_data, begun)
+        return Figure(target, actual, achievement, status, n, self.due[pace_at], pace_actual, text, state)
+
+
+def indicator_rollup(
     indicator: Indicator, annual: dict[int, Decimal], agg: _EntryAggregates, plan: Plan, as_of: datetime.date
 ) -> IndicatorRollup:
+    """One indicator's figures for every semester, year and the plan to date, by its kind's rule."""
     periods = semesters(plan.years)
-    kind = indicator.kind
-    iid = indicator.id
-    began = {p: p.start <= as_of for p in periods}
+    rule = RULES[indicator.kind]
+    targeted = indicator.is_targeted
+    annual = annual if targeted else {}
+    series = rule.series(indicator.id, agg, periods)
+    due = rule.due(annual, periods) if targeted else dict.fromkeys(periods)
+    pace = _Pace.of(indicator, series, due, periods, as_of)
 
-    # per-semester actuals (in the semester) and cumulative actuals (to its end)
-    in_period: dict[Period, Decimal | None] = {}
-    to_end: dict[Period, Decimal | None] = {}
-    counts: dict[Period, int] = {}
-    texts: dict[Period, str] = {}
-    sex = {"male": 0, "female": 0, "child": 0, "adult": 0}
-    sex_years: dict[int, dict[str, int]] = {}
-
-    if kind in (Kind.COUNT, Kind.PERIODIC, Kind.TRACKED):
-        running = Decimal(0)
-        seen = False
-        for p in periods:
-            row = agg.sums.get((iid, p.year, p.semester))
-            counts[p] = row["n"] if row else 0
-            value = Decimal(row["value"] or 0) if row else Decimal(0)
-            in_period[p] = value if row else None
-            running += value
-            seen = seen or bool(row)
-            to_end[p] = running if seen else None
-            if row:
-                year_parts = sex_years.setdefault(p.year, {})
-                for part in sex:
-                    sex[part] += row[part] or 0
-                    if row[part]:
-                        year_parts[part] = year_parts.get(part, 0) + row[part]
-    elif kind == Kind.PERCENT:
-        num = den = 0
-        for p in periods:
-            row = agg.sums.get((iid, p.year, p.semester))
-            counts[p] = row["n"] if row else 0
-            if row and row["denominator"]:
-                in_period[p] = Decimal(row["numerator"] or 0) / Decimal(row["denominator"]) * HUNDRED
-                num += row["numerator"] or 0
-                den += row["denominator"]
-            else:
-                in_period[p] = None
-            to_end[p] = Decimal(num) / Decimal(den) * HUNDRED if den else None
-    elif kind == Kind.COVERAGE:
-        firsts = agg.first_reached.get(iid, [])
-        for p in periods:
-            row = agg.sums.get((iid, p.year, p.semester))
-            counts[p] = row["n"] if row else 0
-            reached = sum(1 for first in firsts if first <= p.index)
-            new = sum(1 for first in firsts if first == p.index)
-            to_end[p] = Decimal(reached) if firsts and min(firsts) <= p.index else None
-            in_period[p] = Decimal(new) if counts[p] else None
-    elif kind in (Kind.MILESTONE, Kind.QUALITATIVE):
-        reports = agg.milestones.get(iid, []) if kind == Kind.MILESTONE else agg.narratives.get(iid, [])
-        for p in periods:
-            upto = [r for r in reports if r[0] <= p.index]
-            counts[p] = sum(r[4] for r in reports if r[0] == p.index)
-            if not upto:
-                to_end[p] = in_period[p] = None
-                continue
-            # the latest report: by period, then date, then (for ties) the highest id
-            latest = max(upto, key=lambda r: (r[0], r[1], r[2]))
-            if kind == Kind.MILESTONE:
-                score = Decimal(MILESTONE_SCORE[latest[3]])
-                to_end[p] = score
-                in_period[p] = score if counts[p] else None
-            else:
-                texts[p] = latest[3]
-                to_end[p] = in_period[p] = None
-
-    # targets due: per semester half of the annual target (percent and milestone: see below)
-    # targets due to the end of each semester: half the annual target per semester, running total
-    # (percent: the year's target; milestone: linear from 0 to 100 over the plan's semesters)
-    due: dict[Period, Decimal | None] = {}
-    running_due = Decimal(0)
-    for position, p in enumerate(periods, start=1):
-        if not indicator.is_targeted:
-            due[p] = None
-        elif kind == Kind.PERCENT:
-            due[p] = annual.get(p.year)
-        elif kind == Kind.MILESTONE:
-            due[p] = HUNDRED * position / len(periods)
-        else:
-            running_due += annual.get(p.year, Decimal(0)) / 2
-            due[p] = running_due
-    # whether anything was reported up to the end of each semester; the last semester begun by then
-    seen: dict[Period, bool] = {}
-    pace_point: dict[Period, Period] = {}
-    any_so_far = False
-    last_begun_so_far = periods[0]
+    half_figures = {}
     for p in periods:
-        any_so_far = any_so_far or to_end[p] is not None or bool(texts.get(p))
-        seen[p] = any_so_far
-        if began[p]:
-            last_begun_so_far = p
-        pace_point[p] = last_begun_so_far
+        target = rule.half_target(annual, p, due) if targeted else None
+        actual = series.to_end[p] if rule.stock else series.in_period[p]
+        half_figures[p] = pace.figure(p, p, target, actual, series.entries[p])
 
-    def figure(
-        p_last: Period, p_first: Period, period_target: Decimal | None, actual: Decimal | None, n: int, text: str = ""
-    ) -> Figure:
-        has_data = seen[p_last]
-        begun = began[p_first]
-        # pace is measured at the end of the period, or today if the period is still running
-        pace_at = pace_point[p_last] if began[periods[0]] else p_first
-        if not indicator.is_targeted:
-            status = Status.NOT_DUE if not begun else (Status.UNTARGETED if has_data else Status.NO_DATA)
-            return Figure(None, actual, None, status, n, None, to_end.get(pace_at), text)
-        achievement = _ratio(actual if actual is not None else (Decimal(0) if begun else None), period_target)
-        if kind == Kind.MILESTONE:
-            period_target_pct = HUNDRED if period_target else None
-            achievement = _ratio(actual if actual is not None else Decimal(0), period_target_pct) if begun else None
-        status = pace_status(to_end[pace_at], due[pace_at], has_data, begun)
-        return Figure(period_target, actual, achievement, status, n, due[pace_at], to_end[pace_at], text)
-
-    years: dict[int, Figure] = {}
+    year_figures = {}
     for year in plan.years:
         s1, s2 = Period(year, 1), Period(year, 2)
-        last = s2 if began[s2] else s1
-        target = annual.get(year) if indicator.is_targeted else None
-        if kind in (Kind.COUNT, Kind.PERIODIC, Kind.TRACKED):
-            parts = [in_period[s1], in_period[s2]]
-            actual = sum((v for v in parts if v is not None), Decimal(0)) if any(v is not None for v in parts) else None
-        elif kind == Kind.PERCENT:
-            rows = [agg.sums.get((indicator.id, year, s)) for s in (1, 2)]
-            num = sum((r["numerator"] or 0) for r in rows if r)
-            den = sum((r["denominator"] or 0) for r in rows if r)
-            actual = Decimal(num) / Decimal(den) * HUNDRED if den else None
-        elif kind == Kind.COVERAGE:
-            target = sum((v for y, v in annual.items() if y <= year), Decimal(0)) if annual else None
-            actual = to_end[last]
-        else:  # milestone, qualitative: the state at the end of the year
-            actual = to_end[last]
-        years[year] = figure(last, s1, target, actual, counts[s1] + counts[s2], texts.get(last, ""))
+        last = s2 if pace.began[s2] else s1
+        target = rule.year_target(annual, year) if targeted else None
+        n = series.entries[s1] + series.entries[s2]
+        year_figures[year] = pace.figure(last, s1, target, series.years[year], n)
 
-    semester_figures: dict[Period, Figure] = {}
-    for p in periods:
-        if not indicator.is_targeted:
-            target = None
-        elif kind == Kind.PERCENT:
-            target = annual.get(p.year)
-        elif kind == Kind.COVERAGE:
-            target = due[p]
-        elif kind == Kind.MILESTONE:
-            target = annual.get(p.year)
-        else:
-            target = annual.get(p.year, Decimal(0)) / 2
-        actual = to_end[p] if kind in (Kind.COVERAGE, Kind.MILESTONE) else in_period[p]
-        semester_figures[p] = figure(p, p, target, actual, counts[p], texts.get(p, ""))
-
-    last_begun = max((p for p in periods if began[p]), default=periods[0])
-    plan_target = indicator.plan_target
-    if kind in (Kind.COUNT, Kind.PERIODIC, Kind.COVERAGE) and annual:
-        plan_target = sum(annual.values(), Decimal(0))
-    to_date = figure(
-        last_begun, periods[0], plan_target, to_end[last_begun], sum(counts.values()), texts.get(last_begun, "")
-    )
-    due_years = {year for year, value in annual.items() if value} if indicator.is_targeted else set()
-    recorded_sex = {part: total for part, total in sex.items() if total}
-    recorded_years = {year: parts for year, parts in sex_years.items() if parts}
-    return IndicatorRollup(indicator, years, semester_figures, to_date, due_years, recorded_sex, recorded_years)
+    last_begun = max((p for p in periods if pace.began[p]), default=periods[0])
+    plan_target = rule.plan_target(indicator, annual) if targeted else None
+    to_date = pace.figure(last_begun, periods[0], plan_target, series.to_end[last_begun], sum(series.entries.values()))
+    due_years = {year for year, value in annual.items() if value}
+    return IndicatorRollup(indicator, year_figures, half_figures, to_date, due_years, series.sex, series.sex_years)
 
 
 def _pillar_figure(rows: list[IndicatorRollup], year: int | None) -> PillarFigure:
@@ -478,15 +648,14 @@ def _pillar_figure(rows: list[IndicatorRollup], year: int | None) -> PillarFigur
 
 
 def compute(
-    plan: Plan, filters: Filters | None = None, as_of: datetime.date | None = None, pillars: list[Pillar] | None = None
+    plan: Plan, filters: Filters | None = None, *, as_of: datetime.date, pillars: list[Pillar] | None = None
 ) -> PlanRollup:
-    """Every indicator's figures for every year, semester and the plan to date.
+    """Every indicator's figures for every year, semester and the plan to date, as on the day `as_of`.
 
     `pillars` saves a query when the caller has already read the plan's pillars.
     """
     filters = filters or Filters()
-    today = timezone.localdate()
-    as_of = min(as_of or today, plan.end_date)
+    as_of = min(as_of, plan.end_date)
     indicators = list(filters.indicators(plan))
     targets = _targets_by_indicator(indicators)
     agg = _EntryAggregates(plan, filters, indicators)
@@ -497,7 +666,7 @@ def compute(
     by_id = {p.id: p for p in pillars if not filters.pillar_number or p.number == filters.pillar_number}
     grouped: dict[int, list[IndicatorRollup]] = {pid: [] for pid in by_id}
     for indicator in indicators:
-        row = _indicator_rollup(indicator, targets.get(indicator.id, {}), agg, plan, as_of)
+        row = indicator_rollup(indicator, targets.get(indicator.id, {}), agg, plan, as_of)
         grouped[indicator.activity.program.pillar_id].append(row)
     result = []
     for pid, pillar in by_id.items():
@@ -510,9 +679,59 @@ def compute(
     return PlanRollup(plan, filters, as_of, result)
 
 
-def kecamatan_breakdown(plan: Plan, filters: Filters | None = None) -> dict[tuple[int, int], dict]:
-    """Per indicator × kecamatan: entries and Σ value (coverage: reached = 1)."""
+CACHE_SECONDS = 24 * 3600
+
+
+def cached_compute(
+    plan: Plan, filters: Filters | None = None, *, as_of: datetime.date, pillars: list[Pillar] | None = None
+) -> PlanRollup:
+    """`compute()` kept in the cache, keyed on the plan's data version, the day and every filter.
+
+    Every write to the plan's entries, targets or indicators moves `plan.data_version` on
+    (indicators.signals, and the bulk writers directly), so a cached result is never stale;
+    the caller must pass a plan read in the same request (`Plan.current()`), so that its
+    version is the database's. The day is part of the key: statuses move with the calendar.
+    """
     filters = filters or Filters()
+    as_of = min(as_of, plan.end_date)
+    digest = hashlib.sha256(filters.key().encode()).hexdigest()[:32]
+    key = f"rollup:{plan.pk}:{plan.data_version}:{as_of.isoformat()}:{digest}"
+    result = cache.get(key)
+    if result is None:
+        result = compute(plan, filters, as_of=as_of, pillars=pillars)
+        cache.set(key, result, CACHE_SECONDS)
+    return result
+
+
+# --- figures beside the rollup: kecamatan, highlights, reporting gaps, entry counts ----------------------------
+
+
+@dataclass(frozen=True)
+class KecamatanFigure:
+    """An indicator in one kecamatan: how many entries name it, and the kind's figure there (None: entries only)."""
+
+    entries: int
+    value: Decimal | None
+
+
+def kecamatan_label(indicator: Indicator) -> str | None:
+    """What an indicator's kecamatan figure is (None: the kind has no figure per kecamatan, only entries)."""
+    label = RULES[indicator.kind].kecamatan_label
+    return str(label) if label else None
+
+
+def kecamatan_table(
+    plan: Plan, filters: Filters | None = None, kinds: dict[int, str] | None = None
+) -> dict[tuple[int, int], KecamatanFigure]:
+    """(indicator id, kecamatan id) → the indicator's figure there, by its kind's rule.
+
+    count, periodic, tracked: Σ value; coverage: 1 when the place is reached; percent: Σ numerator ÷
+    Σ denominator × 100; the other kinds: entries only. One grouped query for every indicator
+    (and one for their kinds, unless `kinds` maps indicator id → kind already).
+    """
+    filters = filters or Filters()
+    if kinds is None:
+        kinds = dict(Indicator.objects.filter(plan=plan).values_list("id", "kind"))
     rows = (
         filters.entries(plan)
         .filter(kecamatan__isnull=False)
@@ -520,52 +739,19 @@ def kecamatan_breakdown(plan: Plan, filters: Filters | None = None) -> dict[tupl
         .annotate(n=Count("id"), value=Sum("value"), numerator=Sum("numerator"), denominator=Sum("denominator"))
         .order_by()
     )
-    return {(r["indicator_id"], r["kecamatan_id"]): r for r in rows}
+    table = {}
+    for row in rows:
+        rule = RULES[kinds[row["indicator_id"]]]
+        value = rule.kecamatan(row) if rule.kecamatan else None
+        table[(row["indicator_id"], row["kecamatan_id"])] = KecamatanFigure(row["n"], value)
+    return table
 
 
-def entry_counts(plan: Plan, filters: Filters | None = None) -> dict[str, int]:
-    """How many entries stand behind the figures, by status (for data-quality notes)."""
-    filters = filters or Filters()
-    qs = ProgressEntry.objects.filter(indicator__plan=plan)
-    if filters.agency_id:
-        qs = qs.filter(agency_id=filters.agency_id)
-    return dict(qs.values_list("status").annotate(n=Count("id")).order_by())
-
-
-def reporting_gaps(plan: Plan, as_of: datetime.date | None = None) -> dict[int, list[Period]]:
-    """Agency id → elapsed semesters in which it has no submitted or verified entry."""
-    as_of = min(as_of or timezone.localdate(), plan.end_date)
-    elapsed = [p for p in semesters(plan.years) if p.end <= as_of]
-    reported = set(
-        ProgressEntry.objects.filter(indicator__plan=plan)
-        .filter(Q(status="verified") | Q(status="submitted"))
-        .values_list("agency_id", "year", "semester")
-        .distinct()
-    )
-    agencies = set(Indicator.objects.filter(plan=plan).values_list("agency_id", flat=True).distinct())
-    return {agency: [p for p in elapsed if (agency, p.year, p.semester) not in reported] for agency in sorted(agencies)}
-
-
-def kecamatan_figures(plan: Plan, indicator: Indicator, filters: Filters | None = None) -> dict[int, dict]:
-    """Per kecamatan id: entries and the indicator's figure there, following its kind's rule.
-
-    count, periodic, tracked: Σ value; coverage: 1 when the place is reached;
-    percent: Σ numerator ÷ Σ denominator × 100; milestone, qualitative: entries only.
-    """
-    filters = filters or Filters()
-    breakdown = kecamatan_breakdown(plan, Filters(**{**filters.__dict__, "indicator_ids": [indicator.id]}))
-    result = {}
-    for (_indicator_id, kecamatan_id), row in breakdown.items():
-        if indicator.kind in (Kind.COUNT, Kind.PERIODIC, Kind.TRACKED):
-            value = Decimal(row["value"] or 0)
-        elif indicator.kind == Kind.COVERAGE:
-            value = Decimal(1)
-        elif indicator.kind == Kind.PERCENT and row["denominator"]:
-            value = Decimal(row["numerator"] or 0) / Decimal(row["denominator"]) * HUNDRED
-        else:
-            value = None
-        result[kecamatan_id] = {"entries": row["n"], "value": value}
-    return result
+def kecamatan_figures(plan: Plan, indicator: Indicator, filters: Filters | None = None) -> dict[int, KecamatanFigure]:
+    """Kecamatan id → one indicator's figure there (see `kecamatan_table`)."""
+    filters = (filters or Filters()).replace(indicator_ids=[indicator.id])
+    table = kecamatan_table(plan, filters, kinds={indicator.id: indicator.kind})
+    return {kecamatan_id: figure for (_iid, kecamatan_id), figure in table.items()}
 
 
 def kecamatan_activity(plan: Plan, filters: Filters | None = None) -> dict[int, dict]:
@@ -581,36 +767,68 @@ def kecamatan_activity(plan: Plan, filters: Filters | None = None) -> dict[int, 
     return {row["kecamatan_id"]: row for row in rows}
 
 
-CACHE_SECONDS = 24 * 3600
+@dataclass(frozen=True)
+class Highlight:
+    code: str
+    period: Period
+    date: datetime.date
+    agency: str
+    kecamatan: str
+    narrative: str
 
 
-def cached_compute(plan: Plan, filters: Filters | None = None, pillars: list[Pillar] | None = None) -> PlanRollup:
-    """`compute()` kept in the cache, keyed on the plan's data version.
+def highlights(
+    plan: Plan, filters: Filters | None = None, per_pillar: int = HIGHLIGHTS_PER_PILLAR
+) -> dict[int, list[Highlight]]:
+    """Pillar number → the latest few narratives of official entries (filters.year: of that year only).
 
-    Every write to the plan's entries, targets or indicators moves `plan.data_version` on
-    (indicators.signals, and the bulk writers directly), so a cached result is never stale;
-    the caller must pass a plan read in the same request (`Plan.current()`), so that its
-    version is the database's. The day is part of the key: statuses move with the calendar.
+    One small ORDER BY … LIMIT query per pillar, so the cost never grows with the entries.
     """
     filters = filters or Filters()
-    as_of = min(timezone.localdate(), plan.end_date)
-    key = "rollup:" + ":".join(
-        str(part)
-        for part in (
-            plan.pk,
-            plan.data_version,
-            as_of.isoformat(),
-            filters.include_unverified,
-            filters.agency_id,
-            filters.kecamatan_id,
-            filters.pillar_number,
-            filters.indicator_code,
-            filters.year,
-            sorted(filters.indicator_ids) if filters.indicator_ids is not None else None,
+    result = {}
+    for number in Pillar.objects.filter(plan=plan).order_by("number").values_list("number", flat=True):
+        if filters.pillar_number and number != filters.pillar_number:
+            continue
+        qs = (
+            filters.entries(plan)
+            .filter(indicator__activity__program__pillar__number=number)
+            .exclude(narrative="")
+            .select_related("indicator", "agency", "kecamatan")
+            .order_by("-date", "-id")[:per_pillar]
         )
-    )
-    result = cache.get(key)
-    if result is None:
-        result = compute(plan, filters, as_of, pillars)
-        cache.set(key, result, CACHE_SECONDS)
+        result[number] = [
+            Highlight(
+                code=e.indicator.code,
+                period=e.period,
+                date=e.date,
+                agency=e.agency.short_name,
+                kecamatan=e.kecamatan.name if e.kecamatan else "",
+                narrative=e.narrative,
+            )
+            for e in qs
+        ]
     return result
+
+
+def entry_counts(plan: Plan, filters: Filters | None = None) -> dict[str, int]:
+    """How many entries stand behind the figures, by status (for data-quality notes)."""
+    filters = filters or Filters()
+    qs = ProgressEntry.objects.filter(indicator__plan=plan)
+    if filters.agency_id:
+        qs = qs.filter(agency_id=filters.agency_id)
+    return dict(qs.values_list("status").annotate(n=Count("id")).order_by())
+
+
+def reporting_gaps(plan: Plan, as_of: datetime.date, year: int | None = None) -> dict[int, list[Period]]:
+    """Agency id → the semesters (of `year`, or of the whole plan) that had ended by `as_of` in which the
+    agency responsible for some indicator sent no entry that was submitted or verified."""
+    as_of = min(as_of, plan.end_date)
+    elapsed = [p for p in semesters(plan.years) if p.end <= as_of and (year is None or p.year == year)]
+    reported = set(
+        ProgressEntry.objects.filter(indicator__plan=plan)
+        .filter(Q(status=EntryStatus.VERIFIED) | Q(status=EntryStatus.SUBMITTED))
+        .values_list("agency_id", "year", "semester")
+        .distinct()
+    )
+    agencies = set(Indicator.objects.filter(plan=plan).values_list("agency_id", flat=True).distinct())
+    return {agency: [p for p in elapsed if (agency, p.year, p.semester) not in reported] for agency in sorted(agencies)}

@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from indicators.models import Kind
-from indicators.rollup import IndicatorRollup, PillarRollup, PlanRollup, Status
+from indicators.rollup import IndicatorRollup, KecamatanFigure, PillarRollup, PlanRollup, Status, kecamatan_label
 from programs.periods import semesters
 
 PILLAR_COLOURS = ["#0b3d62", "#2e7d32", "#8e24aa", "#c75100"]
@@ -317,28 +317,33 @@ def indicator_trend(row: IndicatorRollup, plan) -> Chart:
     )
 
 
-def kecamatan_bars(indicator, kecamatan: list, values: dict[int, dict]) -> Chart:
-    """All 24 kecamatan, zeros shown."""
-    numeric = indicator.kind not in (Kind.PERCENT, Kind.MILESTONE, Kind.QUALITATIVE)
+def kecamatan_bars(indicator, kecamatan: list, values: dict[int, KecamatanFigure]) -> Chart:
+    """All the regency's kecamatan, zeros shown: the rollup's figure there, or entries for kinds without one."""
+    measure = kecamatan_label(indicator)
     rows = []
     for region in kecamatan:
-        value = values.get(region.id, {})
-        shown = _f(value.get("value"), 2)
-        rows.append([region.code, region.name, value.get("entries", 0), 0 if shown is None and numeric else shown])
+        found = values.get(region.id)
+        entries = found.entries if found else 0
+        if measure is None:
+            rows.append([region.code, region.name, entries])
+        else:
+            value = _f(found.value, 2) if found else None
+            rows.append(
+                [region.code, region.name, entries, 0 if value is None and indicator.kind != Kind.PERCENT else value]
+            )
     names = [r[1] for r in rows]
-    y = [r[3] if r[3] is not None else r[2] for r in rows]
+    y = [r[-1] for r in rows]
     fig = Fig().add_bar(x=names, y=y, marker_color="#0b3d62", hovertemplate="%{x}: %{y}<extra></extra>")
-    _layout(fig, height=380, xaxis_tickangle=-45, percent_axis="y" if indicator.kind == Kind.PERCENT else None)
-    label = {
-        Kind.COVERAGE: _("Reached (1 = yes)"),
-        Kind.PERCENT: _("Percentage"),
-    }.get(indicator.kind, _("Total") if indicator.kind in (Kind.COUNT, Kind.PERIODIC, Kind.TRACKED) else _("Value"))
+    percent = indicator.kind == Kind.PERCENT
+    _layout(fig, height=380, xaxis_tickangle=-45, percent_axis="y" if percent else None)
+    columns = [_("Code"), _("Kecamatan"), _("Entries")] + ([measure] if measure else [])
     return Chart(
         "kecamatan",
-        _("Where the work happened (all 24 kecamatan)"),
-        [_("Code"), _("Kecamatan"), _("Entries"), label],
+        _("Where the work happened (all %(count)s kecamatan)") % {"count": len(kecamatan)},
+        columns,
         rows,
         fig if any(r[2] for r in rows) else None,
+        percent_columns={3} if percent else set(),
     )
 
 

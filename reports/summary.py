@@ -1,43 +1,40 @@
-"""The annual summary: the rows that the CSV, XLSX and PDF builders lay out.
+"""The annual summary: what the CSV, XLSX and PDF renderers lay out.
 
-`summary_rows()` asks `indicators.rollup` for every figure and only arranges
-them: it adds, averages or divides nothing. Narratives for the highlights are
-text, read with a plain query limited to a few rows per pillar, so the cost
-of a summary grows with the number of indicators, never with the entries.
+`make_summary()` asks `indicators.rollup` for every figure (the indicators'
+figures, kecamatan figures, highlights, reporting gaps) and only arranges
+them: it adds, averages or divides nothing. `build()` checks its arguments
+once, makes one summary and hands it to the renderer of the format.
 """
 
 from __future__ import annotations
 
 import datetime
-import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from indicators.models import EntryStatus, Kind, ProgressEntry
+from indicators.models import Kind, ProgressEntry
 from indicators.rollup import (
     Figure,
     Filters,
+    Highlight,
     IndicatorRollup,
+    KecamatanFigure,
     PillarFigure,
     PlanRollup,
     Status,
     compute,
     entry_counts,
-    kecamatan_breakdown,
+    highlights,
+    kecamatan_table,
     reporting_gaps,
 )
 from programs.models import Agency, Pillar, Plan, Region
 from programs.periods import Period
 
-HIGHLIGHTS_PER_PILLAR = 3
-FORMATS = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 LANGUAGES = ("id", "en")
 
 
@@ -110,16 +107,6 @@ class Group:
 
 
 @dataclass
-class Highlight:
-    code: str
-    period: Period
-    date: datetime.date
-    agency: str
-    kecamatan: str
-    narrative: str
-
-
-@dataclass
 class PillarSummary:
     pillar: Pillar
     figure: PillarFigure  # the year's, or the plan to date
@@ -150,10 +137,6 @@ class DataQuality:
     entries: dict[str, int]  # entries on the whole plan by workflow status
     gaps: list[AgencyGap]  # agencies without a submitted or verified entry in an elapsed semester
 
-    @property
-    def unverified(self) -> int:
-        return sum(self.entries.get(s, 0) for s in (EntryStatus.SUBMITTED, EntryStatus.RETURNED, EntryStatus.DRAFT))
-
 
 @dataclass
 class Summary:
@@ -168,7 +151,7 @@ class Summary:
     status_counts: dict[str, int]
     quality: DataQuality
     kecamatan: list[Region]
-    kecamatan_figures: dict[tuple[int, int], dict]  # (indicator id, kecamatan id) → entries, Σ value
+    kecamatan_figures: dict[tuple[int, int], KecamatanFigure]  # (indicator id, kecamatan id) → the rollup's figure
     demo: bool = False  # invented demonstration entries are in the database: the files say so
 
     def sex_split(self, row: IndicatorRollup) -> dict[str, int]:
@@ -200,22 +183,30 @@ class Summary:
         return _("RAD TPPO Kabupaten TTU — %(period)s") % {"period": self.period_label}
 
 
-def check_year(plan: Plan, year: int | None) -> None:
-    """A year outside the plan is refused (views turn this into a 404, the command into an error)."""
+def check(plan: Plan, year: int | None, fmt: str | None = None, language: str = "id") -> None:
+    """A year outside the plan, an unknown format or language: ValueError, with a translated message
+    (views turn it into a 404, the command into an error)."""
     if year is not None and not plan.contains_year(year):
         raise ValueError(
             _("The year %(year)s is outside the plan (%(start)s–%(end)s).")
             % {"year": year, "start": plan.start_year, "end": plan.end_year}
         )
+    if fmt is not None and fmt not in RENDERERS:
+        raise ValueError(_("Unknown format “%(format)s”: choose pdf, xlsx or csv.") % {"format": fmt})
+    if language not in LANGUAGES:
+        raise ValueError(_("Unknown language “%(language)s”: choose id or en.") % {"language": language})
 
 
-def summary_rows(plan: Plan, year: int | None, language: str = "id", as_of: datetime.date | None = None) -> Summary:
-    """Everything an annual (or whole-plan) summary shows, in `language`."""
-    check_year(plan, year)
+def make_summary(
+    plan: Plan, year: int | None, language: str, as_of: datetime.date, *, with_highlights: bool = True
+) -> Summary:
+    """Everything an annual (or whole-plan) summary shows, in `language`, with the data as on `as_of`."""
+    check(plan, year, language=language)
     with translation.override(language):
         rollup = compute(plan, as_of=as_of)
-        pillars = [_pillar_summary(p, year) for p in rollup.pillars]
-        _attach_highlights(pillars, year)
+        in_year = Filters(year=year)
+        found = highlights(plan, in_year) if with_highlights else {}
+        pillars = [_pillar_summary(p, year, found.get(p.pillar.number, [])) for p in rollup.pillars]
         rows = [row for pillar in pillars for row in pillar.rows]
         agencies = {a.id: a.name for a in Agency.objects.all()}
         quality = DataQuality(
@@ -236,12 +227,12 @@ def summary_rows(plan: Plan, year: int | None, language: str = "id", as_of: date
             status_counts=rollup.status_counts(year),
             quality=quality,
             kecamatan=kecamatan,
-            kecamatan_figures=kecamatan_breakdown(plan, Filters(year=year)),
+            kecamatan_figures=kecamatan_table(plan, in_year),
             demo=ProgressEntry.objects.filter(indicator__plan=plan, is_demo=True).exists(),
         )
 
 
-def _pillar_summary(pillar_rollup, year: int | None) -> PillarSummary:
+def _pillar_summary(pillar_rollup, year: int | None, found: list[Highlight]) -> PillarSummary:
     rows = []
     programs: dict[str, tuple[Group, dict[str, Group]]] = {}
     for item in pillar_rollup.indicators:
@@ -274,38 +265,13 @@ def _pillar_summary(pillar_rollup, year: int | None) -> PillarSummary:
         to_date=pillar_rollup.to_date,
         rows=rows,
         programs=[(group, list(activities.values())) for group, activities in programs.values()],
-        highlights=[],
+        highlights=found,
     )
-
-
-def _attach_highlights(pillars: list[PillarSummary], year: int | None) -> None:
-    """The latest few verified narratives per pillar: one small ORDER BY … LIMIT query each."""
-    for pillar in pillars:
-        ids = [row.rollup.indicator.id for row in pillar.rows]
-        if not ids:
-            continue
-        qs = ProgressEntry.objects.filter(status=EntryStatus.VERIFIED, indicator_id__in=ids).exclude(narrative="")
-        if year is not None:
-            qs = qs.filter(year=year)
-        qs = qs.select_related("indicator", "agency", "kecamatan").order_by("-date", "-id")[:HIGHLIGHTS_PER_PILLAR]
-        pillar.highlights = [
-            Highlight(
-                code=e.indicator.code,
-                period=e.period,
-                date=e.date,
-                agency=e.agency.short_name,
-                kecamatan=e.kecamatan.name if e.kecamatan else "",
-                narrative=e.narrative,
-            )
-            for e in qs
-        ]
 
 
 def _gaps(plan: Plan, as_of: datetime.date, year: int | None, agencies: dict[int, str]) -> list[AgencyGap]:
     gaps = []
-    for agency_id, periods in reporting_gaps(plan, as_of).items():
-        if year is not None:
-            periods = [p for p in periods if p.year == year]
+    for agency_id, periods in reporting_gaps(plan, as_of, year).items():
         if periods:
             gaps.append(AgencyGap(agencies.get(agency_id, str(agency_id)), periods))
     return sorted(gaps, key=lambda gap: gap.agency)
@@ -316,10 +282,31 @@ def filename(plan: Plan, year: int | None, fmt: str) -> str:
     return f"{plan.code}-summary-{year if year is not None else 'plan'}.{fmt}"
 
 
-def build(plan: Plan, year: int | None, fmt: str, language: str = "id") -> bytes:
-    """The summary file in one of FORMATS; ValueError for an unknown format or a year outside the plan."""
-    if fmt not in FORMATS:
-        raise ValueError(_("Unknown format “%(format)s”: choose pdf, xlsx or csv.") % {"format": fmt})
-    check_year(plan, year)
-    module = importlib.import_module(f"reports.summary_{fmt}")
-    return module.build(plan, year, language)
+@dataclass(frozen=True)
+class Renderer:
+    render: Callable[[Summary], bytes]
+    content_type: str
+    highlights: bool  # whether the file shows the highlights (else they are not looked up)
+
+
+def build(plan: Plan, year: int | None, fmt: str, language: str, as_of: datetime.date) -> bytes:
+    """The summary file in one of RENDERERS' formats, with the data as on `as_of`.
+
+    ValueError for an unknown format or language, or a year outside the plan.
+    """
+    check(plan, year, fmt, language)
+    renderer = RENDERERS[fmt]
+    return renderer.render(make_summary(plan, year, language, as_of, with_highlights=renderer.highlights))
+
+
+# the renderers import this module only for its types, so they can be imported here, after it is complete
+from reports import summary_csv, summary_pdf, summary_xlsx  # noqa: E402
+
+RENDERERS = {
+    "pdf": Renderer(summary_pdf.render, "application/pdf", highlights=True),
+    "xlsx": Renderer(
+        summary_xlsx.render, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", highlights=True
+    ),
+    "csv": Renderer(summary_csv.render, "text/csv; charset=utf-8", highlights=False),
+}
+FORMATS = {fmt: renderer.content_type for fmt, renderer in RENDERERS.items()}

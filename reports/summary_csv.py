@@ -21,11 +21,12 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils import translation
 
-from programs.models import Plan
-from reports.summary import Summary, summary_rows
+if TYPE_CHECKING:  # reports.summary imports the renderers
+    from reports.summary import Summary
 
 COLUMNS = [
     "code",
@@ -66,8 +67,7 @@ def text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def build(plan: Plan, year: int | None, language: str = "id", summary: Summary | None = None) -> bytes:
-    summary = summary or summary_rows(plan, year, language)
+def render(summary: Summary) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)

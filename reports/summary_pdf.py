@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import os
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 import reportlab
@@ -46,8 +47,9 @@ from reportlab.platypus import (
 from indicators.models import MILESTONE_SCORE, MilestoneStatus
 from indicators.rollup import Status
 from indicators.templatetags.monitor import format_number
-from programs.models import Plan
-from reports.summary import IndicatorRow, PillarSummary, Summary, summary_rows
+
+if TYPE_CHECKING:  # reports.summary imports the renderers
+    from reports.summary import IndicatorRow, PillarSummary, Summary
 
 FONT = "Vera"
 FONT_BOLD = "Vera-Bold"
@@ -564,8 +566,7 @@ def _data_quality(summary: Summary, s: dict) -> list:
     return parts
 
 
-def build(plan: Plan, year: int | None, language: str = "id", summary: Summary | None = None) -> bytes:
-    summary = summary or summary_rows(plan, year, language)
+def render(summary: Summary) -> bytes:
     _register_fonts()
     with translation.override(summary.language):
         s = _styles()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -21,10 +22,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from indicators.models import Kind
-from indicators.rollup import Figure, Status
-from programs.models import Plan
-from reports.summary import IndicatorRow, PillarSummary, Summary, summary_rows
+from indicators.rollup import Figure, Status, kecamatan_label
+
+if TYPE_CHECKING:  # reports.summary imports the renderers
+    from reports.summary import IndicatorRow, PillarSummary, Summary
 
 PERCENT = "0.0%"
 INTEGER = "#,##0"
@@ -346,19 +347,19 @@ def _kecamatan_sheet(ws: Worksheet, summary: Summary) -> None:
     row = header_row
     figures = summary.kecamatan_figures
     for item in summary.rows:
-        indicator_id = item.rollup.indicator.id
-        cells = {k.id: figures.get((indicator_id, k.id)) for k in summary.kecamatan}
+        indicator = item.rollup.indicator
+        cells = {k.id: figures.get((indicator.id, k.id)) for k in summary.kecamatan}
         if not any(cells.values()):
             continue
         row += 1
-        numeric = item.kind in (Kind.COUNT, Kind.PERIODIC, Kind.TRACKED)
+        measure = kecamatan_label(indicator)  # the rollup's figure per kecamatan, or (None) only entries
         put_text(ws, row, 1, item.code).border = BOX
         put_text(ws, row, 2, item.indicator).alignment = WRAP
-        put_text(ws, row, 3, _("Σ number") if numeric else _("Entries")).border = BOX
+        put_text(ws, row, 3, measure or _("Entries")).border = BOX
         for offset, kecamatan in enumerate(summary.kecamatan):
             found = cells[kecamatan.id]
             if found:
-                put_number(ws, row, 4 + offset, found["value"] if numeric else found["n"])
+                put_number(ws, row, 4 + offset, found.value if measure else found.entries)
             ws.cell(row=row, column=4 + offset).border = BOX
     if row == header_row:
         put_text(ws, row + 1, 2, _("No data yet: no verified entry names a kecamatan."), MUTED)
@@ -375,8 +376,7 @@ def _kecamatan_sheet(ws: Worksheet, summary: Summary) -> None:
     ws.freeze_panes = ws.cell(row=header_row + 1, column=4)
 
 
-def build(plan: Plan, year: int | None, language: str = "id", summary: Summary | None = None) -> bytes:
-    summary = summary or summary_rows(plan, year, language)
+def render(summary: Summary) -> bytes:
     with translation.override(summary.language):
         workbook = Workbook()
         _overview(workbook.active, summary)

@@ -78,7 +78,8 @@ def reporting_period(plan: Plan) -> Period:
 
 def reported_so_far(indicator: Indicator):
     """The rollup's figures for one indicator, submitted entries included."""
-    rollup = compute(indicator.plan, Filters(indicator_ids=[indicator.id], include_unverified=True))
+    filters = Filters(indicator_ids=[indicator.id], include_unverified=True)
+    rollup = compute(indicator.plan, filters, as_of=timezone.localdate())
     return rollup.indicator(indicator.code)
 
 
@@ -106,7 +107,7 @@ def my_indicators(request):
             last_period_semester=Subquery(latest.values("semester")[:1]),
         )
     )
-    rollup = compute(plan, Filters(agency_id=agency.pk, include_unverified=True))
+    rollup = compute(plan, Filters(agency_id=agency.pk, include_unverified=True), as_of=timezone.localdate())
     rows = []
     for indicator in indicators:
         figures = rollup.indicator(indicator.code)

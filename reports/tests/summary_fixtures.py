@@ -1,11 +1,14 @@
 """A small set of entries for the summary tests, with the numbers worked out by hand."""
 
+import datetime
+
 import pytest
 
 from indicators.models import EntryStatus
 from indicators.tests.factories import entry
 
 INJECTIONS = ["=1+2", "+SUM(A1:A2)", "-2+3", "@SUM(A1)"]
+END = datetime.date(2026, 11, 30)  # the day the summaries are made: after the plan (2018–2022)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Dashboard pages: who reads them, their figures, bad filters and query counts."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -130,7 +131,7 @@ def test_every_chart_is_a_valid_plotly_figure(plan):
 
     import plotly.graph_objects as go
 
-    from indicators.rollup import compute
+    from indicators.rollup import compute, kecamatan_figures
     from programs.models import Region
     from reports import figures
 
@@ -138,17 +139,17 @@ def test_every_chart_is_a_valid_plotly_figure(plan):
     entry("1.b.2.1", "2019S1", kecamatan="53.03.04")
     entry("2.b.1.3", "2019S1", numerator=3, denominator=4)
     entry("1.b.1.1", "2019S1", milestone_status="in_progress")
-    rollup = compute(plan)
+    rollup = compute(plan, as_of=datetime.date(2026, 11, 30))
     kecamatan = list(Region.objects.filter(level="kecamatan"))
     charts = [figures.pillar_years(rollup), figures.pillar_to_date(rollup), figures.status_counts(rollup, 2019)]
     charts += [figures.pillar_indicators(rollup.pillar(1), 2019), figures.kecamatan_overview(kecamatan, {})]
     for code in ("1.a.1.1", "1.b.2.1", "2.b.1.3", "1.b.1.1"):
         row = rollup.indicator(code)
         charts += [figures.indicator_trend(row, plan), figures.disaggregation(row)]
-        charts.append(figures.kecamatan_bars(row.indicator, kecamatan, {}))
+        charts.append(figures.kecamatan_bars(row.indicator, kecamatan, kecamatan_figures(plan, row.indicator)))
     drawn = [chart for chart in charts if not chart.empty]
-    # 4 plan and pillar charts, 4 trends, 1 sex/age split; the kecamatan charts were given no values
-    assert len(drawn) == 9
+    # 4 plan and pillar charts, 4 trends, 1 sex/age split, 2 kecamatan charts (1.a.1.1 and 1.b.2.1 name one)
+    assert len(drawn) == 11
     for chart in drawn:
         go.Figure(json.loads(chart.figure_json))  # raises ValueError on any property plotly does not know
 

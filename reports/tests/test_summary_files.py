@@ -10,8 +10,8 @@ import pytest
 from indicators.models import Indicator
 from indicators.rollup import Status, compute
 from reports import summary_csv, summary_xlsx
-from reports.summary import summary_rows
-from reports.tests.summary_fixtures import INJECTIONS
+from reports.summary import build, make_summary
+from reports.tests.summary_fixtures import END, INJECTIONS
 
 YEAR_2021_TARGET = 15  # column O: 5 fixed columns + three groups (2018–2020) of 3 + 1
 
@@ -35,7 +35,7 @@ def find_row(ws, code: str) -> int:
 
 @pytest.mark.django_db
 def test_summary_rows_carry_the_hand_worked_figures(entries):
-    summary = summary_rows(entries, 2021, "en")
+    summary = make_summary(entries, 2021, "en", END)
     row = next(r for r in summary.rows if r.code == "1.a.1.1")
     assert (row.year_target, row.year_actual, row.year_achievement_pct) == (1000, 700, 70)
     assert (row.to_date_actual, row.to_date_achievement_pct) == (700, 14)
@@ -59,7 +59,7 @@ def test_summary_rows_carry_the_hand_worked_figures(entries):
 
 @pytest.mark.django_db
 def test_csv_has_the_header_and_hand_worked_values_with_dot_decimals(entries):
-    rows = read_csv(summary_csv.build(entries, 2021, "id"))
+    rows = read_csv(build(entries, 2021, "csv", "id", END))
     assert list(next(iter(rows.values())).keys()) == summary_csv.COLUMNS
     assert len(rows) == 47
     count = rows["1.a.1.1"]
@@ -87,7 +87,7 @@ def test_csv_has_the_header_and_hand_worked_values_with_dot_decimals(entries):
 def test_csv_neutralises_formulas_and_keeps_awkward_text(entries):
     awkward = 'Sosialisasi "aman", café –\nbaris kedua'
     Indicator.objects.filter(code="1.a.1.2").update(text_id=awkward)
-    rows = read_csv(summary_csv.build(entries, 2021, "id"))
+    rows = read_csv(build(entries, 2021, "csv", "id", END))
     assert rows["1.a.1.2"]["indicator"] == awkward
     assert rows["2.b.1.2"]["narrative"] == "'@SUM(A1)"  # the latest narrative, defused
     assert rows["2.b.1.2"]["status"] == "untargeted"
@@ -98,7 +98,7 @@ def test_csv_neutralises_formulas_and_keeps_awkward_text(entries):
 
 @pytest.mark.django_db
 def test_whole_plan_csv_leaves_the_year_columns_empty(entries):
-    rows = read_csv(summary_csv.build(entries, None, "en"))
+    rows = read_csv(build(entries, None, "csv", "en", END))
     count = rows["1.a.1.1"]
     assert count["year"] == count["year_target"] == count["year_actual"] == ""
     assert (count["to_date_actual"], count["to_date_achievement_pct"]) == ("700", "14")
@@ -107,7 +107,7 @@ def test_whole_plan_csv_leaves_the_year_columns_empty(entries):
 
 @pytest.mark.django_db
 def test_xlsx_sheets_numbers_percentages_and_frozen_headers(entries):
-    book = read_xlsx(summary_xlsx.build(entries, 2021, "en"))
+    book = read_xlsx(build(entries, 2021, "xlsx", "en", END))
     assert book.sheetnames == ["Overview", "Pillar 1", "Pillar 2", "Pillar 3", "Pillar 4", "Sex and age", "Kecamatan"]
     ws = book["Pillar 1"]
     assert ws.freeze_panes == "C6"
@@ -149,7 +149,7 @@ def test_xlsx_sheets_numbers_percentages_and_frozen_headers(entries):
 
 @pytest.mark.django_db
 def test_xlsx_narratives_never_become_formulas(entries):
-    book = read_xlsx(summary_xlsx.build(entries, 2021, "en"))
+    book = read_xlsx(build(entries, 2021, "xlsx", "en", END))
     found = []
     for ws in book.worksheets:
         for row in ws.iter_rows():
@@ -163,10 +163,10 @@ def test_xlsx_narratives_never_become_formulas(entries):
 
 @pytest.mark.django_db
 def test_csv_xlsx_and_dashboard_rollup_agree(entries):
-    summary = summary_rows(entries, 2021, "en")
-    csv_rows = read_csv(summary_csv.build(entries, 2021, "en", summary=summary))
-    book = read_xlsx(summary_xlsx.build(entries, 2021, "en", summary=summary))
-    rollup = compute(entries)  # what the dashboard shows
+    summary = make_summary(entries, 2021, "en", END)
+    csv_rows = read_csv(summary_csv.render(summary))
+    book = read_xlsx(summary_xlsx.render(summary))
+    rollup = compute(entries, as_of=END)  # what the dashboard shows
     checked = 0
     for pillar in rollup.pillars:
         ws = book[f"Pillar {pillar.pillar.number}"]
@@ -194,9 +194,9 @@ def test_csv_xlsx_and_dashboard_rollup_agree(entries):
 
 @pytest.mark.django_db
 def test_plan_without_entries_still_builds(plan):
-    rows = read_csv(summary_csv.build(plan, 2019, "en"))
+    rows = read_csv(build(plan, 2019, "csv", "en", END))
     assert {row["status"] for row in rows.values()} == {"no_data"}
-    book = read_xlsx(summary_xlsx.build(plan, None, "en"))
+    book = read_xlsx(build(plan, None, "xlsx", "en", END))
     texts = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert "No data yet: no verified entry has been recorded." in texts
     assert "No data yet: no verified entry names a kecamatan." in texts
@@ -208,8 +208,8 @@ def test_xlsx_breakdowns_cover_the_reports_year_only(entries):
 
     # a 2019 entry with a split, in Insana: in the whole-plan file, not in the 2021 one
     entry("1.a.1.1", "2019S1", value=100, male=60, female=40, kecamatan="53.03.08")
-    year = read_xlsx(summary_xlsx.build(entries, 2021, "en"))
-    whole = read_xlsx(summary_xlsx.build(entries, None, "en"))
+    year = read_xlsx(build(entries, 2021, "xlsx", "en", END))
+    whole = read_xlsx(build(entries, None, "xlsx", "en", END))
     for book, men, women, insana in ((year, 150, 250, 400), (whole, 150 + 60, 250 + 40, 400 + 100)):
         sex = book["Sex and age"]
         row = find_row(sex, "1.a.1.1")

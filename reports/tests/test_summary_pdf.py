@@ -9,7 +9,8 @@ from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from indicators.models import Indicator, ProgressEntry
-from reports import summary_pdf
+from reports.summary import build
+from reports.tests.summary_fixtures import END
 
 
 def pdf_pages(content: bytes) -> list[str]:
@@ -24,7 +25,7 @@ def flat(text: str) -> str:
 @pytest.mark.django_db
 def test_english_report_has_title_figures_and_page_numbers(entries):
     Indicator.objects.filter(code="1.a.1.2").update(text_en='Brochures "safe", café – <b>bold</b> & more\nline two')
-    pages = pdf_pages(summary_pdf.build(entries, 2021, "en"))
+    pages = pdf_pages(build(entries, 2021, "pdf", "en", END))
     text = flat(" ".join(pages))
     assert "Annual report on the implementation of the RAD of the TPPO Task Force, Kabupaten TTU — 2021" in text
     for number, page in enumerate(pages, 1):
@@ -43,7 +44,7 @@ def test_english_report_has_title_figures_and_page_numbers(entries):
 
 @pytest.mark.django_db
 def test_indonesian_report_is_the_default_language(entries):
-    pages = pdf_pages(summary_pdf.build(entries, 2021))
+    pages = pdf_pages(build(entries, 2021, "pdf", "id", END))
     text = flat(" ".join(pages))
     with translation.override("id"):
         title = gettext(
@@ -56,7 +57,7 @@ def test_indonesian_report_is_the_default_language(entries):
 
 @pytest.mark.django_db
 def test_report_for_a_plan_without_entries_says_no_data_yet(plan):
-    text = flat(" ".join(pdf_pages(summary_pdf.build(plan, None, "en"))))
+    text = flat(" ".join(pdf_pages(build(plan, None, "pdf", "en", END))))
     assert "— 2018–2022" in text
     assert "No data yet" in text
     assert "Page 1 of" in text
@@ -64,7 +65,7 @@ def test_report_for_a_plan_without_entries_says_no_data_yet(plan):
 
 @pytest.mark.django_db
 def test_demo_entries_are_announced(entries):
-    assert "Demo data" not in flat(" ".join(pdf_pages(summary_pdf.build(entries, 2021, "en"))))
+    assert "Demo data" not in flat(" ".join(pdf_pages(build(entries, 2021, "pdf", "en", END))))
     ProgressEntry.objects.filter(indicator__code="1.a.1.1").update(is_demo=True)
-    text = flat(" ".join(pdf_pages(summary_pdf.build(entries, 2021, "en"))))
+    text = flat(" ".join(pdf_pages(build(entries, 2021, "pdf", "en", END))))
     assert "Demo data: the figures include invented demonstration entries." in text

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Kind
@@ -34,7 +35,9 @@ class Context:
     def rollup(self, filters: Filters | None = None):
         filters = filters or self.filters
         narrowed = filters.indicator_code or filters.indicator_ids is not None
-        return cached_compute(self.plan, filters, pillars=None if narrowed else list(self.pillars))
+        return cached_compute(
+            self.plan, filters, as_of=timezone.localdate(), pillars=None if narrowed else list(self.pillars)
+        )
 
 
 def _context(request, *, pillar_number: int | None = None) -> Context:
@@ -98,7 +101,7 @@ def pillar(request, number: int):
 @dashboard_reader_required
 def indicator(request, code: str):
     ctx = _context(request)
-    filters = Filters(**{**ctx.filters.__dict__, "pillar_number": None, "indicator_code": code})
+    filters = ctx.filters.replace(pillar_number=None, indicator_code=code)
     row = ctx.rollup(filters).find(code)
     if row is None:
         raise Http404("Unknown indicator")

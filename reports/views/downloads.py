@@ -8,6 +8,7 @@ The file is in the reader's language (Indonesian unless they chose English).
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from programs.models import Plan
@@ -37,7 +38,7 @@ def _download(plan: Plan, year: int | None, fmt: str) -> HttpResponse:
         raise Http404("Unknown format")
     if year is not None and not plan.contains_year(year):
         raise Http404("Year outside the plan")
-    content = summary.build(plan, year, fmt, report_language())
+    content = summary.build(plan, year, fmt, report_language(), as_of=timezone.localdate())
     response = HttpResponse(content, content_type=summary.FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{summary.filename(plan, year, fmt)}"'
     response["Cache-Control"] = "private, no-store"

@@ -7,6 +7,7 @@ python manage.py export_summary --plan --format xlsx --output rad.xlsx --languag
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from programs.models import Plan
 from reports import summary
@@ -36,7 +37,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The year {year} is outside the plan {current.code} ({current.start_year}–{current.end_year})."
             )
-        content = summary.build(current, None if plan else year, fmt, language)
+        content = summary.build(current, None if plan else year, fmt, language, as_of=timezone.localdate())
         path = Path(output)
         try:
             path.write_bytes(content)
