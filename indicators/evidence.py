@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from indicators.zipbudget import OverBudget, ZipBudget, check_zip
+
 PDF = "application/pdf"
 JPEG = "image/jpeg"
 PNG = "image/png"
@@ -41,6 +43,15 @@ BY_EXTENSION = {ext: kind for kind in TYPES.values() for ext in kind.extensions}
 ACCEPT = ",".join(BY_EXTENSION)  # for <input accept=…>
 
 ZIP_MAGIC = b"PK\x03\x04"
+
+# Evidence is stored, never parsed here, but whoever opens it should get a document, not a zip bomb:
+# what an Office file may unpack to (indicators.zipbudget). Attendance lists can be long, so a sheet's
+# rows and cells are counted against generous caps.
+DOCX_BUDGET = ZipBudget(unpacked_bytes=100 * 1024 * 1024, ratio=100, parts=2000)
+XLSX_BUDGET = ZipBudget(
+    unpacked_bytes=100 * 1024 * 1024, ratio=100, parts=2000, rows=200_000, cells=2_000_000, columns=16384
+)
+BUDGETS = {XLSX: XLSX_BUDGET, DOCX: DOCX_BUDGET}
 
 
 def sniff(upload) -> str | None:
@@ -101,4 +112,12 @@ def check_upload(upload) -> str:
             % {"name": name, "type": expected.label},
             code="content_mismatch",
         )
+    if found in BUDGETS:
+        try:
+            check_zip(upload, BUDGETS[found])
+        except OverBudget as error:
+            raise ValidationError(
+                _("The file “%(name)s” cannot be accepted: %(reason)s") % {"name": name, "reason": error},
+                code="over_budget",
+            ) from None
     return found

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from indicators.models import KIND_FIELDS, EntryStatus, Indicator, Kind, ProgressEntry
+from indicators.zipbudget import OverBudget, ZipBudget, check_zip
 from programs.models import Agency, Plan, Region
 from programs.periods import Period
 
@@ -54,6 +55,11 @@ assert set(KIND_COLUMNS) == set(Kind.values)
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+# What a workbook may unpack to before openpyxl reads it (indicators.zipbudget): room for 5,000 rows with
+# long narratives and a few other sheets, while a file that would take the server's memory is refused first.
+XLSX_BUDGET = ZipBudget(
+    unpacked_bytes=32 * 1024 * 1024, ratio=100, parts=500, rows=4 * MAX_ROWS, cells=200_000, columns=100
+)
 IMPORT_STATUSES = (EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.VERIFIED)
 
 # Model field → spreadsheet column, for naming the column of a model error.
@@ -112,6 +118,10 @@ def sniff_format(data: bytes) -> str:
         except zipfile.BadZipFile:
             raise ImportFileError(_("The file is damaged: it looks like an Excel file but cannot be opened.")) from None
         if "[Content_Types].xml" in names and any(name.startswith("xl/") for name in names):
+            try:
+                check_zip(data, XLSX_BUDGET)
+            except OverBudget as error:
+                raise ImportFileError(str(error)) from None
             return "xlsx"
         raise ImportFileError(_("The file is a ZIP archive but not an Excel workbook (.xlsx)."))
     try:
@@ -159,6 +169,8 @@ def read_table(data: bytes) -> list[tuple[int, list[str]]]:
                 rows.append((number, [_cell_text(value) for value in cells]))
                 if len(rows) > MAX_ROWS + 1:
                     break
+        except Exception:  # a broken sheet fails while it is read, not when the workbook opens
+            raise ImportFileError(_("The Excel file cannot be read; save it again as .xlsx and retry.")) from None
         finally:
             workbook.close()
     else:

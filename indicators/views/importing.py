@@ -7,6 +7,7 @@ same bytes; the confirmation checks every row again before saving.
 
 import datetime
 import uuid
+from contextlib import contextmanager
 
 from django import forms
 from django.contrib import messages
@@ -29,7 +30,10 @@ from indicators.views.plan import current_plan_or_404
 from programs.models import Agency
 
 SESSION_KEY = "progress_imports"
+READING_KEY = "progress_imports_reading"
 STALE_AFTER = datetime.timedelta(days=1)
+# A reading still unfinished after this long died with its worker (killed, or past the server's timeout).
+READING_DIED_AFTER = datetime.timedelta(minutes=2)
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -111,6 +115,49 @@ def _forget_upload(request, token: uuid.UUID) -> None:
     default_storage.delete(f"imports/{token}")
 
 
+class ReadingUnfinished(Exception):
+    """An earlier reading of this upload has not ended: it is still running, or it died."""
+
+    def __init__(self, died: bool):
+        self.died = died
+
+
+@contextmanager
+def _reading(request, token: uuid.UUID):
+    """Note in the session, saved before the file is read, that this upload is being read.
+
+    If the reading kills its worker, the note stays behind, and the next request for the upload
+    drops it instead of reading it again and again (a reload loop of crashes).
+    """
+    reading = request.session.get(READING_KEY, {})
+    started = reading.get(str(token))
+    if started is not None:
+        died = timezone.now() - datetime.datetime.fromisoformat(started) > READING_DIED_AFTER
+        raise ReadingUnfinished(died)
+    request.session[READING_KEY] = {**reading, str(token): timezone.now().isoformat()}
+    request.session.save()
+    try:
+        yield
+    finally:
+        reading = request.session.get(READING_KEY, {})
+        reading.pop(str(token), None)
+        request.session[READING_KEY] = reading
+
+
+def _unfinished(request, token: uuid.UUID, name: str, error: ReadingUnfinished):
+    if not error.died:
+        return render(request, "indicators/import_busy.html", {"name": name}, status=409)
+    reading = request.session.get(READING_KEY, {})
+    reading.pop(str(token), None)
+    request.session[READING_KEY] = reading
+    _forget_upload(request, token)
+    messages.error(
+        request,
+        _("Checking “%(name)s” did not finish, so the upload was discarded; nothing was saved.") % {"name": name},
+    )
+    return redirect("indicators:import")
+
+
 def _sweep_stale_uploads() -> None:
     """Delete uploads nobody confirmed or cancelled within a day (abandoned previews)."""
     try:
@@ -169,7 +216,10 @@ def preview(request, token: uuid.UUID):
     import_agency_for(request)
     name, data = _stored_upload(request, token)
     try:
-        result = _run(request, data, dry_run=True)
+        with _reading(request, token):
+            result = _run(request, data, dry_run=True)
+    except ReadingUnfinished as error:
+        return _unfinished(request, token, name, error)
     except ImportFileError as error:
         _forget_upload(request, token)
         messages.error(request, _("“%(name)s” cannot be imported: %(error)s") % {"name": name, "error": error})
