@@ -1,11 +1,14 @@
 """Shared fixtures: the loaded plan and one persona per role (STYLE.md, habit 4)."""
 
+import os
+
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 
 from indicators.plan_loader import load_plan
 from indicators.roles import ADMINISTRATOR, EXECUTIVE, OFFICER, REVIEWER, VERIFIER, build_role_groups
 from programs.models import Agency, Plan, StaffProfile
+from tptto_monitor.env import env_cache
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 (test accounts only)
 
@@ -15,7 +18,59 @@ def empty_cache():
     # each test's data is rolled back, so figures cached by one test must not reach the next
     from django.core.cache import cache
 
-    cache.clear()
+    clear_cache(cache)
+
+
+def clear_cache(cache) -> None:
+    """Empty the cache; on Redis only our own keys (a FLUSHDB would empty other runs' and sites' keys)."""
+    from django.core.cache.backends.redis import RedisCache
+
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(write=True)
+        for key in client.scan_iter(match=f"{cache.key_prefix}:*", count=1000):
+            client.delete(key)
+    else:
+        cache.clear()
+
+
+# The machine's Redis (CI's too); each test uses a key prefix of its own, so parallel runs never clash.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def require_redis() -> str:
+    """TEST_REDIS_URL if Redis answers there. Skips the test otherwise, unless REDIS_REQUIRED=1 (as in CI)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        if os.environ.get("REDIS_REQUIRED") == "1":
+            pytest.fail(f"Redis is required for the cache tests at {TEST_REDIS_URL}: {error}")
+        pytest.skip(f"Redis does not answer at {TEST_REDIS_URL} ({error})")
+    return TEST_REDIS_URL
+
+
+@pytest.fixture
+def redis_cache(settings, monkeypatch):
+    """The default cache switched to the machine's Redis as CACHE_URL would, under a key prefix of this test's own."""
+    import uuid
+
+    from django.core.cache import cache
+
+    monkeypatch.setenv("CACHE_URL", require_redis())
+    settings.CACHES = {"default": env_cache("CACHE_URL", max_entries=1, key_prefix=f"test-{uuid.uuid4().hex[:12]}")}
+    yield cache
+    clear_cache(cache)
+
+
+@pytest.fixture(params=["memory", "redis"])
+def any_cache(request):
+    """Runs the test once on the per-process memory cache and once on Redis (CACHE_URL)."""
+    from django.core.cache import cache
+
+    if request.param == "redis":
+        return request.getfixturevalue("redis_cache")
+    return cache
 
 
 @pytest.fixture(autouse=True)

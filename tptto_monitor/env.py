@@ -5,6 +5,7 @@ bad deployment stops at start-up instead of misbehaving later.
 """
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -136,3 +137,43 @@ def env_email_address(name: str, default: str) -> str:
         example = "TPPO Monitor <noreply@example.org>"
         raise ImproperlyConfigured(f"{name} must be an e-mail address like {example}; got {raw!r}")
     return raw
+
+
+CACHE_SCHEMES = ("redis", "rediss")
+
+
+def env_cache(name: str, max_entries: int, key_prefix: str = "tppo") -> dict:
+    """The default cache: a per-process memory cache, or Redis shared by every app server.
+
+    Empty or unset: the memory cache (capped at `max_entries`). `redis://host:6379/0` (or
+    `rediss://` for TLS, with `user:password@` if the server asks for it) switches to Django's
+    own Redis backend, so that figures computed by one app server serve all the others.
+    Every key starts with `key_prefix`, so several sites can share one Redis database.
+    """
+    from urllib.parse import urlsplit
+
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": max_entries},
+        }
+    example = "redis://127.0.0.1:6379/0"
+    shown = re.sub(r"//[^@/]*@", "//…@", raw)  # never print a password into a log
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 (raises ValueError on a port that is not a number)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a URL like {example}; got {shown!r}") from None
+    db = parts.path.strip("/")
+    if parts.scheme not in CACHE_SCHEMES or not parts.hostname or parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"{name} must be a URL like {example}; got {shown!r}")
+    if db and not db.isdigit():
+        raise ImproperlyConfigured(f"{name} must end in a Redis database number, like {example}; got {shown!r}")
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": raw,
+        "KEY_PREFIX": key_prefix,
+        # A Redis that does not answer fails a request within seconds, not at gunicorn's timeout.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }

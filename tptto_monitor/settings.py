@@ -10,7 +10,16 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from tptto_monitor.env import env_bool, env_database, env_email, env_email_address, env_int, env_list, env_str
+from tptto_monitor.env import (
+    env_bool,
+    env_cache,
+    env_database,
+    env_email,
+    env_email_address,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -89,11 +98,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Per-process memory cache for the dashboards' computed figures (~140 KB each, keyed on the plan's
 # data version, so app servers never need to share it); 200 entries cap it near 30 MB a process.
+# CACHE_URL=redis://host:6379/0 shares one Redis between app servers instead (tptto_monitor.env).
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 200, minimum=1)},
-    }
+    "default": env_cache(
+        "CACHE_URL",
+        max_entries=env_int("CACHE_MAX_ENTRIES", 200, minimum=1),
+        key_prefix=env_str("CACHE_KEY_PREFIX", "tppo"),
+    )
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -155,8 +155,10 @@ def test_every_chart_is_a_valid_plotly_figure(plan):
 
 
 @pytest.mark.django_db
-def test_cached_figures_change_with_every_write(client_for, personas, django_assert_max_num_queries):
-    """Figures are cached per plan data version: a save, a target edit or a bulk import changes it."""
+def test_cached_figures_change_with_every_write(client_for, personas, django_assert_max_num_queries, any_cache):
+    """Figures are cached per plan data version: a save, a target edit or a bulk import changes it.
+
+    Run on the memory cache and on Redis (CACHE_URL)."""
     from indicators.importing import import_file
     from indicators.models import Target
     from programs.models import Plan
