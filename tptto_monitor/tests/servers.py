@@ -69,7 +69,7 @@ class AppServer:
             if self.process.poll() is not None:
                 raise AssertionError(f"gunicorn stopped: {self.process.stderr.read()}")
             try:
-                with urllib.request.urlopen(self.url + "/accounts/login/", timeout=5):
+                with urllib.request.urlopen(self.url + "/healthz", timeout=5):
                     return self
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.2)

@@ -1,0 +1,67 @@
+"""`/healthz` for load balancers and monitors: can this app server reach its database and cache?
+
+Answered by a middleware at the top of the stack, before anything that could turn a healthy
+server into a failed probe: a probe comes over plain HTTP straight to the app server (no
+proxy to set X-Forwarded-Proto, so no SSL redirect), often with the server's IP address as
+its Host (so no ALLOWED_HOSTS check: the answer builds no URL from it), and never signed in.
+The answer names each check and says "ok" or "error", nothing else about the data.
+"""
+
+import logging
+import os
+import secrets
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponseNotAllowed, JsonResponse
+
+PATH = "/healthz"
+logger = logging.getLogger("tptto.health")
+
+
+def check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        if cursor.fetchone() != (1,):
+            raise RuntimeError("SELECT 1 did not return 1")
+
+
+def check_cache() -> None:
+    # a round trip through the real cache: with Redis this proves the server answers and stores
+    key, token = f"healthz:{os.getpid()}", secrets.token_hex(8)
+    cache.set(key, token, 30)
+    if cache.get(key) != token:
+        raise RuntimeError("the cache did not return what was stored")
+
+
+CHECKS = {"database": check_database, "cache": check_cache}
+
+
+def health() -> tuple[dict[str, str], int]:
+    """Each check's state ("ok" or "error") and the HTTP status: 200 when all pass, 503 otherwise."""
+    states = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception as error:  # any failure of a dependency is a failed check, never a 500
+            logger.error("health check failed", extra={"check": name, "error": type(error).__name__})
+            states[name] = "error"
+        else:
+            states[name] = "ok"
+    return states, 200 if all(state == "ok" for state in states.values()) else 503
+
+
+class HealthCheckMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info != PATH:
+            return self.get_response(request)
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        states, status = health()
+        response = JsonResponse(states, status=status)
+        response["Cache-Control"] = "no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
