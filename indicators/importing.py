@@ -10,6 +10,7 @@ means the whole file is refused, with every bad row and column named.
 import csv
 import datetime
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -437,6 +438,19 @@ def check_rows(
     return ImportResult(outcomes)
 
 
+def log_import(rows: int, *, plan: Plan, user, status: str, agency: Agency | None) -> None:
+    """One `tptto.workflow` log line once the import commits: how many rows, as what, by whom (ids only)."""
+    fields = {
+        "action": "import",
+        "rows": rows,
+        "status": status,
+        "plan_id": plan.pk,
+        "agency_id": agency.pk if agency else None,
+        "user_id": user.pk,
+    }
+    transaction.on_commit(lambda: logging.getLogger("tptto.workflow").info("import", extra=fields))
+
+
 def import_file(
     data: bytes,
     *,
@@ -468,4 +482,5 @@ def import_file(
             )
             result.saved = len(saved)
             Plan.bump_data_version(plan.pk)  # a bulk insert sends no signal
+            log_import(result.saved, plan=plan, user=user, status=status, agency=agency)
     return result

@@ -11,6 +11,8 @@ only the first save goes through; the second gets `StaleEntry` with the
 current row, and nothing is overwritten.
 """
 
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -20,6 +22,8 @@ from django.utils.translation import gettext as _
 from indicators import evidence as evidence_types
 from indicators.models import Comment, EntryStatus, Evidence, Indicator, ProgressEntry
 from indicators.roles import COMMENT, can_enter, can_verify, user_agency
+
+workflow_logger = logging.getLogger("tptto.workflow")
 
 # The fields an officer may set on an entry; everything else belongs to the workflow.
 ENTRY_FIELDS = (
@@ -126,6 +130,24 @@ def _save(entry: ProgressEntry, user, reason: str = "") -> ProgressEntry:
     return entry
 
 
+def log_action(action: str, entry: ProgressEntry, user, previous: str) -> None:
+    """One `tptto.workflow` log line once the transaction commits: ids and states, never text.
+
+    The narrative and the reason are left out: people write what they like in them.
+    """
+    fields = {
+        "action": action,
+        "entry_id": entry.pk,
+        "indicator": entry.indicator.code,
+        "agency_id": entry.agency_id,
+        "from_status": previous,
+        "status": entry.status,
+        "version": entry.version,
+        "user_id": user.pk,
+    }
+    transaction.on_commit(lambda: workflow_logger.info(action, extra=fields))
+
+
 def _check_duplicates(entry: ProgressEntry, allow_duplicate: bool) -> None:
     if not allow_duplicate and entry.duplicates().exists():
         raise ValidationError({"confirm_duplicate": duplicate_message()})
@@ -175,7 +197,9 @@ def _submit(user, entry: ProgressEntry, version: int | None, allowed: EntryStatu
     current.submitted_by = user
     current.submitted_at = timezone.now()
     current.return_reason = ""  # the reason stays in the history
-    return _save(current, user)
+    _save(current, user)
+    log_action("submit", current, user, allowed)
+    return current
 
 
 @transaction.atomic
@@ -202,7 +226,9 @@ def verify_entry(*, user, entry: ProgressEntry, version: int | None = None) -> P
     current.status = EntryStatus.VERIFIED
     current.verified_by = user
     current.verified_at = timezone.now()
-    return _save(current, user)
+    _save(current, user)
+    log_action("verify", current, user, EntryStatus.SUBMITTED)
+    return current
 
 
 def _required_reason(reason: str) -> str:
@@ -222,7 +248,9 @@ def return_entry(*, user, entry: ProgressEntry, reason: str, version: int | None
         raise WorkflowError(_("Only a submitted entry can be returned."))
     current.status = EntryStatus.RETURNED
     current.return_reason = reason
-    return _save(current, user, reason)
+    _save(current, user, reason)
+    log_action("return", current, user, EntryStatus.SUBMITTED)
+    return current
 
 
 @transaction.atomic
@@ -237,7 +265,9 @@ def reopen_entry(*, user, entry: ProgressEntry, reason: str, version: int | None
     current.return_reason = reason
     current.verified_by = None
     current.verified_at = None
-    return _save(current, user, reason)
+    _save(current, user, reason)
+    log_action("reopen", current, user, EntryStatus.VERIFIED)
+    return current
 
 
 @transaction.atomic

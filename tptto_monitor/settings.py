@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from tptto_monitor.env import (
     env_bool,
     env_cache,
+    env_choice,
     env_database,
     env_email,
     env_email_address,
@@ -58,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first, so that its duration covers the whole stack: one JSON line per request (tptto_monitor/logs.py)
+    "tptto_monitor.logs.RequestLogMiddleware",
     # /healthz answers before the SSL redirect and the host check: see tptto_monitor/health.py
     "tptto_monitor.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -168,9 +171,14 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# JSON lines on stderr (gunicorn passes them on): one per request and per workflow action (the `tptto`
+# loggers, INFO), and Django's own warnings and errors (LOG_LEVEL). See tptto_monitor/logs.py.
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "formatters": {"json": {"()": "tptto_monitor.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "WARNING", LOG_LEVELS)},
+    "loggers": {"tptto": {"level": env_choice("LOG_LEVEL_APP", "INFO", LOG_LEVELS)}},
 }
