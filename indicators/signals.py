@@ -2,7 +2,8 @@
 so that figures cached by `indicators.rollup.cached_compute` are never served stale.
 
 Bulk writes send no signals: `bump_data_version` is called by them directly (the import,
-seed_demo, the benchmark's generator).
+seed_demo, the benchmark's generator). Rows loaded from a fixture or a backup (raw saves) are
+skipped: `restore` moves every plan's version on once, after the whole load.
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -13,15 +14,21 @@ from programs.models import Plan
 
 
 @receiver([post_save, post_delete], sender=ProgressEntry, dispatch_uid="entry_changes_plan_data")
-def entry_changed(sender, instance: ProgressEntry, **kwargs) -> None:
+def entry_changed(sender, instance: ProgressEntry, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
     Plan.bump_data_version(instance.indicator.plan_id)
 
 
 @receiver([post_save, post_delete], sender=Target, dispatch_uid="target_changes_plan_data")
-def target_changed(sender, instance: Target, **kwargs) -> None:
+def target_changed(sender, instance: Target, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
     Plan.bump_data_version(instance.indicator.plan_id)
 
 
 @receiver([post_save, post_delete], sender=Indicator, dispatch_uid="indicator_changes_plan_data")
-def indicator_changed(sender, instance: Indicator, **kwargs) -> None:
+def indicator_changed(sender, instance: Indicator, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
     Plan.bump_data_version(instance.plan_id)
