@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.models import Comment, Evidence, Indicator, ProgressEntry, Target
+from indicators.models import Comment, ConsistencyRule, Evidence, Indicator, ProgressEntry, ReportingDeadline, Target
 
 
 class TargetInline(admin.TabularInline):
@@ -48,3 +48,16 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["entry", "author", "created_at"]
     list_select_related = ["entry__indicator", "author"]
+
+
+@admin.register(ReportingDeadline)
+class ReportingDeadlineAdmin(admin.ModelAdmin):
+    list_display = ["plan", "year", "semester", "deadline"]
+    list_filter = ["plan", "year"]
+
+
+@admin.register(ConsistencyRule)
+class ConsistencyRuleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "plan", "note_id"]
+    list_filter = ["plan"]
+    search_fields = ["left_code", "right_code", "note_id", "note_en"]

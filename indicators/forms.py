@@ -254,3 +254,13 @@ class CommentForm(forms.Form):
         max_length=5000,
         help_text=gettext_lazy("Comments change no data. Do not name victims or witnesses."),
     )
+
+
+class FollowUpForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("What needs following up"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": gettext_lazy("Say what needs following up.")},
+        help_text=gettext_lazy("Listed until someone resolves it. Do not name victims or witnesses."),
+    )

@@ -24,13 +24,21 @@ READ_ALL = P + "read_all_progress"
 COMMENT = P + "comment_progress"
 AUDIT = P + "view_audit"
 DOWNLOAD = P + "download_reports"
+MONITOR = P + "monitor_reporting"  # the secretariat's cockpit: completeness, data quality, follow-ups
 
 # codename lists per group; admin-site permissions for the administrator are
 # added in the migration from the models' default permissions.
 ROLE_PERMISSIONS = {
     OFFICER: ["enter_progress"],
-    VERIFIER: ["verify_progress", "read_all_progress", "view_audit", "comment_progress", "download_reports"],
-    REVIEWER: ["read_all_progress", "comment_progress", "view_audit", "download_reports"],
+    VERIFIER: [
+        "verify_progress",
+        "read_all_progress",
+        "view_audit",
+        "comment_progress",
+        "download_reports",
+        "monitor_reporting",
+    ],
+    REVIEWER: ["read_all_progress", "comment_progress", "view_audit", "download_reports", "monitor_reporting"],
     EXECUTIVE: ["read_all_progress", "download_reports"],
     ADMINISTRATOR: [
         "verify_progress",
@@ -38,6 +46,7 @@ ROLE_PERMISSIONS = {
         "view_audit",
         "comment_progress",
         "download_reports",
+        "monitor_reporting",
     ],
 }
 
@@ -45,7 +54,10 @@ ROLE_PERMISSIONS = {
 # The administrator manages the plan, targets, agencies, regions and users in the admin.
 ADMIN_MODELS = {
     "programs": ["plan", "pillar", "program", "activity", "agency", "region", "staffprofile"],
-    "indicators": ["indicator", "target", "progressentry", "evidence", "comment"],
+    "indicators": [
+        *["indicator", "target", "progressentry", "evidence", "comment"],
+        *["reportingdeadline", "consistencyrule"],
+    ],
     "auth": ["user"],
 }
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from indicators.views import entries, importing, plan, review
+from indicators.views import cockpit, entries, importing, plan, review
 
 app_name = "indicators"
 
@@ -14,3 +14,6 @@ urlpatterns = [
 # Progress entry, verification and import pages (issue 3) are appended here:
 # urlpatterns += entries.urlpatterns + review.urlpatterns + importing.urlpatterns
 urlpatterns += entries.urlpatterns + review.urlpatterns + importing.urlpatterns
+
+# The secretariat's cockpit (issue 13): completeness, data quality, follow-ups.
+urlpatterns += cockpit.urlpatterns

@@ -86,6 +86,13 @@ class StaffProfile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff_profile")
     agency = models.ForeignKey(Agency, models.PROTECT, null=True, blank=True, verbose_name=_("agency"))
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=[("id", "Bahasa Indonesia"), ("en", "English")],
+        blank=True,
+        help_text=_("The language of the emails this person receives; empty: Bahasa Indonesia."),
+    )
 
     class Meta:
         verbose_name = _("staff profile")

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from indicators.completeness import Completeness, completeness, year_periods
 from indicators.models import Kind, ProgressEntry
 from indicators.rollup import (
     Figure,
@@ -32,6 +33,7 @@ from indicators.rollup import (
     kecamatan_table,
     reporting_gaps,
 )
+from indicators.rules import RuleResult, rule_results
 from programs.models import Agency, Pillar, Plan, Region
 from programs.periods import Period
 
@@ -153,6 +155,8 @@ class Summary:
     kecamatan: list[Region]
     kecamatan_figures: dict[tuple[int, int], KecamatanFigure]  # (indicator id, kecamatan id) → the rollup's figure
     demo: bool = False  # invented demonstration entries are in the database: the files say so
+    completeness: Completeness | None = None  # reports received per agency × semester of the period
+    rules: list[RuleResult] = field(default_factory=list)  # rules between indicators, semester by semester
 
     def sex_split(self, row: IndicatorRollup) -> dict[str, int]:
         """The sex and age split of the report's year, or of the whole plan."""
@@ -229,6 +233,9 @@ def make_summary(
             kecamatan=kecamatan,
             kecamatan_figures=kecamatan_table(plan, in_year),
             demo=ProgressEntry.objects.filter(indicator__plan=plan, is_demo=True).exists(),
+            # deadlines are judged on the day itself, not the cut-off: the last semester's falls after the plan
+            completeness=completeness(plan, as_of=as_of, periods=year_periods(plan, year)),
+            rules=rule_results(plan, as_of=rollup.as_of),
         )
 
 

@@ -47,6 +47,7 @@ from reportlab.platypus import (
 from indicators.models import MILESTONE_SCORE, MilestoneStatus
 from indicators.rollup import Status
 from indicators.templatetags.monitor import format_number
+from reports import cockpit_pdf
 
 if TYPE_CHECKING:  # reports.summary imports the renderers
     from reports.summary import IndicatorRow, PillarSummary, Summary
@@ -550,6 +551,10 @@ def _data_quality(summary: Summary, s: dict) -> list:
         parts.append(Table(rows, colWidths=[50 * mm, TEXT_WIDTH - 50 * mm], repeatRows=1, style=_table_style()))
     else:
         parts.append(Paragraph(text(_("Every agency reported in every elapsed semester.")), s["body"]))
+
+    cockpit = {"text": text, "table_style": _table_style, "width": TEXT_WIDTH}
+    parts += cockpit_pdf.completeness_section(summary, s, **cockpit)
+    parts += cockpit_pdf.rules_section(summary, s, **cockpit)
 
     parts.append(CondPageBreak(50 * mm))
     parts.append(Paragraph(text(_("How the figures are computed")), s["h2"]))

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.rollup import Figure, Status, kecamatan_label
+from reports import completeness_files
 
 if TYPE_CHECKING:  # reports.summary imports the renderers
     from reports.summary import IndicatorRow, PillarSummary, Summary
@@ -384,6 +385,8 @@ def render(summary: Summary) -> bytes:
             _pillar_sheet(workbook.create_sheet(sheet_title(f"{_('Pillar')} {pillar.number}")), summary, pillar)
         _sex_sheet(workbook.create_sheet(sheet_title(_("Sex and age"))), summary)
         _kecamatan_sheet(workbook.create_sheet(sheet_title(_("Kecamatan"))), summary)
+        if summary.completeness is not None:
+            completeness_files.write_sheet(workbook.create_sheet(sheet_title(_("Completeness"))), summary.completeness)
         workbook.properties.title = summary.title
         workbook.properties.creator = "TPPO Monitor"
         out = io.BytesIO()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators import services
-from indicators.forms import CommentForm, EntryForm, EvidenceForm, ReasonForm
+from indicators.forms import CommentForm, EntryForm, EvidenceForm, FollowUpForm, ReasonForm
 from indicators.models import EntryStatus, Evidence, Indicator, ProgressEntry
 from indicators.roles import AUDIT, COMMENT, ENTER, can_enter, can_read_all, can_verify, user_agency
 from indicators.rollup import Filters, compute
@@ -203,7 +203,9 @@ def entry_detail(request, pk: int):
     return render_entry(request, entry)
 
 
-def render_entry(request, entry: ProgressEntry, *, evidence_form=None, comment_form=None, reason_form=None):
+def render_entry(
+    request, entry: ProgressEntry, *, evidence_form=None, comment_form=None, reason_form=None, follow_up_form=None
+):
     """The entry page; forms with errors are passed back in so that they show what was typed."""
     user = request.user
     own = _own_agency(user, entry.agency_id)
@@ -221,6 +223,11 @@ def render_entry(request, entry: ProgressEntry, *, evidence_form=None, comment_f
         "evidence_form": evidence_form or EvidenceForm(),
         "comment_form": comment_form or CommentForm(),
         "reason_form": reason_form or ReasonForm(),
+        # the cockpit: data-check warnings and follow-ups (indicators.checks, indicators.followups)
+        "warnings": entry.warnings.select_related("confirmed_by"),
+        "follow_ups": entry.follow_ups.select_related("created_by", "resolved_by"),
+        "follow_up_form": follow_up_form or FollowUpForm(),
+        "can_follow_up": can_verify(user),
     }
     return render(request, "indicators/entry_detail.html", context)
 

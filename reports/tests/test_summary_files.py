@@ -108,7 +108,8 @@ def test_whole_plan_csv_leaves_the_year_columns_empty(entries):
 @pytest.mark.django_db
 def test_xlsx_sheets_numbers_percentages_and_frozen_headers(entries):
     book = read_xlsx(build(entries, 2021, "xlsx", "en", END))
-    assert book.sheetnames == ["Overview", "Pillar 1", "Pillar 2", "Pillar 3", "Pillar 4", "Sex and age", "Kecamatan"]
+    pillars = ["Pillar 1", "Pillar 2", "Pillar 3", "Pillar 4"]
+    assert book.sheetnames == ["Overview", *pillars, "Sex and age", "Kecamatan", "Completeness"]
     ws = book["Pillar 1"]
     assert ws.freeze_panes == "C6"
     assert ws.cell(row=4, column=YEAR_2021_TARGET).value == "2021"

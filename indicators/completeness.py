@@ -1,0 +1,258 @@
+"""Reporting completeness: which agency reported on which semester, and on time.
+
+The DHIS2 'reporting rate' for a task force: for each agency × semester,
+
+expected  the agency's indicators due in that semester (rules below)
+received  those of them with at least one submitted or verified entry for the semester
+on time   those received by the plan's deadline for the semester: the first moment any of their
+          entries became submitted or verified (from the entries' history, so a correction
+          after a return does not make an on-time report late) fell on or before the deadline day
+rate      received ÷ expected × 100; none when nothing is due
+
+Which indicators are due in a semester, by kind:
+- count, coverage, percent, periodic (targeted): both semesters of every year whose annual
+  target is above zero: a year with nothing to achieve asks for no report;
+- milestone: every semester up to and including the first in which 'achieved' was received;
+  its state is reported each semester until then, and nothing after;
+- tracked (and any standing quantity): every semester of the plan: a running count is
+  reported each semester, zero included;
+- qualitative: never: a narrative is written when there is something to tell, so its absence
+  is not a missing report.
+
+The deadline is the plan's own (`ReportingDeadline`) or 15 days after the semester ends.
+Everything is computed with a fixed handful of grouped queries, whatever the number of
+entries, for the day given (never today's date read here).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Min, OuterRef, Subquery
+from django.utils import timezone
+
+from indicators.models import (
+    EntryStatus,
+    Indicator,
+    Kind,
+    MilestoneStatus,
+    ProgressEntry,
+    ReportingDeadline,
+    Target,
+    default_deadline,
+)
+from programs.models import Agency, Plan
+from programs.periods import Period, semesters
+
+RECEIVED = (EntryStatus.SUBMITTED, EntryStatus.VERIFIED)
+NEVER_DUE = {Kind.QUALITATIVE}
+DUE_IN_TARGET_YEARS = {Kind.COUNT, Kind.COVERAGE, Kind.PERCENT, Kind.PERIODIC}
+GOOD_FROM = Decimal(90)
+FAIR_FROM = Decimal(50)
+
+
+class State:
+    """Where a semester stands on the day of the computation."""
+
+    NOT_BEGUN = "not_begun"  # nothing can be reported yet
+    OPEN = "open"  # running, or ended but before its deadline
+    CLOSED = "closed"  # the deadline has passed: what is missing is overdue
+
+
+@dataclass
+class Cell:
+    """One agency × semester."""
+
+    agency: Agency
+    period: Period
+    deadline: datetime.date
+    state: str
+    expected: list[Indicator] = field(default_factory=list)
+    received: list[Indicator] = field(default_factory=list)
+    on_time: list[Indicator] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[Indicator]:
+        received = {indicator.pk for indicator in self.received}
+        return [indicator for indicator in self.expected if indicator.pk not in received]
+
+    @property
+    def late(self) -> list[Indicator]:
+        on_time = {indicator.pk for indicator in self.on_time}
+        return [indicator for indicator in self.received if indicator.pk not in on_time]
+
+    @property
+    def overdue(self) -> list[Indicator]:
+        return self.missing if self.state == State.CLOSED else []
+
+    @property
+    def rate(self) -> Decimal | None:
+        """received ÷ expected × 100, None when nothing is due."""
+        if not self.expected:
+            return None
+        return Decimal(len(self.received)) * 100 / len(self.expected)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        if not self.expected:
+            return None
+        return Decimal(len(self.on_time)) * 100 / len(self.expected)
+
+    @property
+    def band(self) -> str:
+        """For the colour of the cell (always shown with its numbers): good ≥ 90 %, fair ≥ 50 %, poor."""
+        if self.state == State.NOT_BEGUN:
+            return "not-begun"
+        rate = self.rate
+        if rate is None:
+            return "none"
+        if rate >= GOOD_FROM:
+            return "good"
+        return "fair" if rate >= FAIR_FROM else "poor"
+
+
+@dataclass
+class Completeness:
+    plan: Plan
+    as_of: datetime.date
+    periods: list[Period]
+    deadlines: dict[Period, datetime.date]
+    agencies: list[Agency]
+    cells: dict[tuple[int, Period], Cell]
+
+    def cell(self, agency: Agency | int, period: Period) -> Cell:
+        agency_id = agency if isinstance(agency, int) else agency.pk
+        return self.cells[(agency_id, period)]
+
+    def rows(self) -> list[tuple[Agency, list[Cell]]]:
+        """Agency by agency, its semesters in order (for tables)."""
+        return [(agency, [self.cell(agency, period) for period in self.periods]) for agency in self.agencies]
+
+    def flat(self) -> list[Cell]:
+        return [cell for _agency, cells in self.rows() for cell in cells]
+
+
+def deadlines_for(plan: Plan, periods: list[Period]) -> dict[Period, datetime.date]:
+    """Each semester's deadline: the plan's own where it set one, else 15 days after the semester."""
+    own = {
+        Period(row.year, row.semester): row.deadline
+        for row in ReportingDeadline.objects.filter(plan=plan, year__in={p.year for p in periods})
+    }
+    return {period: own.get(period, default_deadline(period)) for period in periods}
+
+
+def _due_years(plan: Plan) -> dict[int, set[int]]:
+    """Indicator id → years whose annual target is above zero."""
+    years: dict[int, set[int]] = defaultdict(set)
+    rows = Target.objects.filter(indicator__plan=plan, value__gt=0).values_list("indicator_id", "year")
+    for indicator_id, year in rows:
+        years[indicator_id].add(year)
+    return years
+
+
+def _achieved_in(plan: Plan) -> dict[int, Period]:
+    """Milestone id → the first semester in which 'achieved' was received."""
+    rows = (
+        ProgressEntry.objects.filter(
+            indicator__plan=plan,
+            indicator__kind=Kind.MILESTONE,
+            status__in=RECEIVED,
+            milestone_status=MilestoneStatus.ACHIEVED,
+        )
+        .values("indicator_id", "year", "semester")
+        .order_by()
+        .distinct()
+    )
+    first: dict[int, Period] = {}
+    for row in rows:
+        period = Period(row["year"], row["semester"])
+        if row["indicator_id"] not in first or period < first[row["indicator_id"]]:
+            first[row["indicator_id"]] = period
+    return first
+
+
+def is_due(indicator: Indicator, period: Period, due_years: dict[int, set[int]], achieved: dict[int, Period]) -> bool:
+    """The rule of the module docstring for one indicator and semester."""
+    if indicator.kind in NEVER_DUE:
+        return False
+    if indicator.kind in DUE_IN_TARGET_YEARS:
+        return period.year in due_years.get(indicator.pk, set())
+    if indicator.kind == Kind.MILESTONE:
+        done = achieved.get(indicator.pk)
+        return done is None or period <= done
+    return True
+
+
+def _first_received(plan: Plan, years: set[int]) -> dict[tuple[int, Period], datetime.datetime]:
+    """(indicator id, semester) → when its first entry that is now received became submitted or verified.
+
+    The moment comes from the entry's history: the earliest record with a received status.
+    """
+    history = ProgressEntry.history.model.objects.filter(id=OuterRef("id"), status__in=RECEIVED)
+    first = Subquery(history.order_by("history_date").values("history_date")[:1])
+    rows = (
+        ProgressEntry.objects.filter(indicator__plan=plan, status__in=RECEIVED, year__in=years)
+        .annotate(first_received=first)
+        .values("indicator_id", "year", "semester")
+        .annotate(first=Min("first_received"))
+        .order_by()
+    )
+    return {(row["indicator_id"], Period(row["year"], row["semester"])): row["first"] for row in rows}
+
+
+def _state(period: Period, deadline: datetime.date, as_of: datetime.date) -> str:
+    if period.start > as_of:
+        return State.NOT_BEGUN
+    return State.OPEN if as_of <= deadline else State.CLOSED
+
+
+def completeness(
+    plan: Plan,
+    *,
+    as_of: datetime.date,
+    periods: list[Period] | None = None,
+    agency_id: int | None = None,
+) -> Completeness:
+    """Expected, received and on-time reports per agency × semester of the plan (or of `periods`).
+
+    `as_of`: the day the semesters are judged on (open, closed); always given by the caller.
+    Agencies listed: those responsible for at least one indicator of the plan (or just `agency_id`).
+    """
+    periods = sorted(periods or semesters(plan.years))
+    deadlines = deadlines_for(plan, periods)
+    indicators = Indicator.objects.for_plan(plan).select_related("agency").order_by("agency__short_name", "code")
+    if agency_id is not None:
+        indicators = indicators.filter(agency_id=agency_id)
+    indicators = list(indicators)
+    due_years = _due_years(plan)
+    achieved = _achieved_in(plan)
+    first = _first_received(plan, {p.year for p in periods})
+
+    agencies = {indicator.agency_id: indicator.agency for indicator in indicators}
+    cells = {
+        (agency_id_, period): Cell(agency, period, deadlines[period], _state(period, deadlines[period], as_of))
+        for agency_id_, agency in agencies.items()
+        for period in periods
+    }
+    for indicator in indicators:
+        for period in periods:
+            if not is_due(indicator, period, due_years, achieved):
+                continue
+            cell = cells[(indicator.agency_id, period)]
+            cell.expected.append(indicator)
+            received_at = first.get((indicator.pk, period))
+            if received_at is None:
+                continue
+            cell.received.append(indicator)
+            if timezone.localtime(received_at).date() <= cell.deadline:
+                cell.on_time.append(indicator)
+    ordered = sorted(agencies.values(), key=lambda agency: agency.short_name)
+    return Completeness(plan, as_of, periods, deadlines, ordered, cells)
+
+
+def year_periods(plan: Plan, year: int | None) -> list[Period]:
+    """The two semesters of a year of the plan, or all of the plan's semesters."""
+    return [p for p in semesters(plan.years) if year is None or p.year == year]

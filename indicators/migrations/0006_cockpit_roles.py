@@ -1,0 +1,23 @@
+"""Give verifiers, reviewers and administrators the cockpit's permission, administrators the
+reporting deadlines and rules between indicators in the admin (indicators.roles)."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+from indicators.roles import build_role_groups
+
+
+def update_roles(apps, schema_editor):
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+    build_role_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("indicators", "0005_cockpit_deadlines_checks_rules_follow_ups"),
+    ]
+
+    operations = [migrations.RunPython(update_roles, migrations.RunPython.noop)]
