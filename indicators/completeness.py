@@ -10,7 +10,7 @@ on time   those received by the plan's deadline for the semester: the first mome
 rate      received ÷ expected × 100; none when nothing is due
 
 Which indicators are due in a semester, by kind:
-- count, coverage, percent, periodic (targeted): both semesters of every year whose annual
+- count, coverage, percent, periodic (the other targeted kinds): both semesters of every year whose annual
   target is above zero: a year with nothing to achieve asks for no report;
 - milestone: every semester up to and including the first in which 'achieved' was received;
   its state is reported each semester until then, and nothing after;
@@ -48,8 +48,6 @@ from programs.models import Agency, Plan
 from programs.periods import Period, semesters
 
 RECEIVED = (EntryStatus.SUBMITTED, EntryStatus.VERIFIED)
-NEVER_DUE = {Kind.QUALITATIVE}
-DUE_IN_TARGET_YEARS = {Kind.COUNT, Kind.COVERAGE, Kind.PERCENT, Kind.PERIODIC}
 GOOD_FROM = Decimal(90)
 FAIR_FROM = Decimal(50)
 
@@ -176,13 +174,14 @@ def _achieved_in(plan: Plan) -> dict[int, Period]:
 
 def is_due(indicator: Indicator, period: Period, due_years: dict[int, set[int]], achieved: dict[int, Period]) -> bool:
     """The rule of the module docstring for one indicator and semester."""
-    if indicator.kind in NEVER_DUE:
+    kind = Kind(indicator.kind)
+    if kind == Kind.QUALITATIVE:
         return False
-    if indicator.kind in DUE_IN_TARGET_YEARS:
-        return period.year in due_years.get(indicator.pk, set())
-    if indicator.kind == Kind.MILESTONE:
+    if kind == Kind.MILESTONE:
         done = achieved.get(indicator.pk)
         return done is None or period <= done
+    if kind.is_targeted:
+        return period.year in due_years.get(indicator.pk, set())
     return True
 
 

@@ -648,7 +648,7 @@ class ConsistencyRule(models.Model):
                     "code": code,
                     "plan": self.plan.name,
                 }
-            elif indicator.kind not in NUMERIC_KINDS:
+            elif not Kind(indicator.kind).takes_number:
                 errors[field] = _("Indicator %(code)s is a %(kind)s indicator; a rule compares numbers.") % {
                     "code": code,
                     "kind": indicator.get_kind_display().lower(),

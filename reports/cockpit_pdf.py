@@ -4,12 +4,12 @@ indicators in the data-quality section. Numbers come from `indicators.completene
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Table
-
-from typing import TYPE_CHECKING
 
 from indicators.templatetags.monitor import format_number
 
