@@ -255,3 +255,9 @@ def completeness(
 def year_periods(plan: Plan, year: int | None) -> list[Period]:
     """The two semesters of a year of the plan, or all of the plan's semesters."""
     return [p for p in semesters(plan.years) if year is None or p.year == year]
+
+
+def overdue_for(plan: Plan, *, agency_id: int, as_of: datetime.date) -> list[Cell]:
+    """The agency's semesters whose deadline has passed by `as_of` with indicators still not reported."""
+    result = completeness(plan, as_of=as_of, agency_id=agency_id)
+    return [cell for cell in result.flat() if cell.overdue]

@@ -128,6 +128,8 @@ LOGOUT_REDIRECT_URL = "login"
 globals().update(env_email("EMAIL_URL", "console://"))
 DEFAULT_FROM_EMAIL = env_email_address("DEFAULT_FROM_EMAIL", "TPPO Monitor <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address as people reach it, for links in emails sent outside a request (send_reminders).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A reset link in a mailbox is a key to the account: it lapses after a day (Django's default: three).
 PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 

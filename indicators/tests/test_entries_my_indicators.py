@@ -32,3 +32,24 @@ def test_officer_without_agency_is_refused(client_for, personas):
     officer.staff_profile.agency = None
     officer.staff_profile.save()
     assert client_for(officer).get(reverse("indicators:my_indicators")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_overdue_reports_are_listed(client_for, personas):
+    """The plan is over (2018–2022), so every semester's deadline has passed: what is missing is overdue.
+
+    In 2021S2 Disnakertrans has 1.a.1.1 submitted, so it is not overdue there; 1.b.1.1 (a milestone,
+    never reported achieved) is overdue in every semester; Dinas Sosial's indicators never appear.
+    """
+    officer = personas["officer_a"]
+    make_entry("1.a.1.1", "2021S2", officer, value=10, status=EntryStatus.SUBMITTED)
+    make_entry("1.a.1.2", "2021S2", officer, value=10, status=EntryStatus.DRAFT)  # a draft is no report
+    client = client_for(officer)
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("indicators:my_indicators")).content.decode()
+    section = body.split('id="overdue-title"')[1].split("</section>")[0]
+    line = section.split("<strong>2021S2</strong>")[1].split("</li>")[0]
+    assert "deadline 01/15/2022" in line
+    assert ">1.b.1.1<" in line and ">1.a.1.2<" in line and ">1.a.1.1<" not in line
+    assert section.count("<li>") == 10  # ten semesters, each with something missing
+    assert "2.b.2.1" not in section

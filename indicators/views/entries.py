@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators import services
+from indicators.completeness import overdue_for
 from indicators.forms import CommentForm, EntryForm, EvidenceForm, FollowUpForm, ReasonForm
 from indicators.models import EntryStatus, Evidence, Indicator, ProgressEntry
 from indicators.roles import AUDIT, COMMENT, ENTER, can_enter, can_read_all, can_verify, user_agency
@@ -122,7 +123,8 @@ def my_indicators(request):
                 else None,
             }
         )
-    context = {"plan": plan, "agency": agency, "period": period, "rows": rows}
+    overdue = overdue_for(plan, agency_id=agency.pk, as_of=timezone.localdate())
+    context = {"plan": plan, "agency": agency, "period": period, "rows": rows, "overdue": overdue}
     return render(request, "indicators/my_indicators.html", context)
 
 
