@@ -148,7 +148,10 @@ def test_server_down_sends_nothing_and_fails(smtp_settings, semester, capsys):
 def test_dry_run_prints_and_sends_nothing(mailbox, semester, capsys):
     call_command("send_reminders", *ARGS, "--dry-run")
     out = capsys.readouterr().out
-    assert "would send officer to officer_a@example.org (en): missing 2 (1.b.1.1, 1.b.1.2); returned 1 (1.a.1.1 2021S1)" in out
+    assert (
+        "would send officer to officer_a@example.org (en): missing 2 (1.b.1.1, 1.b.1.2); returned 1 (1.a.1.1 2021S1)"
+        in out
+    )
     assert "would send digest to verifier@example.org (id): queue 8 waiting, 0 flagged" in out
     assert mailbox.messages == [] and not SentReminder.objects.exists()
 
