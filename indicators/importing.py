@@ -1,4 +1,4 @@
-"""Spreadsheet import of progress entries (issue 3, item 8; contract in docs/import-format.md).
+"""Spreadsheet import of progress entries (the file format is a contract: docs/import-format.md).
 
 A file is read into rows of text, each row becomes an unsaved ProgressEntry
 and is checked with `full_clean()` (the rules live in ProgressEntry.clean and

@@ -32,6 +32,7 @@ class Kind(models.TextChoices):
     PERCENT = "percent", _("Percentage")
     MILESTONE = "milestone", _("Milestone")
     PERIODIC = "periodic", _("Periodic deliverable")
+    LEVEL = "level", _("Level (how many there are now)")
     TRACKED = "tracked", _("Tracked (no target)")
     QUALITATIVE = "qualitative", _("Qualitative")
 
@@ -43,7 +44,7 @@ class Kind(models.TextChoices):
     @property
     def takes_number(self) -> bool:
         """An entry carries a number (`value`)."""
-        return self in (Kind.COUNT, Kind.PERIODIC, Kind.TRACKED)
+        return self in (Kind.COUNT, Kind.PERIODIC, Kind.LEVEL, Kind.TRACKED)
 
     @property
     def is_summed(self) -> bool:
@@ -52,13 +53,18 @@ class Kind(models.TextChoices):
 
     @property
     def is_split(self) -> bool:
-        """The plan target is split over the plan's years (a percentage applies every year as it is)."""
+        """The plan target is split over the plan's years, in whole units (things, places, deliverables)."""
         return self in (Kind.COUNT, Kind.COVERAGE, Kind.PERIODIC)
+
+    @property
+    def holds_every_year(self) -> bool:
+        """The plan target applies in every year as it is: a percentage to reach, a level to hold."""
+        return self in (Kind.PERCENT, Kind.LEVEL)
 
     @property
     def is_latest(self) -> bool:
         """The latest report up to the end of a period stands for the period (nothing adds up)."""
-        return self in (Kind.MILESTONE, Kind.QUALITATIVE)
+        return self in (Kind.MILESTONE, Kind.LEVEL, Kind.QUALITATIVE)
 
     @classmethod
     def where(cls, group: str, value: bool = True) -> "list[Kind]":
@@ -75,6 +81,7 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     Kind.PERCENT: ("numerator", "denominator", "kecamatan"),
     Kind.MILESTONE: ("milestone_status",),
     Kind.PERIODIC: ("value", "kecamatan"),
+    Kind.LEVEL: ("value",),  # a standing quantity of the whole regency, not of a kecamatan
     Kind.TRACKED: ("value", *SPLIT_FIELDS, "kecamatan"),
     Kind.QUALITATIVE: (),
 }
@@ -118,6 +125,12 @@ class Indicator(BilingualMixin, models.Model):
     )
     note_en = models.TextField(
         _("reading note (English)"), blank=True, help_text=_("How an ambiguous target was read.")
+    )
+    due_year = models.PositiveSmallIntegerField(
+        _("due year"),
+        null=True,
+        blank=True,
+        help_text=_("Milestones only: the year by which it must be achieved. Empty: the plan's last year."),
     )
 
     objects = IndicatorQuerySet.as_manager()
@@ -172,6 +185,13 @@ class Indicator(BilingualMixin, models.Model):
     def pillar(self):
         return self.activity.program.pillar
 
+    @property
+    def milestone_due_year(self) -> int | None:
+        """The year a milestone falls due (its due year, else the plan's last year); None for other kinds."""
+        if self.kind != Kind.MILESTONE:
+            return None
+        return self.due_year or self.plan.end_year
+
     def clean(self) -> None:
         errors = {}
         if self.activity_id and self.plan_id and self.activity.program.pillar.plan_id != self.plan_id:
@@ -184,26 +204,56 @@ class Indicator(BilingualMixin, models.Model):
             errors["plan_target"] = _("A target cannot be negative.")
         if self.kind == Kind.PERCENT and self.plan_target is not None and self.plan_target > 100:
             errors["plan_target"] = _("A percentage target cannot exceed 100.")
+        if self.due_year is not None:
+            if self.kind != Kind.MILESTONE:
+                errors["due_year"] = _("Only a milestone has a due year; the other kinds have annual targets.")
+            elif self.plan_id and not self.plan.contains_year(self.due_year):
+                errors["due_year"] = _("The year %(year)s is outside the plan (%(start)s–%(end)s).") % {
+                    "year": self.due_year,
+                    "start": self.plan.start_year,
+                    "end": self.plan.end_year,
+                }
         if errors:
             raise ValidationError(errors)
 
     def default_annual_targets(self) -> dict[int, Decimal]:
-        """The plan target split evenly over the plan's years (DESIGN.md, 'Targets').
+        """The annual targets an indicator starts with (DESIGN.md, 'Targets'); an administrator can edit them.
 
-        A percentage applies every year as it is; a milestone falls due in the
-        plan's last year; counts, coverage and periodic deliverables are split.
+        Things, places and deliverables: the plan target split over the plan's years in whole units
+        (`whole_split`). A percentage to reach and a level to hold: the plan target in every year. A
+        milestone has no annual targets: it falls due in its due year.
         """
+        if self.plan_target is None or self.kind == Kind.MILESTONE:
+            return {}
+        years = self.plan.years
+        if Kind(self.kind).holds_every_year:
+            return dict.fromkeys(years, self.plan_target)
+        return whole_split(self.plan_target, years)
+
+    def earlier_default_targets(self) -> dict[int, Decimal]:
+        """The split made before targets were whole (the plan target ÷ years to the cent, the rest in the last
+        year): `load_plan` replaces targets still exactly at it, so it can tell them from edited ones."""
         years = self.plan.years
         if self.plan_target is None:
             return {}
-        if self.kind == Kind.PERCENT:
-            return dict.fromkeys(years, self.plan_target)
-        if self.kind == Kind.MILESTONE:
-            return {years[-1]: self.plan_target}
         share = (self.plan_target / len(years)).quantize(Decimal("0.01"))
         targets = dict.fromkeys(years, share)
         targets[years[-1]] = self.plan_target - share * (len(years) - 1)
         return targets
+
+
+def whole_split(total: Decimal, years: list[int]) -> dict[int, Decimal]:
+    """`total` over `years` in whole units, by largest remainder: 24 over 5 → 5, 5, 5, 5, 4; 4 over 5 → 1, 1, 1, 1, 0.
+
+    Every year's exact share (total ÷ years) has the same remainder, so the units left over after the
+    whole parts go to the earliest years. A total that is not whole is split to the cent instead.
+    """
+    count = len(years)
+    if total != total.to_integral_value():
+        share = (total / count).quantize(Decimal("0.01"))
+        return {year: share if i < count - 1 else total - share * (count - 1) for i, year in enumerate(years)}
+    base, left = divmod(int(total), count)
+    return {year: Decimal(base + (1 if i < left else 0)) for i, year in enumerate(years)}
 
 
 class Target(models.Model):
@@ -233,6 +283,8 @@ class Target(models.Model):
                 raise ValidationError({"value": _("A percentage target cannot exceed 100.")})
             if not self.indicator.is_targeted:
                 raise ValidationError({"value": _("This indicator has no target.")})
+            if self.indicator.kind == Kind.MILESTONE:
+                raise ValidationError({"value": _("A milestone has no annual targets: it falls due in its due year.")})
 
 
 class EntryStatus(models.TextChoices):
@@ -257,14 +309,6 @@ class ProgressEntryQuerySet(models.QuerySet):
         if include_unverified:
             return self.filter(status__in=[EntryStatus.VERIFIED, EntryStatus.SUBMITTED])
         return self.filter(status=EntryStatus.VERIFIED)
-
-    def visible_to(self, user) -> "ProgressEntryQuerySet":
-        from indicators.roles import can_read_all, user_agency
-
-        if can_read_all(user):
-            return self
-        agency = user_agency(user)
-        return self.filter(agency=agency) if agency else self.none()
 
 
 class ProgressEntry(models.Model):
@@ -380,10 +424,6 @@ class ProgressEntry(models.Model):
     @property
     def period(self) -> Period:
         return Period(self.year, self.semester)
-
-    @property
-    def is_locked(self) -> bool:
-        return self.status == EntryStatus.VERIFIED
 
     @property
     def is_editable(self) -> bool:

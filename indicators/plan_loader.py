@@ -6,6 +6,7 @@ annual targets an administrator has edited are never overwritten.
 
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -141,8 +142,6 @@ def load_plan_data(data: dict, *, region: Region, result: LoadResult | None = No
 
 
 def _load_indicator(result: LoadResult, plan: Plan, activity: Activity, spec: dict, agencies: dict) -> None:
-    from decimal import Decimal
-
     target = spec["target"]
     indicator = _upsert(
         result,
@@ -163,8 +162,29 @@ def _load_indicator(result: LoadResult, plan: Plan, activity: Activity, spec: di
             "note_en": spec["note_en"],
         },
     )
-    existing = set(indicator.targets.values_list("year", flat=True))
-    for year, value in indicator.default_annual_targets().items():
+    # a milestone's due year is set while it is empty (the plan's last year), never over an edited one
+    if spec.get("due_year") and indicator.due_year is None:
+        indicator.due_year = spec["due_year"]
+        indicator.full_clean()
+        indicator.save(update_fields=["due_year"])
+        result.count(Indicator, created=False, changed=True)
+    _load_targets(result, indicator)
+
+
+def _load_targets(result: LoadResult, indicator: Indicator) -> None:
+    """The default annual targets for the years that have none. Targets still exactly at the earlier default
+    split (to the cent: 0.8 meetings, 4.8 kecamatan a year) become the whole-unit default; targets an
+    administrator edited are never touched."""
+    existing = {row.year: row for row in indicator.targets.all()}
+    default = indicator.default_annual_targets()
+    if existing and {year: row.value for year, row in existing.items()} == indicator.earlier_default_targets():
+        for year, row in existing.items():
+            if year in default and row.value != default[year]:
+                row.value = default[year]
+                row.full_clean()
+                row.save(update_fields=["value"])
+                result.count(Target, created=False, changed=True)
+    for year, value in default.items():
         if year not in existing:
             row = Target(indicator=indicator, year=year, value=value)
             row.full_clean()

@@ -1,21 +1,11 @@
 """Roles are Django groups (created by a migration) holding the permissions
 below; views ask for permissions, never for group names."""
 
-from django.utils.translation import gettext_lazy as _
-
 OFFICER = "officer"
 VERIFIER = "verifier"
 REVIEWER = "reviewer"
 EXECUTIVE = "executive"
 ADMINISTRATOR = "administrator"
-
-ROLE_LABELS = {
-    OFFICER: _("Data-entry officer"),
-    VERIFIER: _("Verifier (secretariat)"),
-    REVIEWER: _("Reviewer (IOM)"),
-    EXECUTIVE: _("Executive (Bupati's office)"),
-    ADMINISTRATOR: _("Administrator"),
-}
 
 P = "indicators."
 ENTER = P + "enter_progress"

@@ -11,10 +11,16 @@ target and actual are:
 count      actual = Σ value; year target = the annual target
 coverage   actual = distinct kecamatan reached up to the end of the period; year target = Σ annual targets so far
 percent    actual = Σ numerator ÷ Σ denominator × 100 (never a mean of percentages)
-milestone  actual = latest status up to the end of the period: 0 / 50 / 100
+milestone  actual = its state at the end of the period: 0 / 50 / 100 (not started / in progress / achieved),
+           shown every year against the target "achieved"; due (in pillar means) only in its due year
 periodic   actual = Σ deliverables in the period, against the period's target
+level      actual = the latest value reported up to the end of the period (a standing quantity, never a sum);
+           year target = the level to hold that year (by default the plan target every year)
 tracked    actual = Σ value; no target, no achievement
 qualitative  the latest narrative; no number
+
+Annual targets of counts, coverage and periodic deliverables are whole units
+(the plan target split by largest remainder, `indicators.models.whole_split`).
 
 Achievement = actual ÷ target × 100, uncapped. A pillar's achievement is the
 mean of its targeted indicators' achievements, each capped at 100, over the
@@ -162,6 +168,7 @@ class Figure:
     pace_actual: Decimal | None = None  # actual to the end of the period
     text: str = ""  # qualitative: the latest narrative
     state: str = ""  # milestone: its MilestoneStatus at the end of the period ("" before any report)
+    target_state: str = ""  # milestone: the state its target asks for ("achieved"); tables show both in words
 
     @property
     def capped(self) -> Decimal:
@@ -175,6 +182,11 @@ class Figure:
     def state_label(self) -> str:
         """A milestone's state in words: Not started / In progress / Achieved ("" for other kinds)."""
         return str(MilestoneStatus(self.state).label) if self.state else ""
+
+    @property
+    def target_label(self) -> str:
+        """A milestone's target in words ("Achieved"); "" for other kinds, whose target is a number."""
+        return str(MilestoneStatus(self.target_state).label) if self.target_state else ""
 
 
 @dataclass
@@ -312,7 +324,7 @@ class _EntryAggregates:
         if latest:
             rows = list(
                 entries.filter(indicator_id__in=latest)
-                .values("indicator_id", "year", "semester", "milestone_status")
+                .values("indicator_id", "year", "semester", "milestone_status", "value")
                 .annotate(last_date=Max("date"), last_id=Max("id"), n=Count("id"))
                 .order_by()
             )
@@ -329,6 +341,7 @@ class _EntryAggregates:
                         row["last_id"],
                         row["n"],
                         row["milestone_status"] or "",
+                        row["value"],
                         texts.get(row["last_id"], ""),
                     )
                 )
@@ -343,6 +356,7 @@ class Report:
     id: int
     entries: int  # how many entries of that semester it stands for
     state: str  # milestone status
+    value: int | None  # level: how many there are
     text: str  # qualitative narrative
 
     @property
@@ -429,20 +443,25 @@ def _coverage_series(iid: int, agg: _EntryAggregates, periods: list[Period]) -> 
     return Series(in_period, to_end, years, counts)
 
 
-def _latest_series(iid: int, agg: _EntryAggregates, periods: list[Period]) -> Series:
-    """Milestones and narratives: the latest report up to the end of each semester stands for it."""
-    reports = agg.latest.get(iid, [])
-    series = Series({}, {}, {}, {})
-    for p in periods:
-        series.entries[p] = sum(r.entries for r in reports if r.index == p.index)
-        upto = [r for r in reports if r.index <= p.index]
-        latest = max(upto, key=lambda r: r.order) if upto else None
-        score = Decimal(MILESTONE_SCORE[latest.state]) if latest and latest.state else None
-        series.to_end[p] = score
-        series.in_period[p] = score if series.entries[p] else None
-        series.texts[p] = latest.text if latest else ""
-        series.states[p] = latest.state if latest else ""
-    series.years = {p.year: series.to_end[p] for p in periods if p.semester == 2}
+def _latest_series(reading: Callable[[Report], Decimal | None]):
+    """Milestones, levels and narratives: the latest report up to the end of each semester stands for it;
+    `reading` turns a report into the number it stands for (a milestone's score, a level's value)."""
+
+    def series(iid: int, agg: _EntryAggregates, periods: list[Period]) -> Series:
+        reports = agg.latest.get(iid, [])
+        result = Series({}, {}, {}, {})
+        for p in periods:
+            result.entries[p] = sum(r.entries for r in reports if r.index == p.index)
+            upto = [r for r in reports if r.index <= p.index]
+            latest = max(upto, key=lambda r: r.order) if upto else None
+            number = reading(latest) if latest else None
+            result.to_end[p] = number
+            result.in_period[p] = number if result.entries[p] else None
+            result.texts[p] = latest.text if latest else ""
+            result.states[p] = latest.state if latest else ""
+        result.years = {p.year: result.to_end[p] for p in periods if p.semester == 2}
+        return result
+
     return series
 
 
@@ -471,6 +490,7 @@ class Rule:
     plan_target   the target of the plan to date
     kecamatan     the indicator's figure in one kecamatan, from that kecamatan's sums (None: entries only)
     kecamatan_label  what that figure is, for tables and charts
+    annual        the annual targets the rule works with, from the stored ones (a milestone: its due year)
     """
 
     series: Callable[[int, _EntryAggregates, list[Period]], Series]
@@ -481,14 +501,31 @@ class Rule:
     plan_target: Callable[[Indicator, dict[int, Decimal]], Decimal | None]
     kecamatan: Callable[[dict], Decimal | None] | None = None
     kecamatan_label: object = None
+    annual: Callable[[Indicator, dict[int, Decimal], Plan], dict[int, Decimal]] = lambda indicator, stored, plan: stored
+    target_state: str = ""  # the target as a state, where the kind has states
 
 
 def _sum_or_plan(indicator: Indicator, annual: dict[int, Decimal]) -> Decimal | None:
     return sum(annual.values(), Decimal(0)) if annual else indicator.plan_target
 
 
-def _linear_to_hundred(annual: dict[int, Decimal], periods: list[Period]) -> dict[Period, Decimal | None]:
-    return {p: HUNDRED * position / len(periods) for position, p in enumerate(periods, start=1)}
+def _each_year(annual: dict[int, Decimal], periods: list[Period]) -> dict[Period, Decimal | None]:
+    return {p: annual.get(p.year) for p in periods}
+
+
+def _up_to_due_year(annual: dict[int, Decimal], periods: list[Period]) -> dict[Period, Decimal | None]:
+    """A milestone's pace: from 0 to 100 (achieved) in even steps up to the end of its due year, then 100."""
+    due_year = max(annual)
+    steps = sum(1 for p in periods if p.year <= due_year)
+    return {p: HUNDRED * min(position, steps) / steps for position, p in enumerate(periods, start=1)}
+
+
+def _milestone_due(indicator: Indicator, stored: dict[int, Decimal], plan: Plan) -> dict[int, Decimal]:
+    return {indicator.due_year or plan.end_year: HUNDRED}
+
+
+def _achieved(*args) -> Decimal:
+    return HUNDRED  # a milestone's target, in every period: achieved (a score of 100)
 
 
 _SUMMED = Rule(
@@ -509,7 +546,7 @@ RULES: dict[str, Rule] = {
     Kind.PERCENT: Rule(
         series=_percent_series,
         stock=False,
-        due=lambda annual, periods: {p: annual.get(p.year) for p in periods},
+        due=_each_year,
         year_target=lambda annual, year: annual.get(year),
         half_target=lambda annual, p, due: annual.get(p.year),
         plan_target=lambda indicator, annual: indicator.plan_target,
@@ -527,15 +564,25 @@ RULES: dict[str, Rule] = {
         kecamatan_label=_("Reached (1 = yes)"),
     ),
     Kind.MILESTONE: Rule(
-        series=_latest_series,
+        series=_latest_series(lambda r: Decimal(MILESTONE_SCORE[r.state]) if r.state else None),
         stock=True,
-        due=_linear_to_hundred,
+        due=_up_to_due_year,
+        year_target=_achieved,
+        half_target=_achieved,
+        plan_target=_achieved,
+        annual=_milestone_due,
+        target_state=MilestoneStatus.ACHIEVED,
+    ),
+    Kind.LEVEL: Rule(
+        series=_latest_series(lambda r: Decimal(r.value) if r.value is not None else None),
+        stock=True,
+        due=_each_year,
         year_target=lambda annual, year: annual.get(year),
         half_target=lambda annual, p, due: annual.get(p.year),
         plan_target=lambda indicator, annual: indicator.plan_target,
     ),
     Kind.QUALITATIVE: Rule(
-        series=_latest_series,
+        series=_latest_series(lambda r: None),
         stock=True,
         due=lambda annual, periods: dict.fromkeys(periods),
         year_target=lambda annual, year: None,
@@ -563,6 +610,7 @@ class _Pace:
     """What every figure of one indicator needs to know about its pace."""
 
     indicator: Indicator
+    rule: Rule
     periods: list[Period]
     series: Series
     due: dict[Period, Decimal | None]
@@ -571,7 +619,7 @@ class _Pace:
     pace_point: dict[Period, Period]  # the last semester begun by the end of each semester
 
     @classmethod
-    def of(cls, indicator: Indicator, series: Series, due, periods: list[Period], as_of: datetime.date) -> _Pace:
+    def of(cls, indicator: Indicator, rule: Rule, series: Series, due, periods: list[Period], as_of) -> _Pace:
         began = {p: p.start <= as_of for p in periods}
         seen, pace_point = {}, {}
         any_so_far, last_begun = False, periods[0]
@@ -581,7 +629,7 @@ class _Pace:
             if began[p]:
                 last_begun = p
             pace_point[p] = last_begun
-        return cls(indicator, periods, series, due, began, seen, pace_point)
+        return cls(indicator, rule, periods, series, due, began, seen, pace_point)
 
     def figure(self, last: Period, first: Period, target: Decimal | None, actual: Decimal | None, n: int) -> Figure:
         """The figure of the semesters `first`…`last` (one semester, a year, or the plan to date)."""
@@ -593,13 +641,10 @@ class _Pace:
         if not self.indicator.is_targeted:
             status = Status.NOT_DUE if not begun else (Status.UNTARGETED if has_data else Status.NO_DATA)
             return Figure(None, actual, None, status, n, None, pace_actual, text, state)
-        if Kind(self.indicator.kind) == Kind.MILESTONE:
-            # a milestone's target is "achieved": its achievement is its score, whenever it is due
-            achievement = share(actual or 0, HUNDRED if target else None) if begun else None
-        else:
-            achievement = share(actual or 0, target) if begun or actual is not None else None
+        achievement = share(actual or 0, target) if begun or actual is not None else None
         status = pace_status(pace_actual, self.due[pace_at], has_data, begun)
-        return Figure(target, actual, achievement, status, n, self.due[pace_at], pace_actual, text, state)
+        due = self.due[pace_at]
+        return Figure(target, actual, achievement, status, n, due, pace_actual, text, state, self.rule.target_state)
 
 
 def indicator_rollup(
@@ -609,10 +654,10 @@ def indicator_rollup(
     periods = semesters(plan.years)
     rule = RULES[indicator.kind]
     targeted = indicator.is_targeted
-    annual = annual if targeted else {}
+    annual = rule.annual(indicator, annual, plan) if targeted else {}
     series = rule.series(indicator.id, agg, periods)
     due = rule.due(annual, periods) if targeted else dict.fromkeys(periods)
-    pace = _Pace.of(indicator, series, due, periods, as_of)
+    pace = _Pace.of(indicator, rule, series, due, periods, as_of)
 
     half_figures = {}
     for p in periods:

@@ -11,8 +11,7 @@ urlpatterns = [
     path("indicators/<str:code>/", plan.indicator, name="indicator"),
 ]
 
-# Progress entry, verification and import pages (issue 3) are appended here:
-# urlpatterns += entries.urlpatterns + review.urlpatterns + importing.urlpatterns
+# each views module owns its list of paths: progress entries, verification, import
 urlpatterns += entries.urlpatterns + review.urlpatterns + importing.urlpatterns
 
 # The secretariat's cockpit (issue 13): completeness, data quality, follow-ups.

@@ -138,10 +138,6 @@ class Plan(BilingualMixin, models.Model):
         return self.start_year <= year <= self.end_year
 
     @property
-    def start_date(self) -> datetime.date:
-        return datetime.date(self.start_year, 1, 1)
-
-    @property
     def end_date(self) -> datetime.date:
         return datetime.date(self.end_year, 12, 31)
 

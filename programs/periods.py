@@ -19,7 +19,7 @@ class Period:
     def parse(cls, text: str) -> "Period":
         match = PERIOD_RE.match((text or "").strip().upper())
         if not match:
-            raise ValueError(_("“%(value)s” is not a period like 2021, 2021S1 or 2021S2.") % {"value": text})
+            raise ValueError(_("“%(value)s” is not a period like 2021, 2021S1 or 2021S2.") % {"value": text or ""})
         semester = match["semester"]
         return cls(int(match["year"]), int(semester) if semester else None)
 

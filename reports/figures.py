@@ -20,7 +20,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from indicators.models import Kind
-from indicators.rollup import IndicatorRollup, KecamatanFigure, PillarRollup, PlanRollup, Status, kecamatan_label
+from indicators.rollup import (
+    Figure,
+    IndicatorRollup,
+    KecamatanFigure,
+    PillarRollup,
+    PlanRollup,
+    Status,
+    kecamatan_label,
+)
 from programs.periods import semesters
 
 PILLAR_COLOURS = ["#0b3d62", "#2e7d32", "#8e24aa", "#c75100"]
@@ -122,6 +130,15 @@ def _f(value: Decimal | None, places: int = 1) -> float | None:
     return None if value is None else round(float(value), places)
 
 
+def _actual(figure: Figure) -> float | str | None:
+    """A figure's actual for a table: a milestone's state in words, never its score."""
+    return figure.state_label or _f(figure.actual, 2)
+
+
+def _target(figure: Figure) -> float | str | None:
+    return figure.target_label or _f(figure.target, 2)
+
+
 def pillar_years(rollup: PlanRollup) -> Chart:
     """Each pillar's achievement for each year of the plan (grouped bars)."""
     years = rollup.plan.years
@@ -212,11 +229,11 @@ def pillar_indicators(pillar: PillarRollup, year: int | None) -> Chart:
             [
                 row.code,
                 row.indicator.text,
-                _f(y.target, 2) if y else None,
-                _f(y.actual, 2) if y else None,
+                _target(y) if y else None,
+                _actual(y) if y else None,
                 _f(y.achievement) if y else None,
                 y.status_label if y else "",
-                _f(row.to_date.actual, 2),
+                _actual(row.to_date),
                 _f(row.to_date.achievement),
                 row.to_date.status_label,
             ]
@@ -281,8 +298,9 @@ def indicator_trend(row: IndicatorRollup, plan) -> Chart:
     periods = semesters(plan.years)
     labels = [str(p) for p in periods]
     figs = [row.semesters[p] for p in periods]
+    # a milestone's actuals in words (its state at the end of the semester), its pace a share of 100 %
     table = [
-        [str(p), _f(f.actual, 2), _f(f.pace_actual, 2), _f(f.pace_target, 2)]
+        [str(p), _actual(f), f.state_label or _f(f.pace_actual, 2), _f(f.pace_target, 2)]
         for p, f in zip(periods, figs, strict=True)
     ]
     fig = Fig()

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from indicators.completeness import Completeness, completeness, year_periods
-from indicators.models import Kind, ProgressEntry
+from indicators.models import ProgressEntry
 from indicators.rollup import (
     Figure,
     Filters,
@@ -89,10 +89,6 @@ class IndicatorRow:
     @property
     def is_targeted(self) -> bool:
         return self.rollup.indicator.is_targeted
-
-    @property
-    def is_milestone(self) -> bool:
-        return self.kind == Kind.MILESTONE
 
     @property
     def narrative(self) -> str:

@@ -9,8 +9,10 @@ the `*_label` columns carry the localised words.
 Numbers are written with `.` as the decimal separator and no grouping, in
 every language. Achievements are percentages (70.5 means 70.5 %), rounded to
 two decimals. `narrative` is a qualitative indicator's latest narrative.
-A milestone's actual is its score (0, 50 or 100 %). For the
-whole-plan summary the `year*` columns are empty.
+A milestone has no number in the `*_actual` columns: its state is in
+`year_state` / `to_date_state` (not_started, in_progress, achieved) and, in
+words, in the `*_state_label` columns; its achievement is 0, 50 or 100. For
+the whole-plan summary the `year*` columns are empty.
 
 Text that a spreadsheet would read as a formula (starting with = + - @, a tab
 or a carriage return) gets a leading apostrophe; numbers are never touched.
@@ -48,6 +50,10 @@ COLUMNS = [
     "status",
     "status_label",
     "narrative",
+    "year_state",
+    "year_state_label",
+    "to_date_state",
+    "to_date_state_label",
 ]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -88,13 +94,17 @@ def render(summary: Summary) -> bytes:
                     number(row.plan_target),
                     summary.year if in_year else "",
                     number(row.year_target) if in_year else "",
-                    number(row.year_actual) if in_year else "",
+                    number(row.year_actual) if in_year and not row.figure.state else "",
                     number(row.year_achievement_pct) if in_year else "",
-                    number(row.to_date_actual),
+                    number(row.to_date_actual) if not row.to_date.state else "",
                     number(row.to_date_achievement_pct),
                     row.status,
                     text(row.status_label),
                     text(row.narrative),
+                    row.figure.state if in_year else "",
+                    text(row.figure.state_label) if in_year else "",
+                    row.to_date.state,
+                    text(row.to_date.state_label),
                 ]
             )
     return out.getvalue().encode("utf-8-sig")

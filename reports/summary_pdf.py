@@ -44,7 +44,6 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from indicators.models import MILESTONE_SCORE, MilestoneStatus
 from indicators.rollup import Status
 from indicators.templatetags.monitor import format_number
 from reports import cockpit_pdf
@@ -110,11 +109,6 @@ def text(value: str, limit: int | None = None) -> str:
 
 def pct(value: Decimal | None) -> str:
     return "–" if value is None else f"{format_number(value, 1)} %"
-
-
-def milestone_label(score: Decimal | None) -> str:
-    by_score = {Decimal(v): MilestoneStatus(k).label for k, v in MILESTONE_SCORE.items()}
-    return str(by_score.get(score, "–")) if score is not None else "–"
 
 
 class _Footer:
@@ -413,9 +407,10 @@ def _executive_summary(summary: Summary, s: dict) -> list:
     return parts
 
 
-def _figure_cell(row: IndicatorRow, value: Decimal | None, s: dict, actual: bool = False) -> Paragraph:
-    if row.is_milestone and actual:
-        return Paragraph(text(milestone_label(value)), s["cell_right"])
+def _figure_cell(row: IndicatorRow, value: Decimal | None, s: dict, words: str = "") -> Paragraph:
+    """A number with its unit, or (a milestone's target and state) words."""
+    if words:
+        return Paragraph(text(words), s["cell_right"])
     if value is None:
         return Paragraph("–", s["cell_right"])
     unit = f"<br/><font size=6 color='#555555'>{text(row.unit)}</font>" if row.unit else ""
@@ -458,8 +453,8 @@ def _pillar_section(summary: Summary, pillar: PillarSummary, s: dict) -> list:
                 [
                     Paragraph(text(row.code), s["cell"]),
                     Paragraph(label, s["cell"]),
-                    _figure_cell(row, row.figure.target, s),
-                    _figure_cell(row, row.figure.actual, s, actual=True),
+                    _figure_cell(row, row.figure.target, s, row.figure.target_label),
+                    _figure_cell(row, row.figure.actual, s, row.figure.state_label),
                     Paragraph(pct(row.figure.achievement), s["cell_right"]),
                     Paragraph(
                         f"<font color='{Status.COLOURS[row.status]}'><b>{text(row.status_label)}</b></font>", s["cell"]
@@ -562,7 +557,8 @@ def _data_quality(summary: Summary, s: dict) -> list:
         _(
             "Counts and periodic deliverables add up the entries; coverage counts each kecamatan once, up to the "
             "end of the period; percentages divide the sum of numerators by the sum of denominators; a milestone "
-            "scores 0 (not started), 50 (in progress) or 100 (achieved)."
+            "scores 0 (not started), 50 (in progress) or 100 (achieved) every year and counts in a pillar's mean "
+            "only in its due year; a level is the latest number reported, against the level to hold each year."
         ),
         _("Achievement is the actual divided by the target, shown uncapped for each indicator."),
         _("Status compares the actual with the target due so far, spread evenly over the semesters of the plan."),

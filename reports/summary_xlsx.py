@@ -11,6 +11,7 @@ narrative that starts with "=" can never become a formula.
 from __future__ import annotations
 
 import io
+import math
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.rollup import Figure, Status, kecamatan_label
@@ -44,6 +46,9 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 FIXED_COLUMNS = 5  # code, indicator, kind, unit, agency
+DEFAULT_WIDTH = 8.43  # a column's width when none is set, in characters
+CHARS_PER_WIDTH = 1.0  # characters of ordinary text per unit of column width (conservative: rows come out taller)
+LINE_HEIGHT = 1.35  # points of row height per point of font size
 
 
 def put_text(ws: Worksheet, row: int, column: int, value, font: Font | None = None):
@@ -105,6 +110,63 @@ def _heading(ws: Worksheet, summary: Summary, title: str) -> None:
     )
 
 
+def _finish(ws: Worksheet, *, title_rows: tuple[int, int], last_column: int) -> None:
+    """Print like the PDF: A4 landscape, one page wide (as many pages down as needed), the table's header
+    rows repeated on every page, and rows tall enough for their wrapped text.
+
+    A row with text in its first cell only (a title, a note) is a paragraph: it is merged across the
+    table and wrapped, so that it neither runs off the printed page nor widens it.
+    """
+    merged = {(r.min_row, r.min_col) for r in ws.merged_cells.ranges}
+    for row in range(1, ws.max_row + 1):
+        first = ws.cell(row=row, column=1)
+        alone = all(ws.cell(row=row, column=c).value is None for c in range(2, last_column + 1))
+        if isinstance(first.value, str) and alone and (row, 1) not in merged and last_column > 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_column)
+            first.alignment = WRAP
+    _fit_row_heights(ws)
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the table needs
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
+    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.oddFooter.right.text = "&P / &N"
+
+
+def _width(ws: Worksheet, first: int, last: int) -> float:
+    widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(first, last + 1)]
+    return sum(w if w else DEFAULT_WIDTH for w in widths)
+
+
+def _fit_row_heights(ws: Worksheet) -> None:
+    """Spreadsheets do not grow a row for wrapped text that openpyxl wrote, so every row whose wrapped text
+    needs more than one line is given the height of its longest cell (estimated from characters per line)."""
+    spans = {}
+    for cells in ws.merged_cells.ranges:
+        if cells.min_row == cells.max_row:
+            spans[(cells.min_row, cells.min_col)] = cells.max_col
+        else:
+            for row in range(cells.min_row, cells.max_row + 1):  # tall merged cells (headers) hold their text
+                spans[(row, cells.min_col)] = None
+    for row in ws.iter_rows():
+        height = None
+        for cell in row:
+            if not isinstance(cell.value, str) or not (cell.alignment and cell.alignment.wrap_text):
+                continue
+            key = (cell.row, cell.column)
+            if key in spans and spans[key] is None:
+                continue
+            chars = max(1.0, _width(ws, cell.column, spans.get(key) or cell.column) * CHARS_PER_WIDTH)
+            lines = sum(max(1, math.ceil(len(part) / chars)) for part in cell.value.split("\n"))
+            size = (cell.font.sz if cell.font and cell.font.sz else 11) * LINE_HEIGHT
+            if lines > 1:
+                height = max(height or 0, lines * size + 3)
+        if height:
+            ws.row_dimensions[row[0].row].height = round(height, 1)
+
+
 def _header_cell(ws: Worksheet, row: int, column: int, text: str):
     cell = put_text(ws, row, column, text, WHITE_BOLD)
     cell.fill = HEADER_FILL
@@ -114,8 +176,15 @@ def _header_cell(ws: Worksheet, row: int, column: int, text: str):
 
 
 def _figure_cells(ws: Worksheet, row: int, column: int, figure: Figure) -> None:
-    put_number(ws, row, column, figure.target).border = BOX
-    put_number(ws, row, column + 1, figure.actual).border = BOX
+    """Target, actual, achievement; a milestone's target and state in words (never its score of 100)."""
+    if figure.target_label:
+        put_text(ws, row, column, figure.target_label).border = BOX
+    else:
+        put_number(ws, row, column, figure.target).border = BOX
+    if figure.state_label:
+        put_text(ws, row, column + 1, figure.state_label).border = BOX
+    else:
+        put_number(ws, row, column + 1, figure.actual).border = BOX
     put_percent(ws, row, column + 2, figure.achievement).border = BOX
 
 
@@ -210,6 +279,7 @@ def _overview(ws: Worksheet, summary: Summary) -> None:
     for column in range(3, 3 + 2 * (len(years) + 1)):
         ws.column_dimensions[get_column_letter(column)].width = 13
     ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
+    _finish(ws, title_rows=(header_row, header_row), last_column=2 + 2 * (len(years) + 1))
 
 
 def _pillar_sheet(ws: Worksheet, summary: Summary, pillar: PillarSummary) -> None:
@@ -260,8 +330,9 @@ def _pillar_sheet(ws: Worksheet, summary: Summary, pillar: PillarSummary) -> Non
         row,
         1,
         _(
-            "Coverage: places reached so far against the cumulative target. Milestones: the actual is a score "
-            "(0 not started, 50 in progress, 100 achieved) against the target of one achieved milestone. "
+            "Coverage: places reached so far against the cumulative target. Milestones: the state at the end of "
+            "each year, scored 0 % (not started), 50 % (in progress) or 100 % (achieved); counted in the pillar "
+            "means only in their due year. Levels: the latest number reported, against the level to hold. "
             "Percentages: Σ numerator ÷ Σ denominator."
         ),
         MUTED,
@@ -271,12 +342,7 @@ def _pillar_sheet(ws: Worksheet, summary: Summary, pillar: PillarSummary) -> Non
     for column, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(column)].width = width
     ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
-    ws.print_title_rows = f"{group_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _finish(ws, title_rows=(group_row, header_row), last_column=last_column)
 
 
 def _indicator_row(ws: Worksheet, row: int, item: IndicatorRow, years: list[int], year: int | None) -> None:
@@ -329,6 +395,7 @@ def _sex_sheet(ws: Worksheet, summary: Summary) -> None:
     for column, width in enumerate([10, 70, 14, 14, 18, 12], 1):
         ws.column_dimensions[get_column_letter(column)].width = width
     ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
+    _finish(ws, title_rows=(header_row, header_row), last_column=len(labels))
 
 
 def _kecamatan_sheet(ws: Worksheet, summary: Summary) -> None:
@@ -375,6 +442,7 @@ def _kecamatan_sheet(ws: Worksheet, summary: Summary) -> None:
     ws.column_dimensions["B"].width = 50
     ws.column_dimensions["C"].width = 12
     ws.freeze_panes = ws.cell(row=header_row + 1, column=4)
+    _finish(ws, title_rows=(header_row, header_row), last_column=3 + len(summary.kecamatan))
 
 
 def render(summary: Summary) -> bytes:

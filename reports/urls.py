@@ -4,7 +4,4 @@ from reports.views import dashboard, downloads
 
 app_name = "reports"
 
-urlpatterns = [*dashboard.urlpatterns]
-
-# The annual-summary downloads (issue 5):
-urlpatterns += downloads.urlpatterns
+urlpatterns = [*dashboard.urlpatterns, *downloads.urlpatterns]

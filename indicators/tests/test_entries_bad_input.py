@@ -1,4 +1,4 @@
-"""Every bad input of issue 3 that belongs to entries: refused with a clear message,
+"""Every bad input an entry can receive: refused with a clear message,
 the form keeps what was typed, and nothing is saved."""
 
 import datetime

@@ -267,3 +267,32 @@ def test_the_documented_example_imports(plan, personas, settings):
     assert result.ok, [row.errors for row in result.rows]
     assert result.saved == 3
     assert ProgressEntry.objects.get(indicator__code="1.b.1.1").date == datetime.date(2020, 12, 31)
+
+
+@pytest.mark.django_db
+def test_a_level_is_imported_with_its_number_only(plan, personas):
+    """2.a.1.2, safe houses at Dinas Sosial: a level carries how many there are now, nothing else."""
+    officer = personas["officer_b"]
+    rows = [
+        {"code": "2.a.1.2", "period": "2019S2", "value": 1, "date": "2019-10-01"},
+        {"code": "2.a.1.2", "period": "2020S2", "value": 2},
+    ]
+    result = import_file(
+        xlsx(rows), plan=plan, user=officer, agency=officer.staff_profile.agency, agency_must_match=True
+    )
+    assert result.ok, [row.errors for row in result.rows]
+    assert sorted(ProgressEntry.objects.values_list("year", "value")) == [(2019, 1), (2020, 2)]
+
+    bad = [
+        {"code": "2.a.1.2", "period": "2021S1"},  # no number
+        {"code": "2.a.1.2", "period": "2021S1", "value": 1, "numerator": 1, "denominator": 2},  # not a level's
+    ]
+    result = import_file(
+        xlsx(bad), plan=plan, user=officer, agency=officer.staff_profile.agency, agency_must_match=True
+    )
+    assert not result.ok and result.saved == 0
+    assert [(row.row, sorted(name for name, _m in row.errors)) for row in result.bad_rows] == [
+        (2, ["value"]),
+        (3, ["denominator", "numerator"]),
+    ]
+    assert ProgressEntry.objects.count() == 2

@@ -55,10 +55,10 @@ def test_coverage_counts_each_kecamatan_once(plan):
     entry("1.b.2.1", "2019S1", kecamatan="53.03.04")  # Noemuti
     row = figures(plan, "1.b.2.1")
     assert row.years[2018].actual == 1
-    assert row.years[2018].target == Decimal("4.8")  # 24 / 5, cumulative
-    assert approx(row.years[2018].achievement) == approx(Decimal(1) / Decimal("4.8") * 100)  # 20.83
+    assert row.years[2018].target == 5  # 24 over five years in whole places: 5, 5, 5, 5, 4; cumulative
+    assert row.years[2018].achievement == 20  # 1 of 5
     assert row.years[2019].actual == 2
-    assert row.years[2019].target == Decimal("9.6")
+    assert row.years[2019].target == 10  # 5 + 5
     assert row.years[2022].actual == 2  # still two places at the end
     assert row.to_date.actual == 2
     assert approx(row.to_date.achievement) == approx(Decimal(2) / 24 * 100)  # 8.33
@@ -82,12 +82,13 @@ def test_milestone_takes_the_latest_status(plan):
     entry("1.b.1.1", "2019S1", milestone_status="in_progress")
     entry("1.b.1.1", "2020S2", milestone_status="achieved")
     row = figures(plan, "1.b.1.1")
-    assert row.years[2018].actual is None
-    assert row.years[2019].actual == 50
-    assert row.years[2020].actual == 100
+    assert row.years[2018].actual is None and row.years[2018].state == ""
+    assert row.years[2019].actual == 50 and row.years[2019].state == "in_progress"
+    assert row.years[2020].actual == 100 and row.years[2020].state == "achieved"
     assert row.years[2022].actual == 100
     assert row.years[2022].achievement == 100  # due in the plan's last year
-    assert row.years[2019].achievement is None  # not due in 2019
+    assert row.years[2019].achievement == 50  # its state at the end of 2019, shown although not due
+    assert row.due_years == {2022}
     assert row.to_date.achievement == 100
     assert row.to_date.status == Status.ON_TRACK
 
@@ -138,9 +139,9 @@ def test_qualitative_shows_the_latest_narrative(plan):
 @pytest.mark.django_db
 def test_pillar_mean_ignores_indicators_not_due(plan):
     entry("1.a.1.1", "2018S1", value=700)  # 70 % of 2018's 1,000
-    entry("2.a.1.2", "2018S1", value=1)  # one safe house: 1 ÷ 0.2 = 500 %, capped at 100 in a pillar mean
+    entry("2.b.1.1", "2018S1", value=100)  # 100 officers trained: 100 ÷ 20 = 500 %, capped at 100 in a pillar mean
     entry("1.b.1.1", "2018S1", milestone_status="achieved")  # milestone: due only in 2022
-    ids = list(Indicator.objects.filter(code__in=["1.a.1.1", "1.b.1.1", "2.a.1.2"]).values_list("id", flat=True))
+    ids = list(Indicator.objects.filter(code__in=["1.a.1.1", "1.b.1.1", "2.b.1.1"]).values_list("id", flat=True))
     result = compute(plan, Filters(indicator_ids=ids), as_of=END)
     pillar1 = result.pillar(1)
     assert pillar1.years[2018].indicators == 1  # the milestone is not due in 2018
@@ -149,7 +150,7 @@ def test_pillar_mean_ignores_indicators_not_due(plan):
     assert pillar1.years[2022].achievement == 50
     pillar2 = result.pillar(2)
     assert pillar2.years[2018].achievement == 100  # 500 % capped
-    assert result.indicator("2.a.1.2").years[2018].achievement == 500  # shown uncapped per indicator
+    assert result.indicator("2.b.1.1").years[2018].achievement == 500  # shown uncapped per indicator
 
 
 @pytest.mark.django_db

@@ -43,11 +43,6 @@ CONTENT_TYPES = {
 ADMIN_PERM = "indicators.add_progressentry"
 
 
-def can_import(user) -> bool:
-    """Officers with an agency, and administrators (who hold the admin site's add-entry permission)."""
-    return user.has_perm(ADMIN_PERM) or can_enter(user)
-
-
 def import_agency_for(request) -> Agency | None:
     """The agency entries are imported for: an officer's own; None for an administrator (each indicator's).
 

@@ -18,10 +18,10 @@ def entries(plan):
     1.a.1.1 count, 1,000 a year: 300 + 400 verified = 700 (70 %); the 999 submitted does not count.
         To date 700 of 5,000 = 14 %. Pace at the end of 2021: 700 of 4,000 due = 17.5 % → off track.
     2.b.1.3 percent, 50 % a year: (3 + 1) ÷ (4 + 16) = 20 %, i.e. 40 % of the target → off track.
-    1.b.2.1 coverage, 24 kecamatan: Insana twice and Noemuti = 2 places, against 4.8 × 4 = 19.2
-        due by the end of 2021: 2 ÷ 19.2 = 10.42 % → off track.
-    4.a.1.1 milestone, due in 2022 only: achieved in 2021S1 → no 2021 target; to date 100 %;
-        pace 100 of the 80 due after 8 of 10 semesters → on track.
+    1.b.2.1 coverage, 24 kecamatan in whole places a year (5, 5, 5, 5, 4): Insana twice and Noemuti
+        = 2 places, against 5 × 4 = 20 due by the end of 2021: 2 ÷ 20 = 10 % → off track.
+    4.a.1.1 milestone (the RAD drafted), due in 2018: achieved in 2021S1 → in 2021 "Achieved", 100 %,
+        but not in the 2021 pillar mean; pace 100 of the 100 due since 2018 → on track.
     2.b.1.2 qualitative: four verified narratives that look like spreadsheet formulas → no target.
     """
     entry("1.a.1.1", "2021S1", value=300, narrative="Sosialisasi di Kefamenanu, café & “aman”.")

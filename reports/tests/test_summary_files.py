@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from indicators.models import Indicator
 from indicators.rollup import Status, compute
@@ -43,9 +44,11 @@ def test_summary_rows_carry_the_hand_worked_figures(entries):
     assert row.status == Status.OFF_TRACK
     assert (row.program, row.activity, row.pillar) == ("1.a", "1.a.1", 1)
     pillar1 = summary.pillars[0]
-    # 1.a.1.1 at 70 % and 1.b.2.1 at 2 ÷ 19.2 = 10.42 %, over the 10 indicators due in 2021
+    # 1.a.1.1 at 70 % and 1.b.2.1 at 2 ÷ 20 = 10 %, over the 10 indicators due in 2021: (70 + 10) ÷ 10
     assert pillar1.figure.indicators == 10
-    assert round(pillar1.figure.achievement, 4) == round((Decimal(70) + Decimal(2) / Decimal("19.2") * 100) / 10, 4)
+    assert pillar1.figure.achievement == 8
+    # pillar 4: 4.a.1.1 is achieved, but due in 2018 (with 4.a.1.3), so neither is in the 2021 mean
+    assert (summary.pillars[3].years[2018].indicators, summary.pillars[3].years[2021].indicators) == (5, 3)
     counts = summary.status_counts
     assert counts[Status.ON_TRACK] == 1  # 4.a.1.1
     assert counts[Status.OFF_TRACK] == 3  # 1.a.1.1, 2.b.1.3, 1.b.2.1
@@ -72,14 +75,16 @@ def test_csv_has_the_header_and_hand_worked_values_with_dot_decimals(entries):
     )
     assert count["status"] == "off_track"
     coverage = rows["1.b.2.1"]
-    assert (coverage["year_target"], coverage["year_actual"], coverage["year_achievement_pct"]) == (
-        "19.2",
-        "2",
-        "10.42",
-    )
+    assert (coverage["year_target"], coverage["year_actual"], coverage["year_achievement_pct"]) == ("20", "2", "10")
     percent = rows["2.b.1.3"]
     assert (percent["year_actual"], percent["year_achievement_pct"]) == ("20", "40")
-    assert rows["4.a.1.1"]["to_date_achievement_pct"] == "100"
+    milestone = rows["4.a.1.1"]
+    assert milestone["to_date_achievement_pct"] == milestone["year_achievement_pct"] == "100"
+    # a milestone's state in words, never a score in an actual column
+    assert milestone["year_actual"] == milestone["to_date_actual"] == ""
+    assert (milestone["year_state"], milestone["to_date_state"]) == ("achieved", "achieved")
+    assert milestone["year_state_label"] == "Tercapai"  # Indonesian file
+    assert rows["1.b.1.1"]["year_state"] == "" and rows["1.b.1.1"]["year_achievement_pct"] == "0"
     assert rows["3.a.1.1"]["status"] == "no_data" and rows["3.a.1.1"]["year_actual"] == ""
 
 
@@ -128,13 +133,19 @@ def test_xlsx_sheets_numbers_percentages_and_frozen_headers(entries):
     # program and activity group rows precede the indicator
     assert ws.cell(row=row - 1, column=1).value == "1.a.1" and ws.cell(row=row - 2, column=1).value == "1.a"
     coverage = find_row(ws, "1.b.2.1")
-    assert ws.cell(row=coverage, column=YEAR_2021_TARGET).value == pytest.approx(19.2)
-    assert ws.cell(row=coverage, column=YEAR_2021_TARGET + 2).value == pytest.approx(2 / 19.2)
+    assert ws.cell(row=coverage, column=YEAR_2021_TARGET).value == 20
+    assert ws.cell(row=coverage, column=YEAR_2021_TARGET + 2).value == pytest.approx(0.10)
+    # a milestone in words, every year: 4.a.1.1 achieved in 2021, nothing reported before
+    milestone = find_row(book["Pillar 4"], "4.a.1.1")
+    cells = [book["Pillar 4"].cell(row=milestone, column=YEAR_2021_TARGET + i).value for i in range(3)]
+    assert cells == ["Achieved", "Achieved", pytest.approx(1.0)]
+    cells_2018 = [book["Pillar 4"].cell(row=milestone, column=YEAR_2021_TARGET - 9 + i).value for i in range(3)]
+    assert cells_2018 == ["Achieved", None, 0]
 
     overview = book["Overview"]
     assert overview.cell(row=6, column=1).value == 1  # pillar 1, its 2021 achievement in column I
     assert overview.cell(row=5, column=9).value == "2021 achievement"
-    assert overview.cell(row=6, column=9).value == pytest.approx((0.70 + 2 / 19.2) / 10)
+    assert overview.cell(row=6, column=9).value == pytest.approx(0.08)
     assert overview.cell(row=6, column=9).number_format == "0.0%"
     assert overview.cell(row=6, column=10).value == 10
 
@@ -176,6 +187,14 @@ def test_csv_xlsx_and_dashboard_rollup_agree(entries):
             row = csv_rows[item.code]
             xrow = find_row(ws, item.code)
             cells = [ws.cell(row=xrow, column=YEAR_2021_TARGET + i).value for i in range(3)]
+            if figure.target_state:  # a milestone: its target and state in words
+                with translation.override("en"):
+                    assert cells[:2] == [figure.target_label, figure.state_label or None]
+                assert (row["year_actual"], row["year_state"]) == ("", figure.state)
+                assert Decimal(row["year_achievement_pct"]) == figure.achievement
+                assert cells[2] == pytest.approx(float(figure.achievement) / 100)
+                checked += 1
+                continue
             for text, cell, value in zip(
                 (row["year_target"], row["year_actual"], row["year_achievement_pct"]),
                 cells,

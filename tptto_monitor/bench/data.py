@@ -240,6 +240,8 @@ class EntryFactory:
                 numerator = randint(0, denominator)
             elif kind == Kind.MILESTONE:
                 milestone = rng.choices(MILESTONES, cum_weights=MILESTONE_CUM_WEIGHTS)[0]
+            elif kind == Kind.LEVEL:
+                value = randint(0, 4)
             elif kind in (Kind.PERIODIC, Kind.TRACKED):
                 value = 1 if kind == Kind.PERIODIC else randint(1, 50)
                 if random_() < 0.4:

@@ -54,6 +54,7 @@ KIND_TEXTS = {
     Kind.PERCENT: "Data demo: hasil uji pemahaman setelah pelatihan, semester %(period)s.",
     Kind.MILESTONE: "Data demo: perkembangan dokumen pada semester %(period)s.",
     Kind.PERIODIC: "Data demo: laporan/pertemuan berkala semester %(period)s terlaksana.",
+    Kind.LEVEL: "Data demo: jumlah %(unit)s yang ada pada akhir semester %(period)s.",
 }
 PEOPLE_UNITS = {"orang"}
 TRACKED_RANGES = {"orang": (5, 80), "kasus": (1, 12), "e-KTP": (200, 1500)}
@@ -180,6 +181,15 @@ class DemoBuilder:
             if self.rng.random() < 0.2:
                 continue  # some semesters the deliverable is missing
             self.add(indicator, period, value=1)
+
+    def level(self, indicator: Indicator) -> None:
+        # a standing quantity, counted again once a year: it grows towards the level to hold, one at a time
+        target = int(indicator.plan_target or 1)
+        now = 0
+        for period in self.periods:
+            if period.semester == 2 or period == self.periods[-1]:
+                now = min(target + 1, now + self.rng.choice([0, 1, 1]))
+                self.add(indicator, period, value=now)
 
     def qualitative(self, indicator: Indicator) -> None:
         for period in self.periods:

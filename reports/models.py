@@ -1,1 +1,0 @@
-"""`reports` reads `programs` and `indicators` and writes nothing: no models."""
