@@ -19,7 +19,7 @@ def milestone_targets_to_due_years(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indicators", "0004_indicator_note_bilingual"),
+        ("indicators", "0006_cockpit_roles"),
         ("programs", "0002_plan_data_version"),
     ]
 
