@@ -454,7 +454,9 @@ def render(summary: Summary) -> bytes:
         _sex_sheet(workbook.create_sheet(sheet_title(_("Sex and age"))), summary)
         _kecamatan_sheet(workbook.create_sheet(sheet_title(_("Kecamatan"))), summary)
         if summary.completeness is not None:
-            completeness_files.write_sheet(workbook.create_sheet(sheet_title(_("Completeness"))), summary.completeness)
+            ws = workbook.create_sheet(sheet_title(_("Completeness")))
+            completeness_files.write_sheet(ws, summary.completeness)
+            _finish(ws, title_rows=(1, 1), last_column=len(completeness_files.COLUMNS))
         workbook.properties.title = summary.title
         workbook.properties.creator = "TPPO Monitor"
         out = io.BytesIO()
