@@ -7,6 +7,7 @@ model's messages appear beside the fields they are about.
 """
 
 import datetime
+import uuid
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
@@ -51,6 +52,8 @@ class EntryForm(forms.Form):
         help_text=gettext_lazy("Leave empty for the last day of the period (or today, if the period is running)."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # A new entry's form carries a one-time key (services.create_entry): a second POST of it makes nothing.
+    form_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
     confirm_duplicate = forms.BooleanField(
         label=gettext_lazy("Yes, this is another piece of work, not the same one entered twice"), required=False
     )
@@ -63,6 +66,10 @@ class EntryForm(forms.Form):
         if entry is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_for(entry)
         super().__init__(*args, **kwargs)
+        if entry is None:
+            self.fields["form_key"].initial = uuid.uuid4
+        else:
+            del self.fields["form_key"]
         self._add_kind_fields()
         self._set_period_choices()
 
@@ -106,7 +113,7 @@ class EntryForm(forms.Form):
         )
         self.fields["narrative"] = narrative
         # period, date first; version and the duplicate box last
-        order = ["period", "date", *KIND_FIELDS[kind], "narrative", "version", "confirm_duplicate"]
+        order = ["period", "date", *KIND_FIELDS[kind], "narrative", "version", "form_key", "confirm_duplicate"]
         self.order_fields(order)
 
     def _kecamatan_field(self, required: bool) -> forms.ModelChoiceField:
@@ -151,6 +158,9 @@ class EntryForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        if "form_key" in self.fields and not cleaned.get("form_key"):
+            # shown above the form: a hidden field's own error would not be seen
+            self.add_error(None, _("This form is incomplete. Reload the page and enter the entry again."))
         period = cleaned.get("period")
         if not isinstance(period, Period):
             return cleaned

@@ -358,9 +358,12 @@ class ProgressEntry(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
     verified_at = models.DateTimeField(null=True, blank=True)
+    # The one-time key of the form that created the entry: a second POST of the same form (a double
+    # click, a reload) finds it taken, by the unique constraint, and is sent to this entry.
+    form_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = ProgressEntryQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "form_key"])
 
     class Meta:
         ordering = ["-year", "-semester", "-date", "-id"]
@@ -760,3 +763,25 @@ class SentReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.period} → {self.email} ({self.day.isoformat()})"
+
+
+class ImportReceipt(models.Model):
+    """One confirmed spreadsheet import, by the token of its upload.
+
+    The token is unique, so of two confirmations of one upload (a double click, two tabs) only the
+    first inserts its receipt; the second finds it and is told the file was already imported. The
+    receipt is written in the same transaction as the rows, so an import that saves nothing leaves none.
+    """
+
+    token = models.UUIDField(unique=True)
+    file_name = models.CharField(_("file name"), max_length=200)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField(default=timezone.now)
+    saved = models.PositiveIntegerField(_("entries saved"), default=0)
+
+    class Meta:
+        verbose_name = _("import receipt")
+        verbose_name_plural = _("import receipts")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.imported_at:%Y-%m-%d %H:%M})"

@@ -12,9 +12,10 @@ current row, and nothing is overwritten.
 """
 
 import logging
+import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -160,16 +161,57 @@ def duplicate_message() -> str:
     )
 
 
+class AlreadyCreated(Exception):
+    """The form's one-time key was used already: `entry` is what that first POST created."""
+
+    def __init__(self, entry: ProgressEntry):
+        super().__init__(entry.pk)
+        self.entry = entry
+
+
+def entry_made_with(form_key, user) -> ProgressEntry | None:
+    """The entry this user already created with the form that carries `form_key`, if any."""
+    try:
+        key = uuid.UUID(str(form_key))
+    except ValueError:
+        return None
+    return ProgressEntry.objects.filter(form_key=key, created_by=user).first()
+
+
+def _made_with(form_key: uuid.UUID, user) -> ProgressEntry | None:
+    made = ProgressEntry.objects.filter(form_key=form_key).first()
+    if made is not None and made.created_by_id != user.pk:
+        # a key is drawn at random for one form; someone else's means a replayed or forged form
+        raise ValidationError(_("This form was already used. Open a new one."))
+    return made
+
+
 @transaction.atomic
-def create_entry(*, user, indicator: Indicator, values: dict, allow_duplicate: bool = False) -> ProgressEntry:
-    """A new draft entry for one of the user's agency's indicators."""
+def create_entry(
+    *, user, indicator: Indicator, values: dict, allow_duplicate: bool = False, form_key: uuid.UUID | None = None
+) -> ProgressEntry:
+    """A new draft entry for one of the user's agency's indicators.
+
+    `form_key` is the one-time key rendered with the form. The entry stores it under a unique
+    constraint, so of several POSTs of one form (even at the same instant) exactly one creates an
+    entry; the others raise AlreadyCreated with it.
+    """
     _check_officer(user, indicator)
-    entry = ProgressEntry(indicator=indicator, agency_id=indicator.agency_id, created_by=user)
+    if form_key is not None and (made := _made_with(form_key, user)) is not None:
+        raise AlreadyCreated(made)
+    entry = ProgressEntry(indicator=indicator, agency_id=indicator.agency_id, created_by=user, form_key=form_key)
     for field in ENTRY_FIELDS:
         if field in values:
             setattr(entry, field, values[field])
     _check_duplicates(entry, allow_duplicate)
-    return _save(entry, user)
+    try:
+        with transaction.atomic():  # a savepoint: the transaction stays usable when the key was taken meanwhile
+            return _save(entry, user)
+    except IntegrityError:
+        made = _made_with(form_key, user) if form_key is not None else None
+        if made is None:
+            raise
+        raise AlreadyCreated(made) from None
 
 
 @transaction.atomic

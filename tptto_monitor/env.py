@@ -74,6 +74,11 @@ def env_database(name: str, default: str) -> dict:
         raise ImproperlyConfigured(f"{name} must point at SQLite or PostgreSQL; got {raw!r}")
     if engine == "django.db.backends.postgresql" and not config.get("NAME"):
         raise ImproperlyConfigured(f"{name} must name a database; got {raw!r}")
+    if engine == "django.db.backends.sqlite3":
+        # A write transaction takes SQLite's write lock when it begins and waits for it up to 20 s; a
+        # deferred one that reads first and then writes is refused at once ("database is locked") when
+        # another request writes at the same moment: a 500 on a double click.
+        config.setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
     return config
 
 

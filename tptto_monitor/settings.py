@@ -5,6 +5,8 @@ app refuses to start without SECRET_KEY and ALLOWED_HOSTS, and the hardening
 below makes `manage.py check --deploy` clean.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -98,6 +100,10 @@ TEMPLATES = [
 WSGI_APPLICATION = "tptto_monitor.wsgi.application"
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tests run on a file, as deployments do: SQLite's in-memory database, shared between threads, locks
+    # whole tables, so the tests of simultaneous requests (a double click) could not run on it.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"tppo-test-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -2,6 +2,7 @@
 the form keeps what was typed, and nothing is saved."""
 
 import datetime
+import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,7 +15,8 @@ from programs.models import Plan, Region
 
 
 def post_new(client, code: str, data: dict):
-    return client.post(reverse("indicators:new_entry", args=[code]), data)
+    """A POST of a freshly opened form (each carries its own one-time key)."""
+    return client.post(reverse("indicators:new_entry", args=[code]), {"form_key": uuid.uuid4(), **data})
 
 
 def assert_refused(response, message: str, *typed: str):

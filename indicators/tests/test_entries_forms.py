@@ -1,6 +1,7 @@
 """The entry form shows the fields the indicator's kind needs, and saves them."""
 
 import datetime
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -76,7 +77,7 @@ def test_each_kind_saves(client_for, plan, code, data, expected):
     if "kecamatan" in data:
         data["kecamatan"] = Region.objects.get(code=data["kecamatan"]).pk
     response = client_for(secretariat_officer()).post(
-        reverse("indicators:new_entry", args=[code]), {"period": "2021S1", **data}
+        reverse("indicators:new_entry", args=[code]), {"period": "2021S1", "form_key": uuid.uuid4(), **data}
     )
     assert response.status_code == 302
     entry = ProgressEntry.objects.get()
@@ -88,7 +89,8 @@ def test_each_kind_saves(client_for, plan, code, data, expected):
 @pytest.mark.django_db
 def test_qualitative_needs_a_narrative(client_for, plan):
     response = client_for(secretariat_officer()).post(
-        reverse("indicators:new_entry", args=["2.b.1.2"]), {"period": "2021S1", "narrative": "  "}
+        reverse("indicators:new_entry", args=["2.b.1.2"]),
+        {"period": "2021S1", "narrative": "  ", "form_key": uuid.uuid4()},
     )
     assert response.status_code == 200
     assert ProgressEntry.objects.count() == 0

@@ -21,6 +21,7 @@ def test_officer_logs_submits_and_verifier_verifies(client_for, personas):
     officer = client_for(personas["officer_a"])
     insana = Region.objects.get(code="53.03.08")
     data = {"period": "2021S1", "kecamatan": insana.pk, "value": "320", "female": "170", "male": "150"}
+    data["form_key"] = "6f1c1e0a-2b1d-4c1e-9a51-0c8f3b2d7e11"  # the one-time key the form carries
     response = officer.post(reverse("indicators:new_entry", args=["1.a.1.1"]), data)
     entry = ProgressEntry.objects.get()
     assert response.url == entry.get_absolute_url()

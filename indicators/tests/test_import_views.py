@@ -87,8 +87,11 @@ def test_officer_uploads_previews_and_confirms(client_for, personas, media):
     assert entry.created_by == personas["officer_a"]
     assert "2" in str(list(done.context["messages"])[0])
     assert not (media / "imports" / token).exists()
-    # confirming twice is not possible: the upload is gone
-    assert client.post(reverse("indicators:import_confirm", args=[token])).status_code == 404
+    # confirming twice saves nothing more: the second confirm is told the file was already imported
+    client.cookies["django_language"] = "en"
+    again = client.post(reverse("indicators:import_confirm", args=[token]), follow=True)
+    assert again.redirect_chain[-1][0] == reverse("indicators:import")
+    assert "already imported" in str(list(again.context["messages"])[0])
     assert ProgressEntry.objects.count() == 2
 
 

@@ -146,6 +146,8 @@ def indicator_entries(request, code: str):
 
 def new_entry(request, code: str):
     indicator = get_indicator_for_user(request, code, enter=True)
+    if request.method == "POST" and (made := services.entry_made_with(request.POST.get("form_key"), request.user)):
+        return redirect(made)  # this form was sent before (a double click, a reload): nothing more is made
     form = EntryForm(request.POST if request.method == "POST" else None, indicator=indicator)
     if request.method == "POST" and form.is_valid():
         try:
@@ -154,7 +156,11 @@ def new_entry(request, code: str):
                 indicator=indicator,
                 values=form.values(),
                 allow_duplicate=form.cleaned_data.get("confirm_duplicate", False),
+                form_key=form.cleaned_data["form_key"],
             )
+        except services.AlreadyCreated as done:
+            # a double click or a reload: the first POST made the entry; show it, make nothing more
+            return redirect(done.entry)
         except ValidationError as error:
             form.add_service_errors(error)
         else:

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from indicators import import_claims
 from indicators.import_template import build_template, template_indicators
 from indicators.importing import MAX_BYTES, ImportFileError, ImportResult, import_file, sniff_format
 from indicators.models import EntryStatus
@@ -222,12 +224,34 @@ def preview(request, token: uuid.UUID):
     return render(request, "indicators/import_preview.html", {"name": name, "result": result, "token": token})
 
 
+def _already_imported(request, token: uuid.UUID, receipt):
+    if str(token) in request.session.get(SESSION_KEY, {}):
+        _forget_upload(request, token)
+    messages.info(
+        request,
+        _("“%(name)s” was already imported: %(count)s entries were saved from it, as drafts.")
+        % {"name": receipt.file_name, "count": receipt.saved},
+    )
+    return redirect("indicators:import")
+
+
 @require_POST
 def confirm(request, token: uuid.UUID):
     import_agency_for(request)
+    if (receipt := import_claims.receipt_for(token, request.user)) is not None:
+        return _already_imported(request, token, receipt)
     name, data = _stored_upload(request, token)
     try:
-        result = _run(request, data, dry_run=False)
+        with transaction.atomic():
+            receipt = import_claims.claim(token=token, user=request.user, file_name=name)
+            result = _run(request, data, dry_run=False)
+            if result.ok:
+                receipt.saved = result.saved
+                receipt.save(update_fields=["saved"])
+            else:
+                transaction.set_rollback(True)  # no rows, no receipt: the upload can be confirmed again
+    except import_claims.AlreadyImported as lost:
+        return _already_imported(request, token, lost.receipt)
     except ImportFileError as error:
         _forget_upload(request, token)
         messages.error(request, _("“%(name)s” cannot be imported: %(error)s") % {"name": name, "error": error})
