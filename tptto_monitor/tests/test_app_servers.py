@@ -55,7 +55,7 @@ def test_two_app_servers_show_the_same_figures_after_a_write(tmp_path):
             # An officer logs 700 on server B and submits it; the verifier verifies it on server A.
             officer = Browser()
             officer.sign_in(b, "officer", PASSWORD)
-            form = {"period": "2018S1", "value": "700"}
+            form = {"period": "2018S1", "value": "700", "form_key": str(uuid.uuid4())}  # the form's one-time key
             status, page, _ = officer.post(b.url + "/indicators/1.a.1.1/entries/new/", form)
             entry = re.search(r"/entries/(\d+)/$", page)
             assert status == 200 and entry, page
