@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0006_cockpit_roles'),
+        ('indicators', '0007_level_kind_milestone_due_year'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
