@@ -6,7 +6,7 @@ PORT ?= 8000
 DEMO ?= 1
 VENDOR := static/vendor
 
-.PHONY: run test bench lint format messages check-deploy clean assets
+.PHONY: run test bench lint format messages check-deploy clean assets serve loadtest lighthouse
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,28 @@ run: $(VENV)/.installed assets
 	$(PY) manage.py load_plan
 	@if [ "$(DEMO)" != "0" ]; then $(PY) manage.py seed_demo --if-demo-mode; fi
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# A production-like server on 127.0.0.1:$(PORT): DEBUG=0, the deployment checks, static collected,
+# gunicorn with gunicorn.conf.py. Without SECRET_KEY a random one is made (sessions end on restart);
+# behind no HTTPS proxy, send `X-Forwarded-Proto: https` as the proxy would (the HTTPS redirect stays on).
+serve: $(VENV)/.installed assets
+	export DEBUG=0 ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	  SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" && \
+	$(PY) manage.py check --deploy --fail-level WARNING && \
+	$(PY) manage.py collectstatic --no-input --verbosity 0 && \
+	$(PY) manage.py migrate --no-input --verbosity 0 && \
+	$(PY) manage.py load_plan && \
+	PORT=$(PORT) exec $(VENV)/bin/gunicorn -c gunicorn.conf.py
+
+# wrk against `make serve` on the demo data (set DATABASE_URL for PostgreSQL); Lighthouse's phone
+# profile on every dashboard page (`make lighthouse`). Both print a table.
+loadtest: $(VENV)/.installed-dev assets
+	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+	$(PY) scripts/loadtest.py --port $(PORT) $(LOADTEST_ARGS)
+
+lighthouse: $(VENV)/.installed-dev assets
+	@command -v chromium >/dev/null || { echo "Chromium is needed: apt-get install chromium"; exit 1; }
+	$(PY) scripts/loadtest.py --port $(PORT) --lighthouse $(LOADTEST_ARGS)
 
 test: $(VENV)/.installed-dev assets
 	$(PY) manage.py collectstatic --no-input --verbosity 0

@@ -1,0 +1,242 @@
+"""Served speed, measured as a person's browser and many of them at once would see it.
+
+`make loadtest`: fills the database of DATABASE_URL with the plan and the demo data (demo mode, as
+`make run`), starts `make serve` (gunicorn, DEBUG=0) on 127.0.0.1:PORT, signs in, and runs wrk
+(Debian: apt-get install wrk) at 32 connections against the framework's floor (a 405 through the
+same middleware), each dashboard page and the summaries. It prints requests/s, the median latency,
+timeouts, errors and the ratio to the floor's rate: on a shared machine, the ratio within one run
+is the figure to compare.
+
+`make lighthouse` (or `--lighthouse`): Lighthouse's phone profile (simulated slow 4G, 4x slower CPU)
+on every dashboard page, signed in through a cookie header, driving Debian's Chromium; it prints
+the performance score, total blocking time and the paints.
+
+Only 127.0.0.1 is ever contacted; every wrk run is bounded in time, and the server is stopped at
+the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = ROOT / ".venv" / "bin" / "python"
+USERNAME = "demo_executive"  # reads dashboards and downloads summaries, as the Bupati's office does
+PASSWORD = "demo-tppo-ttu"  # noqa: S105 (the documented demo password; demo data only)
+PROXY = {"X-Forwarded-Proto": "https"}  # what the HTTPS reverse proxy adds in production
+
+# (label, path, expected status): the floor first; pages are followed through any redirect first
+FLOOR = ("a 405 through the same middleware (the floor)", "/accounts/logout/", 405)
+PAGES = [
+    ("dashboard overview", "/dashboard/"),
+    ("a pillar", "/dashboard/pillar/1/"),
+    ("an indicator", "/dashboard/indicator/1.a.1.1/"),
+    ("kecamatan", "/dashboard/kecamatan/"),
+]
+SUMMARIES = [
+    ("summary CSV 2021", "/reports/2021/summary.csv"),
+    ("summary XLSX 2021", "/reports/2021/summary.xlsx"),
+    ("summary PDF 2021", "/reports/2021/summary.pdf"),
+]
+
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRK-JSON {"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,'
+    .. '"status":%d,"timeout":%d,"p50":%d,"p99":%d}\\n', summary.requests, summary.duration, e.connect,
+    e.read, e.write, e.status, e.timeout, latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def manage(*args: str, env: dict) -> None:
+    subprocess.run([str(PY), "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def request(port: int, method: str, path: str, headers: dict, body: str | None = None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request(method, path, body=body, headers={**PROXY, **headers})
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    return response, data
+
+
+def wait_for(port: int, seconds: int, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit("the server stopped while starting: see its log")
+        try:
+            request(port, "GET", "/accounts/login/", {})
+            return
+        except OSError:
+            time.sleep(0.5)
+    sys.exit(f"no answer on 127.0.0.1:{port} after {seconds} s")
+
+
+def sign_in(port: int) -> str:
+    """The session cookie of the demo account, signed in through the real form (CSRF included)."""
+    response, body = request(port, "GET", "/accounts/login/", {})
+    csrf_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie", "")).group(1)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    origin = f"https://127.0.0.1:{port}"
+    form = f"csrfmiddlewaretoken={token}&username={USERNAME}&password={PASSWORD}"
+    response, _ = request(
+        port,
+        "POST",
+        "/accounts/login/",
+        {
+            "Cookie": f"csrftoken={csrf_cookie}",
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": origin,
+            "Referer": origin + "/accounts/login/",
+        },
+        form,
+    )
+    session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie", "") or "")
+    if response.status != 302 or not session:
+        sys.exit(f"sign-in as {USERNAME} failed ({response.status})")
+    return f"sessionid={session.group(1)}; csrftoken={csrf_cookie}"
+
+
+def resolve(port: int, path: str, cookie: str) -> str:
+    """The address that answers 200 (pages moved elsewhere redirect: measure the page, not the redirect)."""
+    for _hop in range(5):
+        response, _ = request(port, "GET", path, {"Cookie": cookie})
+        if response.status == 200:
+            return path
+        location = response.getheader("Location")
+        if response.status not in (301, 302) or not location:
+            sys.exit(f"{path} answered {response.status}")
+        path = re.sub(r"^https?://[^/]+", "", location)
+    sys.exit(f"{path}: too many redirects")
+
+
+def wrk(port: int, path: str, cookie: str, seconds: int, connections: int, script: str) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "2s", "-s", script]
+    for name, value in {**PROXY, "Cookie": cookie}.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True, timeout=seconds + 60
+    ).stdout
+    result = json.loads(re.search(r"WRK-JSON (.*)", output).group(1))
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def loadtest(port: int, cookie: str, seconds: int, connections: int) -> None:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        lua.write(WRK_REPORT)
+    rows = []
+    for label, path, *expected in [FLOOR, *PAGES, *SUMMARIES]:
+        if not expected:
+            path = resolve(port, path, cookie)  # also the warm-up request
+        result = wrk(port, path, cookie, seconds, connections, lua.name)
+        sockets = result["connect"] + result["read"] + result["write"]
+        # wrk counts every status ≥ 400 as an error: the floor's 405 is what it is there for
+        result["errors"] = sockets + (0 if expected else result["status"])
+        rows.append((label, path, result))
+        print(f"  measured {path}: {result['rps']:.1f} requests/s", file=sys.stderr)
+    os.unlink(lua.name)
+    floor = rows[0][2]["rps"]
+    print(f"\nwrk, {connections} connections, {seconds} s per path, signed in as {USERNAME}:\n")
+    print("| path | requests/s | p50 | timeouts | errors | ratio to the floor |")
+    print("|---|---|---|---|---|---|")
+    for label, path, r in rows:
+        print(
+            f"| {label}: `{path}` | {r['rps']:.1f} | {r['p50'] / 1000:.0f} ms | {r['timeout']} | {r['errors']} "
+            f"| {r['rps'] / floor:.2f} |"
+        )
+
+
+def lighthouse(port: int, cookie: str) -> None:
+    binary = ROOT / "node_modules" / ".bin" / "lighthouse"
+    if not binary.exists():
+        sys.exit("Lighthouse is a pinned npm dev dependency: run `make assets` (npm ci) first")
+    headers = json.dumps({**PROXY, "Cookie": cookie})
+    flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update"
+    print("\nLighthouse, phone profile (simulated slow 4G, 4x CPU slowdown), performance only:\n")
+    print("| page | performance | total blocking time | first contentful paint | largest contentful paint | CLS |")
+    print("|---|---|---|---|---|---|")
+    for label, path in PAGES:
+        path = resolve(port, path, cookie)
+        with tempfile.TemporaryDirectory() as tmp:
+            report = Path(tmp) / "report.json"
+            subprocess.run(
+                [
+                    str(binary),
+                    f"http://127.0.0.1:{port}{path}",
+                    "--only-categories=performance",
+                    "--output=json",
+                    f"--output-path={report}",
+                    f"--extra-headers={headers}",
+                    f"--chrome-flags={flags}",
+                    "--quiet",
+                ],
+                env={**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")},
+                check=True,
+                timeout=300,
+            )
+            data = json.loads(report.read_text())
+        audits = data["audits"]
+        print(
+            f"| {label}: `{path}` | {data['categories']['performance']['score']:.2f} "
+            f"| {audits['total-blocking-time']['numericValue']:.0f} ms "
+            f"| {audits['first-contentful-paint']['numericValue'] / 1000:.1f} s "
+            f"| {audits['largest-contentful-paint']['numericValue'] / 1000:.1f} s "
+            f"| {audits['cumulative-layout-shift']['numericValue']:.3f} |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--seconds", type=int, default=20, help="wrk duration per path")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--lighthouse", action="store_true", help="Lighthouse instead of wrk")
+    parser.add_argument("--no-seed", action="store_true", help="use the database as it is")
+    args = parser.parse_args()
+
+    env = {**os.environ, "DEBUG": "1", "DEMO": "1"}
+    if not args.no_seed:
+        print("Loading the plan and the demo data…", file=sys.stderr)
+        manage("migrate", "--no-input", env=env)
+        manage("load_plan", env=env)
+        manage("seed_demo", "--if-demo-mode", env=env)
+
+    log = tempfile.NamedTemporaryFile("w", prefix="tppo-serve-", suffix=".log", delete=False)  # noqa: SIM115
+    print(f"Starting `make serve` on 127.0.0.1:{args.port} (its log: {log.name})…", file=sys.stderr)
+    serve_env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DEMO", "MAKEFLAGS", "MAKELEVEL")}
+    server = subprocess.Popen(
+        ["make", "--no-print-directory", "serve", f"PORT={args.port}"],
+        cwd=ROOT,
+        env=serve_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, so the whole server stops at the end
+    )
+    try:
+        wait_for(args.port, 180, server)
+        cookie = sign_in(args.port)
+        if args.lighthouse:
+            lighthouse(args.port, cookie)
+        else:
+            loadtest(args.port, cookie, args.seconds, args.connections)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+if __name__ == "__main__":
+    main()
