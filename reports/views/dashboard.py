@@ -5,21 +5,23 @@ a plotly chart plus the table of exactly its numbers (also as CSV).
 """
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Kind
-from indicators.roles import can_read_all, user_agency
+from indicators.roles import can_read_all
 from indicators.rollup import Filters, cached_compute, kecamatan_activity, kecamatan_figures
 from programs.models import Pillar, Plan, Region
-from reports import figures, summary_csv
+from reports import figures, page_cache, summary_csv
 from reports.access import dashboard_reader_required
 from reports.forms import DashboardFilters
 
@@ -61,11 +63,38 @@ def _context(request, *, pillar_number: int | None = None) -> Context:
     return Context(plan, pillars, form, filters, form.value("year"))
 
 
-def _csv_or_page(request, charts: list[figures.Chart], template: str, context: dict):
-    """`?csv=<chart slug>` downloads exactly the numbers of that chart."""
+BODY_ONLY = "reports/_body_only.html"  # the page templates extend it to render their title and content alone
+TITLE_END = "<!--/title-->"
+
+
+def _csv_or_page(request, ctx: Context, template: str, build: Callable[[], tuple[list, dict]], scope=()):
+    """The page, or with `?csv=<chart slug>` exactly the numbers of that chart.
+
+    `build()` returns the charts and the template's context; its work and the rendering of the
+    page's content are kept in the cache (reports.page_cache) until the plan's data change, keyed on
+    the page, its query string, the language, the day and `scope` (what the reader's rights change).
+    """
     slug = request.GET.get("csv")
-    if slug is None:
-        return render(request, template, {**context, "charts": {c.slug: c for c in charts}})
+    if slug is not None:
+        charts, _unused = build()
+        return _chart_csv(charts, slug)
+
+    def render_content() -> tuple[str, str]:
+        charts, context = build()
+        html = render_to_string(
+            template, {**context, "charts": {c.slug: c for c in charts}, "base": BODY_ONLY}, request=request
+        )
+        title, _sep, content = html.partition(TITLE_END)
+        return title.strip(), content
+
+    page = page_cache.key(
+        "page", ctx.plan, request.resolver_match.view_name, request.path, sorted(request.GET.lists()), *scope
+    )
+    title, content = page_cache.get_or_build(page, render_content)
+    return render(request, "reports/_page.html", {"title": title, "content": content})
+
+
+def _chart_csv(charts: list[figures.Chart], slug: str) -> HttpResponse:
     chart = next((c for c in charts if c.slug == slug), None)
     if chart is None:
         raise Http404("Unknown chart")
@@ -82,79 +111,87 @@ def _csv_or_page(request, charts: list[figures.Chart], template: str, context: d
 @dashboard_reader_required
 def overview(request):
     ctx = _context(request)
-    rollup = ctx.rollup()
-    charts = [figures.pillar_years(rollup), figures.pillar_to_date(rollup), figures.status_counts(rollup, ctx.year)]
-    return _csv_or_page(request, charts, "reports/overview.html", {"ctx": ctx, "rollup": rollup})
+
+    def build():
+        rollup = ctx.rollup()
+        charts = [figures.pillar_years(rollup), figures.pillar_to_date(rollup), figures.status_counts(rollup, ctx.year)]
+        return charts, {"ctx": ctx, "rollup": rollup}
+
+    return _csv_or_page(request, ctx, "reports/overview.html", build)
 
 
 @dashboard_reader_required
 def pillar(request, number: int):
     ctx = _context(request, pillar_number=number)
-    if number not in [p.number for p in ctx.pillars]:
-        raise Http404("Unknown pillar")
-    rollup = ctx.rollup()
-    pillar_rollup = rollup.pillar(number)
-    charts = [figures.pillar_indicators(pillar_rollup, ctx.year)]
-    return _csv_or_page(request, charts, "reports/pillar.html", {"ctx": ctx, "rollup": rollup, "pillar": pillar_rollup})
+
+    def build():
+        if number not in [p.number for p in ctx.pillars]:
+            raise Http404("Unknown pillar")
+        rollup = ctx.rollup()
+        pillar_rollup = rollup.pillar(number)
+        charts = [figures.pillar_indicators(pillar_rollup, ctx.year)]
+        return charts, {"ctx": ctx, "rollup": rollup, "pillar": pillar_rollup}
+
+    return _csv_or_page(request, ctx, "reports/pillar.html", build)
 
 
 @dashboard_reader_required
 def indicator(request, code: str):
     ctx = _context(request)
-    filters = ctx.filters.replace(pillar_number=None, indicator_code=code)
-    row = ctx.rollup(filters).find(code)
-    if row is None:
-        raise Http404("Unknown indicator")
-    obj = row.indicator
-    kecamatan = list(Region.objects.filter(level=Region.Level.KECAMATAN, parent=ctx.plan.region))
-    charts = [
-        figures.indicator_trend(row, ctx.plan),
-        figures.kecamatan_bars(obj, kecamatan, kecamatan_figures(ctx.plan, obj, filters)),
-    ]
-    if obj.kind == Kind.COUNT or row.sex:
-        charts.append(figures.disaggregation(row))
-    entries = (
-        filters.entries(ctx.plan).select_related("kecamatan", "agency").order_by("-year", "-semester", "-date", "-id")
-    )[:50]
-    return _csv_or_page(
-        request,
-        charts,
-        "reports/indicator.html",
-        {
+    can_open_all = can_read_all(request.user)
+    # the profile's agency id: the agency itself is not needed (one query less)
+    own_agency_id = None if can_open_all else getattr(getattr(request.user, "staff_profile", None), "agency_id", None)
+
+    def build():
+        filters = ctx.filters.replace(pillar_number=None, indicator_code=code)
+        row = ctx.rollup(filters).find(code)
+        if row is None:
+            raise Http404("Unknown indicator")
+        obj = row.indicator
+        kecamatan = list(Region.objects.filter(level=Region.Level.KECAMATAN, parent=ctx.plan.region))
+        charts = [
+            figures.indicator_trend(row, ctx.plan),
+            figures.kecamatan_bars(obj, kecamatan, kecamatan_figures(ctx.plan, obj, filters)),
+        ]
+        if obj.kind == Kind.COUNT or row.sex:
+            charts.append(figures.disaggregation(row))
+        entries = (
+            filters.entries(ctx.plan)
+            .select_related("kecamatan", "agency")
+            .order_by("-year", "-semester", "-date", "-id")
+        )[:50]
+        return charts, {
             "ctx": ctx,
             "row": row,
             "indicator": obj,
             "entries": entries,
             "narratives": obj.kind == Kind.QUALITATIVE,
-            "can_open_all": can_read_all(request.user),
-            "own_agency_id": getattr(user_agency(request.user), "id", None),
-        },
-    )
+            "can_open_all": can_open_all,
+            "own_agency_id": own_agency_id,
+        }
+
+    # the entries link to their page only for those who may open them: one cached copy per such right
+    return _csv_or_page(request, ctx, "reports/indicator.html", build, scope=(can_open_all, own_agency_id))
 
 
 @dashboard_reader_required
 def kecamatan(request):
     ctx = _context(request)
-    regions = list(Region.objects.filter(level=Region.Level.KECAMATAN, parent=ctx.plan.region))
-    charts = [figures.kecamatan_overview(regions, kecamatan_activity(ctx.plan, ctx.filters))]
-    selected = ctx.form.value("kecamatan")
-    work = []
-    if selected:
-        work = (
-            ctx.filters.entries(ctx.plan)
-            .select_related("indicator", "agency")
-            .order_by("indicator__code", "-year", "-semester")[:200]
-        )
-    return _csv_or_page(
-        request,
-        charts,
-        "reports/kecamatan.html",
-        {
-            "ctx": ctx,
-            "selected": selected,
-            "work": work,
-        },
-    )
+
+    def build():
+        regions = list(Region.objects.filter(level=Region.Level.KECAMATAN, parent=ctx.plan.region))
+        charts = [figures.kecamatan_overview(regions, kecamatan_activity(ctx.plan, ctx.filters))]
+        selected = ctx.form.value("kecamatan")
+        work = []
+        if selected:
+            work = (
+                ctx.filters.entries(ctx.plan)
+                .select_related("indicator", "agency")
+                .order_by("indicator__code", "-year", "-semester")[:200]
+            )
+        return charts, {"ctx": ctx, "selected": selected, "work": work}
+
+    return _csv_or_page(request, ctx, "reports/kecamatan.html", build)
 
 
 urlpatterns = [

@@ -9,10 +9,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language
 
 from programs.models import Plan
-from reports import summary
+from reports import page_cache, summary
 from reports.access import summary_reader_required
 
 
@@ -33,26 +34,41 @@ def summaries(request):
     return render(request, "reports/summaries.html", {"plan": plan, "formats": list(summary.FORMATS)})
 
 
-def _download(plan: Plan, year: int | None, fmt: str) -> HttpResponse:
+def _download(request, plan: Plan, year: int | None, fmt: str) -> HttpResponse:
+    """The file, built once per plan data version, year, format and language, then served like a static file.
+
+    Its ETag names that version, so a browser that has it gets a 304 without the file being built
+    again (even by another app server); the first request after a write rebuilds it.
+    """
     if fmt not in summary.FORMATS:
         raise Http404("Unknown format")
     if year is not None and not plan.contains_year(year):
         raise Http404("Year outside the plan")
-    content = summary.build(plan, year, fmt, report_language(), as_of=timezone.localdate())
-    response = HttpResponse(content, content_type=summary.FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{summary.filename(plan, year, fmt)}"'
-    response["Cache-Control"] = "private, no-store"
+    language, today = report_language(), timezone.localdate()
+    key = page_cache.key("summary", plan, year, fmt, language)
+    etag = '"' + key.partition(":")[2][:32] + '"'
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is None:
+        content = page_cache.get_or_build(key, lambda: summary.build(plan, year, fmt, language, as_of=today))
+        response = HttpResponse(content, content_type=summary.FORMATS[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{summary.filename(plan, year, fmt)}"'
+        response["Content-Length"] = len(content)
+    else:
+        response = not_modified
+    response["ETag"] = etag
+    # private: only the signed-in reader's browser keeps it; no-cache: it asks (If-None-Match) every time
+    response["Cache-Control"] = "private, no-cache"
     return response
 
 
 @summary_reader_required
 def year_summary(request, year: int, fmt: str):
-    return _download(current_plan_or_404(), year, fmt)
+    return _download(request, current_plan_or_404(), year, fmt)
 
 
 @summary_reader_required
 def plan_summary(request, fmt: str):
-    return _download(current_plan_or_404(), None, fmt)
+    return _download(request, current_plan_or_404(), None, fmt)
 
 
 urlpatterns = [

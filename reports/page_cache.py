@@ -1,0 +1,60 @@
+"""What the dashboards and the summaries keep in the cache between two writes.
+
+A dashboard page's content (the figures, the chart specifications and the tables beside them) and a
+summary file change only when the plan's data change. Both are kept in Django's cache under a key
+made of the plan's *data version* (a token that every write to its entries, targets or indicators
+replaces, see `Plan.bump_data_version`), the day (statuses move with the calendar), the language and
+what was asked for (the page and its query string, or the year and format). A write therefore makes
+the next request rebuild, on every app server; nothing is ever deleted by hand.
+
+`get_or_build` builds a missing value once: the first request takes a short lock in the cache
+(`cache.add`, atomic in the memory and Redis backends) and the others wait for its result instead
+of building the same file again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import get_language
+
+CACHE_SECONDS = 24 * 3600
+LOCK_SECONDS = 120  # longer than any build; a crashed builder's lock expires by itself
+WAIT_SECONDS = 90  # a waiting request then builds by itself rather than fail
+POLL_SECONDS = 0.05
+
+
+def key(kind: str, plan, *parts) -> str:
+    """A cache key for `kind` that changes with the plan's data, the day and the language."""
+    raw = ":".join(
+        str(p) for p in (plan.pk, plan.data_version, timezone.localdate().isoformat(), get_language(), *parts)
+    )
+    return f"{kind}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def get_or_build(cache_key: str, build: Callable[[], object]):
+    """The cached value of `cache_key`, built by `build()` once when it is missing."""
+    value = cache.get(cache_key)
+    if value is not None:
+        return value
+    lock = cache_key + ":building"
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not cache.add(lock, 1, LOCK_SECONDS):
+        time.sleep(POLL_SECONDS)
+        value = cache.get(cache_key)
+        if value is not None:
+            return value
+        if time.monotonic() > deadline:
+            return build()  # the builder is stuck or gone: serve this request anyway
+    try:
+        value = cache.get(cache_key)  # built by another request between our miss and the lock
+        if value is None:
+            value = build()
+            cache.set(cache_key, value, CACHE_SECONDS)
+        return value
+    finally:
+        cache.delete(lock)
