@@ -20,15 +20,17 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# Bootstrap and the partial plotly.js bundle come from pinned npm packages
-# (package-lock.json); nothing is copied into git by hand.
-$(VENDOR)/.installed: package.json package-lock.json
+# Bootstrap and plotly.js come from pinned npm packages (package-lock.json); nothing is copied into
+# git by hand. plotly.js is bundled (esbuild) with only the traces and components the dashboards use
+# (assets/plotly-dashboards.js); the map CSS that plotly.js imports is left out: no maps here.
+$(VENDOR)/.installed: package.json package-lock.json assets/plotly-dashboards.js
 	@command -v npm >/dev/null || { echo "npm is needed to fetch Bootstrap and plotly.js: install Node.js (Debian: apt-get install nodejs npm)"; exit 1; }
 	npm ci --silent --no-audit --no-fund
 	mkdir -p $(VENDOR)
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map $(VENDOR)/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map $(VENDOR)/
-	cp node_modules/plotly.js-basic-dist-min/plotly-basic.min.js $(VENDOR)/
+	node_modules/.bin/esbuild assets/plotly-dashboards.js --bundle --minify --format=iife --global-name=Plotly --loader:.css=empty \
+	  --define:global=window --log-level=warning --outfile=$(VENDOR)/plotly-dashboards.min.js
 	touch $@
 
 assets: $(VENDOR)/.installed

@@ -1,15 +1,70 @@
-// Draws every plotly figure embedded as JSON in <script type="application/json" data-chart="id">.
+// Draws the plotly figures embedded as JSON in <script type="application/json" data-chart="id">.
+// The page (its numbers and tables) comes first: plotly.js, whose address is in this script tag's
+// data-plotly, is fetched only once the page has loaded and a chart comes into view, and the charts
+// are then drawn one at a time, each when it comes into view, so a slow phone stays responsive.
 (function () {
-  function draw() {
-    document.querySelectorAll("script[data-chart]").forEach(function (node) {
-      var target = document.getElementById(node.dataset.chart);
-      if (!target || !window.Plotly) return;
-      var figure = JSON.parse(node.textContent);
-      var config = { responsive: true, displaylogo: false, locale: document.documentElement.lang,
-                     modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"] };
-      window.Plotly.newPlot(target, figure.data, figure.layout, config);
-    });
+  var script = document.currentScript;
+  var plotlySrc = script && script.dataset.plotly;
+  var config = { responsive: true, displaylogo: false, locale: document.documentElement.lang,
+                 modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"] };
+  var queue = [];
+  var busy = false;
+  var loading = null;
+
+  function loadPlotly() {
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        if (window.Plotly) return resolve();
+        var tag = document.createElement("script");
+        tag.src = plotlySrc;
+        tag.onload = resolve;
+        tag.onerror = reject;
+        document.head.appendChild(tag);
+      });
+    }
+    return loading;
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
-  else draw();
+
+  function drawNext() {
+    if (busy || !queue.length) return;
+    busy = true;
+    var node = queue.shift();
+    var next = function () { busy = false; drawNext(); };
+    loadPlotly().then(function () {
+      // a macrotask between two charts: the browser paints and answers input in between
+      setTimeout(function () {
+        var target = document.getElementById(node.dataset.chart);
+        var figure = JSON.parse(node.textContent);
+        window.Plotly.newPlot(target, figure.data, figure.layout, config).then(next, next);
+      }, 0);
+    }, next);
+  }
+
+  function start() {
+    var nodes = document.querySelectorAll("script[data-chart]");
+    var byTarget = {};
+    nodes.forEach(function (node) {
+      var target = document.getElementById(node.dataset.chart);
+      if (!target) return;
+      // the chart's room is kept from the start, so nothing below it moves when it is drawn
+      if (target.dataset.height) target.style.minHeight = target.dataset.height + "px";
+      byTarget[target.id] = node;
+    });
+    if (!("IntersectionObserver" in window)) {
+      nodes.forEach(function (node) { queue.push(node); });
+      return drawNext();
+    }
+    var observer = new IntersectionObserver(function (seen) {
+      seen.forEach(function (item) {
+        if (!item.isIntersecting) return;
+        observer.unobserve(item.target);
+        queue.push(byTarget[item.target.id]);
+      });
+      drawNext();
+    }, { rootMargin: "100px 0px" });
+    Object.keys(byTarget).forEach(function (id) { observer.observe(document.getElementById(id)); });
+  }
+
+  if (document.readyState === "complete") start();
+  else window.addEventListener("load", start);
 })();
