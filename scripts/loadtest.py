@@ -160,7 +160,7 @@ def loadtest(port: int, cookie: str, seconds: int, connections: int) -> None:
         )
 
 
-def lighthouse(port: int, cookie: str) -> None:
+def lighthouse(port: int, cookie: str, pages: list[tuple[str, str]], keep: Path | None) -> None:
     binary = ROOT / "node_modules" / ".bin" / "lighthouse"
     if not binary.exists():
         sys.exit("Lighthouse is a pinned npm dev dependency: run `make assets` (npm ci) first")
@@ -169,10 +169,10 @@ def lighthouse(port: int, cookie: str) -> None:
     print("\nLighthouse, phone profile (simulated slow 4G, 4x CPU slowdown), performance only:\n")
     print("| page | performance | total blocking time | first contentful paint | largest contentful paint | CLS |")
     print("|---|---|---|---|---|---|")
-    for label, path in PAGES:
+    for label, path in pages:
         path = resolve(port, path, cookie)
         with tempfile.TemporaryDirectory() as tmp:
-            report = Path(tmp) / "report.json"
+            report = (keep or Path(tmp)) / f"lighthouse-{re.sub(r'[^a-z0-9]+', '-', label)}.json"
             subprocess.run(
                 [
                     str(binary),
@@ -206,6 +206,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--lighthouse", action="store_true", help="Lighthouse instead of wrk")
     parser.add_argument("--no-seed", action="store_true", help="use the database as it is")
+    parser.add_argument("--only", help="only the dashboard pages whose address contains this")
+    parser.add_argument("--keep-reports", type=Path, help="keep Lighthouse's JSON reports in this folder")
     args = parser.parse_args()
 
     env = {**os.environ, "DEBUG": "1", "DEMO": "1"}
@@ -230,7 +232,8 @@ def main() -> None:
         wait_for(args.port, 180, server)
         cookie = sign_in(args.port)
         if args.lighthouse:
-            lighthouse(args.port, cookie)
+            pages = [page for page in PAGES if not args.only or args.only in page[1]]
+            lighthouse(args.port, cookie, pages, args.keep_reports)
         else:
             loadtest(args.port, cookie, args.seconds, args.connections)
     finally:
