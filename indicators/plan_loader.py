@@ -36,11 +36,12 @@ class LoadResult:
         return bool(self.created or self.updated)
 
 
-def _upsert(result: LoadResult, model, lookup: dict, values: dict):
-    """get-or-create by natural key; save only when a value differs."""
+def _upsert(result: LoadResult, model, lookup: dict, values: dict, create_only: dict | None = None):
+    """get-or-create by natural key; save only when a value differs. `create_only` values are set on
+    creation and never changed afterwards (an administrator may have edited them)."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
-        obj = model(**lookup, **values)
+        obj = model(**lookup, **values, **(create_only or {}))
         obj.full_clean()
         obj.save()
         result.count(model, created=True, changed=True)
@@ -161,6 +162,7 @@ def _load_indicator(result: LoadResult, plan: Plan, activity: Activity, spec: di
             "note_id": spec["note_id"],
             "note_en": spec["note_en"],
         },
+        create_only={"due_year": spec.get("due_year")},
     )
     # a milestone's due year is set while it is empty (the plan's last year), never over an edited one
     if spec.get("due_year") and indicator.due_year is None:

@@ -131,7 +131,7 @@ def _finish(ws: Worksheet, *, title_rows: tuple[int, int], last_column: int) -> 
     ws.page_setup.fitToHeight = 0  # as many pages down as the table needs
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
-    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.8, footer=0.3)
     ws.oddFooter.right.text = "&P / &N"
 
 
@@ -349,7 +349,8 @@ def _indicator_row(ws: Worksheet, row: int, item: IndicatorRow, years: list[int]
     put_text(ws, row, 1, item.code).border = BOX
     put_text(ws, row, 2, item.indicator).alignment = WRAP
     ws.cell(row=row, column=2).border = BOX
-    put_text(ws, row, 3, item.kind_label).border = BOX
+    kind = put_text(ws, row, 3, item.kind_label)
+    kind.border, kind.alignment = BOX, WRAP
     put_text(ws, row, 4, item.unit).border = BOX
     put_text(ws, row, 5, item.agency).border = BOX
     column = FIXED_COLUMNS + 1
@@ -411,7 +412,7 @@ def _kecamatan_sheet(ws: Worksheet, summary: Summary) -> None:
     _header_cell(ws, header_row, 3, _("Measure"))
     for offset, kecamatan in enumerate(summary.kecamatan):
         _header_cell(ws, header_row, 4 + offset, kecamatan.name)
-        ws.column_dimensions[get_column_letter(4 + offset)].width = 11
+        ws.column_dimensions[get_column_letter(4 + offset)].width = 12  # "Kefamenanu" on one line
     row = header_row
     figures = summary.kecamatan_figures
     for item in summary.rows:
@@ -423,7 +424,8 @@ def _kecamatan_sheet(ws: Worksheet, summary: Summary) -> None:
         measure = kecamatan_label(indicator)  # the rollup's figure per kecamatan, or (None) only entries
         put_text(ws, row, 1, item.code).border = BOX
         put_text(ws, row, 2, item.indicator).alignment = WRAP
-        put_text(ws, row, 3, measure or _("Entries")).border = BOX
+        label = put_text(ws, row, 3, measure or _("Entries"))
+        label.border, label.alignment = BOX, WRAP
         for offset, kecamatan in enumerate(summary.kecamatan):
             found = cells[kecamatan.id]
             if found:
@@ -440,7 +442,7 @@ def _kecamatan_sheet(ws: Worksheet, summary: Summary) -> None:
     )
     ws.column_dimensions["A"].width = 10
     ws.column_dimensions["B"].width = 50
-    ws.column_dimensions["C"].width = 12
+    ws.column_dimensions["C"].width = 14
     ws.freeze_panes = ws.cell(row=header_row + 1, column=4)
     _finish(ws, title_rows=(header_row, header_row), last_column=3 + len(summary.kecamatan))
 

@@ -193,3 +193,17 @@ def test_chart_csv_never_carries_a_formula(client_for, personas):
     body = client_for(personas["reviewer"]).get("/dashboard/pillar/1/?csv=pillar-indicators").content.decode()
     row = next(r for r in csv.reader(io.StringIO(body)) if r[0] == "1.a.1.1")
     assert row[1] == '\'=HYPERLINK("http://example.org")'
+
+
+@pytest.mark.django_db
+def test_milestones_read_in_words_on_the_pillar_page_and_its_csv(client_for, personas):
+    entry("1.b.1.1", "2019S1", milestone_status="in_progress")
+    client = client_for(personas["reviewer"])
+    page = client.get("/dashboard/pillar/1/?year=2019", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "In progress" in page and "Achieved" in page  # the state and the target, in words
+    body = client.get("/dashboard/pillar/1/?year=2019&csv=pillar-indicators", HTTP_ACCEPT_LANGUAGE="en")
+    row = next(r for r in csv.reader(io.StringIO(body.content.decode())) if r[0] == "1.b.1.1")
+    # target, actual, achievement and status of 2019; actual and achievement to date
+    assert row[2:7] == ["Achieved", "In progress", "50.0", "On track", "In progress"]
+    trend = client.get("/dashboard/indicator/1.b.1.1/?csv=trend", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2019S1,In progress,In progress,30.0" in trend  # pace: 3 of the 10 steps to the end of 2022
