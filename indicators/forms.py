@@ -57,12 +57,20 @@ class EntryForm(forms.Form):
     confirm_duplicate = forms.BooleanField(
         label=gettext_lazy("Yes, this is another piece of work, not the same one entered twice"), required=False
     )
+    warning_comment = forms.CharField(
+        label=gettext_lazy("Why is this value right?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("The data checks flagged this entry. Do not name victims or witnesses."),
+    )
 
     def __init__(self, *args, indicator: Indicator, entry: ProgressEntry | None = None, today=None, **kwargs):
         self.indicator = indicator
         self.entry = entry
         self.today = today or timezone.localdate()
         self.duplicate_found = False
+        self.warnings_found = False
         if entry is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_for(entry)
         super().__init__(*args, **kwargs)
@@ -114,7 +122,7 @@ class EntryForm(forms.Form):
         self.fields["narrative"] = narrative
         # period, date first; version and the duplicate box last
         order = ["period", "date", *KIND_FIELDS[kind], "narrative", "version", "form_key", "confirm_duplicate"]
-        self.order_fields(order)
+        self.order_fields([*order, "warning_comment"])
 
     def _kecamatan_field(self, required: bool) -> forms.ModelChoiceField:
         region = self.indicator.plan.region
@@ -141,12 +149,14 @@ class EntryForm(forms.Form):
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True  # the template's <form> carries the token
-        names = [name for name in self.fields if name != "confirm_duplicate"]
-        if self.duplicate_found:
-            # shown only when a probable double entry was found, above everything else
-            helper.layout = Layout(Div("confirm_duplicate", css_class="alert alert-warning"), *names)
-        else:
-            helper.layout = Layout(*names)
+        names = [name for name in self.fields if name not in ("confirm_duplicate", "warning_comment")]
+        # shown only when a probable double entry or a data-check warning was found, above everything else
+        shown = [
+            Div(name, css_class="alert alert-warning")
+            for name, found in (("confirm_duplicate", self.duplicate_found), ("warning_comment", self.warnings_found))
+            if found
+        ]
+        helper.layout = Layout(*shown, *names)
         return helper
 
     def clean_period(self) -> Period:
@@ -223,6 +233,8 @@ class EntryForm(forms.Form):
         if hasattr(error, "error_dict"):
             if "confirm_duplicate" in error.error_dict:
                 self.duplicate_found = True
+            if "warning_comment" in error.error_dict:
+                self.warnings_found = True
             self._add_model_errors(error)
         else:
             for message in error.messages:

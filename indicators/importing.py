@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from indicators.checks import DataWarning, check_entries, record_import_warnings
 from indicators.models import KIND_FIELDS, EntryStatus, Indicator, Kind, ProgressEntry
 from indicators.zipbudget import OverBudget, ZipBudget, check_zip
 from programs.models import Agency, Plan, Region
@@ -84,6 +85,7 @@ class RowOutcome:
     values: dict[str, str]
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column or "", message)
     entry: ProgressEntry | None = None
+    warnings: list[DataWarning] = field(default_factory=list)  # data checks to explain (indicators.checks)
 
     @property
     def ok(self) -> bool:
@@ -97,6 +99,11 @@ class RowOutcome:
 class ImportResult:
     rows: list[RowOutcome]
     saved: int = 0
+    needs_comment: bool = False  # good rows, but flagged by data checks and not explained: nothing saved
+
+    @property
+    def warned_rows(self) -> list[RowOutcome]:
+        return [row for row in self.rows if row.warnings]
 
     @property
     def ok(self) -> bool:
@@ -435,7 +442,15 @@ def check_rows(
                 seen[key] = number
                 outcome.entry = entry
         outcomes.append(outcome)
+    attach_warnings(outcomes)
     return ImportResult(outcomes)
+
+
+def attach_warnings(outcomes: list[RowOutcome]) -> None:
+    """The data checks on the good rows, all at once (a fixed few queries, none per row)."""
+    good = [outcome for outcome in outcomes if outcome.entry is not None]
+    for outcome, warnings in zip(good, check_entries([o.entry for o in good]), strict=True):
+        outcome.warnings = warnings
 
 
 def log_import(rows: int, *, plan: Plan, user, status: str, agency: Agency | None) -> None:
@@ -460,8 +475,12 @@ def import_file(
     agency: Agency | None = None,
     agency_must_match: bool = False,
     dry_run: bool = False,
+    warning_comment: str = "",
 ) -> ImportResult:
     """Check the file and, unless `dry_run` or any row is bad, save every row in one transaction.
+
+    Rows flagged by the data checks are saved only with `warning_comment`, the importer's
+    explanation, which is kept with each flagged entry.
 
     `agency`: the agency every entry gets (None: each indicator's responsible
     agency). `agency_must_match`: refuse rows whose indicator belongs to
@@ -475,12 +494,15 @@ def import_file(
         result = check_rows(
             rows, plan=plan, user=user, status=status, agency=agency, agency_must_match=agency_must_match
         )
-        if result.ok and not dry_run:
+        if result.ok and not dry_run and result.warned_rows and not warning_comment.strip():
+            result.needs_comment = True
+        elif result.ok and not dry_run:
             entries = [row.entry for row in result.rows]
             saved = bulk_create_with_history(
                 entries, ProgressEntry, default_user=user, default_change_reason=_("Spreadsheet import")
             )
             result.saved = len(saved)
+            record_import_warnings(result.warned_rows, comment=warning_comment.strip(), user=user)
             Plan.bump_data_version(plan.pk)  # a bulk insert sends no signal
             log_import(result.saved, plan=plan, user=user, status=status, agency=agency)
     return result

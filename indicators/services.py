@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indicators import checks
 from indicators import evidence as evidence_types
 from indicators.models import Comment, EntryStatus, Evidence, Indicator, ProgressEntry
 from indicators.roles import COMMENT, can_enter, can_verify, user_agency
@@ -186,15 +187,39 @@ def _made_with(form_key: uuid.UUID, user) -> ProgressEntry | None:
     return made
 
 
+def _check_data(entry: ProgressEntry, comment: str) -> list[checks.DataWarning]:
+    """The data checks' warnings; refused unless the person explains them (indicators.checks)."""
+    if entry.year is None or entry.semester is None:
+        return []  # full_clean() names what is missing
+    (warnings,) = checks.check_entries([entry])
+    if warnings and not (comment or "").strip():
+        raise ValidationError({"warning_comment": [w.message for w in warnings] + [warning_message()]})
+    return warnings
+
+
+def warning_message() -> str:
+    return _("If the value is right, explain why below; the verifier will see your explanation.")
+
+
+def _keep_warnings(entry: ProgressEntry, warnings: list, comment: str, user) -> None:
+    checks.record_warnings(entry, warnings, comment=(comment or "").strip(), user=user)
+
+
 @transaction.atomic
 def create_entry(
-    *, user, indicator: Indicator, values: dict, allow_duplicate: bool = False, form_key: uuid.UUID | None = None
+    *,
+    user,
+    indicator: Indicator,
+    values: dict,
+    allow_duplicate: bool = False,
+    form_key: uuid.UUID | None = None,
+    warning_comment: str = "",
 ) -> ProgressEntry:
     """A new draft entry for one of the user's agency's indicators.
 
     `form_key` is the one-time key rendered with the form. The entry stores it under a unique
     constraint, so of several POSTs of one form (even at the same instant) exactly one creates an
-    entry; the others raise AlreadyCreated with it.
+    entry; the others raise AlreadyCreated with it. Data-check warnings need `warning_comment`.
     """
     _check_officer(user, indicator)
     if form_key is not None and (made := _made_with(form_key, user)) is not None:
@@ -204,19 +229,28 @@ def create_entry(
         if field in values:
             setattr(entry, field, values[field])
     _check_duplicates(entry, allow_duplicate)
+    warnings = _check_data(entry, warning_comment)
     try:
         with transaction.atomic():  # a savepoint: the transaction stays usable when the key was taken meanwhile
-            return _save(entry, user)
+            entry = _save(entry, user)
     except IntegrityError:
         made = _made_with(form_key, user) if form_key is not None else None
         if made is None:
             raise
         raise AlreadyCreated(made) from None
+    _keep_warnings(entry, warnings, warning_comment, user)
+    return entry
 
 
 @transaction.atomic
 def update_entry(
-    *, user, entry: ProgressEntry, version: int, values: dict, allow_duplicate: bool = False
+    *,
+    user,
+    entry: ProgressEntry,
+    version: int,
+    values: dict,
+    allow_duplicate: bool = False,
+    warning_comment: str = "",
 ) -> ProgressEntry:
     """Edit a draft or returned entry; `version` is the one the user loaded."""
     _check_officer(user, entry.indicator)
@@ -227,7 +261,10 @@ def update_entry(
         if field in values:
             setattr(current, field, values[field])
     _check_duplicates(current, allow_duplicate)
-    return _save(current, user)
+    warnings = _check_data(current, warning_comment)
+    current = _save(current, user)
+    _keep_warnings(current, warnings, warning_comment, user)
+    return current
 
 
 def _submit(user, entry: ProgressEntry, version: int | None, allowed: EntryStatus) -> ProgressEntry:

@@ -7,31 +7,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indicators', '0007_level_kind_milestone_due_year'),
+        ("indicators", "0007_level_kind_milestone_due_year"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='progressentry',
-            name='form_key',
+            model_name="progressentry",
+            name="form_key",
             field=models.UUIDField(blank=True, editable=False, null=True, unique=True),
         ),
         migrations.CreateModel(
-            name='ImportReceipt',
+            name="ImportReceipt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.UUIDField(unique=True)),
-                ('file_name', models.CharField(max_length=200, verbose_name='file name')),
-                ('imported_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('saved', models.PositiveIntegerField(default=0, verbose_name='entries saved')),
-                ('imported_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token", models.UUIDField(unique=True)),
+                ("file_name", models.CharField(max_length=200, verbose_name="file name")),
+                ("imported_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("saved", models.PositiveIntegerField(default=0, verbose_name="entries saved")),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import receipt',
-                'verbose_name_plural': 'import receipts',
+                "verbose_name": "import receipt",
+                "verbose_name_plural": "import receipts",
             },
         ),
     ]

@@ -157,6 +157,7 @@ def new_entry(request, code: str):
                 values=form.values(),
                 allow_duplicate=form.cleaned_data.get("confirm_duplicate", False),
                 form_key=form.cleaned_data["form_key"],
+                warning_comment=form.cleaned_data.get("warning_comment", ""),
             )
         except services.AlreadyCreated as done:
             # a double click or a reload: the first POST made the entry; show it, make nothing more
@@ -181,6 +182,7 @@ def edit_entry(request, pk: int):
                 version=form.cleaned_data.get("version") or 0,
                 values=form.values(),
                 allow_duplicate=form.cleaned_data.get("confirm_duplicate", False),
+                warning_comment=form.cleaned_data.get("warning_comment", ""),
             )
         except services.StaleEntry as error:
             form.add_error(None, error.message)

@@ -81,7 +81,7 @@ class UploadForm(forms.Form):
         return upload
 
 
-def _run(request, data: bytes, *, dry_run: bool) -> ImportResult:
+def _run(request, data: bytes, *, dry_run: bool, warning_comment: str = "") -> ImportResult:
     agency = import_agency_for(request)
     return import_file(
         data,
@@ -91,6 +91,7 @@ def _run(request, data: bytes, *, dry_run: bool) -> ImportResult:
         agency=agency,
         agency_must_match=agency is not None,
         dry_run=dry_run,
+        warning_comment=warning_comment,
     )
 
 
@@ -244,8 +245,8 @@ def confirm(request, token: uuid.UUID):
     try:
         with transaction.atomic():
             receipt = import_claims.claim(token=token, user=request.user, file_name=name)
-            result = _run(request, data, dry_run=False)
-            if result.ok:
+            result = _run(request, data, dry_run=False, warning_comment=request.POST.get("warning_comment", "")[:2000])
+            if result.ok and not result.needs_comment:
                 receipt.saved = result.saved
                 receipt.save(update_fields=["saved"])
             else:
@@ -262,6 +263,9 @@ def confirm(request, token: uuid.UUID):
         return render(
             request, "indicators/import_preview.html", {"name": name, "result": result, "token": token}, status=409
         )
+    if result.needs_comment:
+        messages.error(request, _("Nothing was saved: explain the values the data checks flagged."))
+        return render(request, "indicators/import_preview.html", {"name": name, "result": result, "token": token})
     _forget_upload(request, token)
     messages.success(
         request,

@@ -7,7 +7,7 @@ Verifiers and administrators change an entry's status only through
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -25,7 +25,12 @@ def queue(request):
     entries = (
         ProgressEntry.objects.filter(status=EntryStatus.SUBMITTED)
         .select_related("indicator", "agency", "kecamatan", "created_by", "submitted_by")
-        .annotate(evidence_count=Count("evidence"))
+        .annotate(
+            # distinct: three joins multiply each other's rows
+            evidence_count=Count("evidence", distinct=True),
+            flags=Count("warnings", distinct=True),
+            open_follow_ups=Count("follow_ups", filter=Q(follow_ups__resolved_at__isnull=True), distinct=True),
+        )
         .order_by("submitted_at", "id")
     )
     return render(request, "indicators/review_queue.html", {"entries": entries})

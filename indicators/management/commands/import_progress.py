@@ -31,8 +31,14 @@ class Command(BaseCommand):
             help="status of the imported entries (default: submitted)",
         )
         parser.add_argument("--user", metavar="USERNAME", help="who imports (default: the first active superuser)")
+        parser.add_argument(
+            "--explain-warnings",
+            metavar="TEXT",
+            default="",
+            help="why the values the data checks flag are right (needed to save flagged rows; kept with them)",
+        )
 
-    def handle(self, *args, file, dry_run, agency, status, user, **options):
+    def handle(self, *args, file, dry_run, agency, status, user, explain_warnings, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": file})
@@ -48,7 +54,13 @@ class Command(BaseCommand):
         importer = self.importing_user(user)
         try:
             result = import_file(
-                path.read_bytes(), plan=plan, user=importer, status=status, agency=agency_obj, dry_run=dry_run
+                path.read_bytes(),
+                plan=plan,
+                user=importer,
+                status=status,
+                agency=agency_obj,
+                dry_run=dry_run,
+                warning_comment=explain_warnings,
             )
         except ImportFileError as error:
             raise CommandError(str(error)) from None
@@ -57,6 +69,8 @@ class Command(BaseCommand):
             code = row.values.get("code", "")
             if row.ok:
                 self.stdout.write(_("row %(row)s: OK (%(code)s)") % {"row": row.row, "code": code})
+            for warning in row.warnings:
+                self.stdout.write(_("row %(row)s: WARNING %(message)s") % {"row": row.row, "message": warning.message})
             for column, message in row.errors:
                 where = column or _("row")
                 self.stdout.write(
@@ -67,6 +81,14 @@ class Command(BaseCommand):
             raise CommandError(
                 _("%(bad)s of %(total)s rows have errors; nothing was saved.")
                 % {"bad": len(result.bad_rows), "total": len(result.rows)}
+            )
+        if result.needs_comment:
+            raise CommandError(
+                _(
+                    "%(count)s rows are flagged by the data checks; nothing was saved. Check them and run again "
+                    'with --explain-warnings "why the values are right".'
+                )
+                % {"count": len(result.warned_rows)}
             )
         if dry_run:
             self.stdout.write(
