@@ -6,7 +6,9 @@ import pytest
 from django.conf import settings
 
 from conftest import sign_in
+from indicators.models import ConsistencyRule, FollowUp
 from indicators.tests.factories import entry
+from programs.models import Plan
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -28,10 +30,19 @@ def test_pages_have_no_wcag_violations(browser_page, personas):
     assert AXE.exists(), "axe-core is installed by `make` from package.json"
     submitted = entry("1.a.1.1", "2021S1", value=320, male=150, female=170, kecamatan="53.03.08", status="submitted")
     entry("1.b.2.1", "2019S1", kecamatan="53.03.04")
+    # the cockpit's pages with something to show: a broken rule, an open follow-up
+    ConsistencyRule.objects.create(plan=Plan.objects.get(), left_code="2.a.1.3", right_code="3.c.1.1")
+    entry("2.a.1.3", "2019S1", value=5)
+    FollowUp.objects.create(entry=submitted, note="Ask for the list.", created_by=personas["verifier"])
     page = browser_page
     pages = {
         "officer_a": ["/my-indicators/", "/indicators/1.a.1.1/entries/new/", f"/entries/{submitted.pk}/"],
-        "verifier": ["/verification/", f"/entries/{submitted.pk}/", f"/entries/{submitted.pk}/history/"],
+        "verifier": [
+            "/verification/",
+            f"/entries/{submitted.pk}/",
+            f"/entries/{submitted.pk}/history/",
+            *["/completeness/", "/completeness/?year=2021", "/data-quality/", "/follow-ups/"],
+        ],
         "reviewer": [
             "/",
             "/indicators/1.a.1.1/",
