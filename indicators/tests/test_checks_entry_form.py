@@ -1,6 +1,8 @@
 """Data checks in the entry form: a warning to confirm with a comment, the typed values kept;
 the confirmed entry is flagged in the verification queue."""
 
+import uuid
+
 import pytest
 from django.urls import reverse
 
@@ -17,8 +19,11 @@ def history(personas):
     return personas
 
 
+KEY = str(uuid.uuid4())  # the form's one-time key: the same form posted twice, first without the explanation
+
+
 def post(client, **extra):
-    data = {"period": "2021S1", "date": "2021-03-01", "value": "900", "male": "", "female": "", "narrative": "x"}
+    data = {"period": "2021S1", "date": "2021-03-01", "value": "900", "narrative": "x", "form_key": KEY}
     return client.post(reverse("indicators:new_entry", args=["1.a.1.1"]), {**data, **extra})
 
 
