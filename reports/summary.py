@@ -31,7 +31,6 @@ from indicators.rollup import (
     entry_counts,
     highlights,
     kecamatan_table,
-    reporting_gaps,
 )
 from indicators.rules import RuleResult, rule_results
 from programs.models import Agency, Pillar, Plan, Region
@@ -209,10 +208,12 @@ def make_summary(
         pillars = [_pillar_summary(p, year, found.get(p.pillar.number, [])) for p in rollup.pillars]
         rows = [row for pillar in pillars for row in pillar.rows]
         agencies = {a.id: a.name for a in Agency.objects.all()}
+        # deadlines are judged on the day itself, not the cut-off: the last semester's falls after the plan
+        reports = completeness(plan, as_of=as_of, periods=year_periods(plan, year))
         quality = DataQuality(
             no_data=[row for row in rows if row.status == Status.NO_DATA],
             entries=entry_counts(plan),
-            gaps=_gaps(plan, rollup.as_of, year, agencies),
+            gaps=_gaps(reports, rollup.as_of, agencies),
         )
         kecamatan = list(Region.objects.filter(level=Region.Level.KECAMATAN, parent=plan.region).order_by("code"))
         return Summary(
@@ -229,8 +230,7 @@ def make_summary(
             kecamatan=kecamatan,
             kecamatan_figures=kecamatan_table(plan, in_year),
             demo=ProgressEntry.objects.filter(indicator__plan=plan, is_demo=True).exists(),
-            # deadlines are judged on the day itself, not the cut-off: the last semester's falls after the plan
-            completeness=completeness(plan, as_of=as_of, periods=year_periods(plan, year)),
+            completeness=reports,
             rules=rule_results(plan, as_of=rollup.as_of),
         )
 
@@ -272,11 +272,17 @@ def _pillar_summary(pillar_rollup, year: int | None, found: list[Highlight]) -> 
     )
 
 
-def _gaps(plan: Plan, as_of: datetime.date, year: int | None, agencies: dict[int, str]) -> list[AgencyGap]:
+def _gaps(reports: Completeness, cut_off: datetime.date, agencies: dict[int, str]) -> list[AgencyGap]:
+    """Agencies with indicators due in a semester ended by the cut-off and not one of them received.
+
+    From the completeness table, so that both sections of the data-quality page agree on what is due
+    (an agency whose only milestone is achieved owes nothing, for one).
+    """
     gaps = []
-    for agency_id, periods in reporting_gaps(plan, as_of, year).items():
+    for agency, cells in reports.rows():
+        periods = [c.period for c in cells if c.period.end <= cut_off and c.expected and not c.received]
         if periods:
-            gaps.append(AgencyGap(agencies.get(agency_id, str(agency_id)), periods))
+            gaps.append(AgencyGap(agencies.get(agency.pk, agency.short_name), periods))
     return sorted(gaps, key=lambda gap: gap.agency)
 
 

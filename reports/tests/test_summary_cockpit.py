@@ -47,3 +47,18 @@ def test_pdf_completeness_and_rules(reported):
     assert disnakertrans.split()[4:8] == ["20", "%", "2/10", "(1)"]  # 2021S2
     rules = text.split("Rules between indicators")[1]
     assert "2.a.1.3 ≤ 3.c.1.1" in rules and "2021S1 (9 > 4)" in rules
+
+
+@pytest.mark.django_db
+def test_agencies_without_a_report_agree_with_completeness(plan):
+    """Bapelitbang's one milestone was achieved in 2019: it owes nothing in 2021, so it has no gap.
+
+    Disnakertrans received 1.a.1.1 in 2021S2 only; Disdukcapil nothing in 2021.
+    """
+    entry("4.c.1.1", "2019S1", milestone_status="achieved")
+    entry("1.a.1.1", "2021S2", value=5)
+    summary = make_summary(plan, 2021, "en", AS_OF)
+    gaps = {gap.agency: [str(p) for p in gap.periods] for gap in summary.quality.gaps}
+    assert "Regional Planning, Research and Development Agency" not in gaps  # Bapelitbang
+    assert gaps["Manpower and Transmigration Office"] == ["2021S1"]
+    assert gaps["Population and Civil Registration Office"] == ["2021S1", "2021S2"]
