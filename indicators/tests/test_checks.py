@@ -115,3 +115,19 @@ def test_a_batch_costs_three_queries(plan, django_assert_num_queries):
     # semester totals, places reached, targets
     with django_assert_num_queries(3):
         check_entries(batch)
+
+
+@pytest.mark.django_db
+def test_a_level_is_judged_on_its_highest_value_not_a_sum(plan):
+    """4.a.5.1 (secretariat staff, a level): 2 in 2019S1 and 2 in 2019S2 → median 2, so above 6 is flagged.
+
+    In 2020S1 a 5 is already received: a new 6 makes the semester's level 6 (not 11), not flagged; 7 is.
+    """
+    entry("4.a.5.1", "2019S1", value=2)
+    entry("4.a.5.1", "2019S2", value=2)
+    entry("4.a.5.1", "2020S1", value=5)
+    assert kinds([new("4.a.5.1", "2020S1", value=6)]) == [[]]
+    (warnings,) = check_entries([new("4.a.5.1", "2020S1", value=7)])
+    assert [(w.kind, w.figures) for w in warnings] == [
+        (CheckKind.OUTLIER, {"period": "2020S1", "total": 7, "median": "2"})
+    ]
