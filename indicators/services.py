@@ -198,7 +198,7 @@ def _check_data(entry: ProgressEntry, comment: str) -> list[checks.DataWarning]:
 
 
 def warning_message() -> str:
-    return _("If the value is right, explain why below; the verifier will see your explanation.")
+    return _("If the value is right, explain why in this box; the verifier will see your explanation.")
 
 
 def _keep_warnings(entry: ProgressEntry, warnings: list, comment: str, user) -> None:
