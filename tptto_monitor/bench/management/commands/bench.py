@@ -1,15 +1,17 @@
 """`manage.py bench`: dashboard and summary timings on province-scale synthetic data.
 
 Never touches the real database. The command creates a throw-away database
-beside it (SQLite: /tmp/tppo_bench.sqlite3; PostgreSQL: `tppo_bench` on the
-server that DATABASE_URL names), runs itself again there with `--in-place`
+beside it (SQLite: a file per checkout in the temporary directory; PostgreSQL:
+`<name>_bench` on the server that DATABASE_URL names), runs itself again there with `--in-place`
 (migrate, load_plan, generate, measure), then drops it unless `--keep`.
 """
 
 import argparse
+import hashlib
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -18,8 +20,21 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-BENCH_SQLITE = Path("/tmp/tppo_bench.sqlite3")  # noqa: S108 (a throw-away file by design)
-BENCH_PG = "tppo_bench"
+BENCH_SUFFIX = "_bench"
+
+
+def bench_sqlite() -> Path:
+    """A throw-away file per checkout, so that two checkouts on one machine never share it."""
+    checkout = hashlib.sha256(str(Path(settings.BASE_DIR).resolve()).encode()).hexdigest()[:8]
+    return Path(tempfile.gettempdir()) / f"tppo{BENCH_SUFFIX}_{checkout}.sqlite3"
+
+
+def bench_pg(source: str) -> str:
+    """The bench database beside DATABASE_URL's (tppo → tppo_bench): benches started from different
+    databases of one server never drop each other's."""
+    return f"{source}{BENCH_SUFFIX}"
+
+
 DEFAULT_SIZES = [10_000, 100_000, 1_000_000]
 
 
@@ -61,14 +76,16 @@ class Command(BaseCommand):
         engine = db["ENGINE"]
         if engine.endswith("sqlite3"):
             for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(f"{BENCH_SQLITE}{suffix}").unlink(missing_ok=True)
-            url = f"sqlite:///{BENCH_SQLITE}"
+                Path(f"{bench_sqlite()}{suffix}").unlink(missing_ok=True)
+            url = f"sqlite:///{bench_sqlite()}"
         elif engine.endswith("postgresql"):
-            if db["NAME"] == BENCH_PG:
-                raise CommandError(f"DATABASE_URL already names {BENCH_PG}; point it at another database on the server")
-            self._pg_admin(db, f"CREATE DATABASE {BENCH_PG}", drop_first=True)
+            if db["NAME"].endswith(BENCH_SUFFIX):
+                raise CommandError(
+                    f"DATABASE_URL names a bench database ({db['NAME']}); name the one it is made beside"
+                )
+            self._pg_admin(db, f"CREATE DATABASE {bench_pg(db['NAME'])}", drop_first=True)
             parts = urlsplit(os.environ["DATABASE_URL"])
-            url = urlunsplit(parts._replace(path=f"/{BENCH_PG}"))
+            url = urlunsplit(parts._replace(path=f"/{bench_pg(db['NAME'])}"))
         else:
             raise CommandError(f"bench runs on SQLite or PostgreSQL, not {engine}")
         self.stderr.write(f"Benchmark database: {url.split('@')[-1]}")
@@ -84,7 +101,7 @@ class Command(BaseCommand):
                 if engine.endswith("postgresql"):
                     self._pg_admin(db, None, drop_first=True)
                 else:
-                    BENCH_SQLITE.unlink(missing_ok=True)
+                    bench_sqlite().unlink(missing_ok=True)
         if code:
             raise CommandError(f"the benchmark failed (exit status {code})")
 
@@ -100,7 +117,7 @@ class Command(BaseCommand):
         try:
             with conn.cursor() as cursor:
                 if drop_first:
-                    cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_PG} WITH (FORCE)")
+                    cursor.execute(f"DROP DATABASE IF EXISTS {bench_pg(db['NAME'])} WITH (FORCE)")
                 if statement:
                     cursor.execute(statement)
         finally:
@@ -110,11 +127,13 @@ class Command(BaseCommand):
 
     def run_here(self, options):
         name = str(connection.settings_dict["NAME"])
-        is_bench = (connection.vendor == "sqlite" and Path(name).resolve() == BENCH_SQLITE.resolve()) or (
-            connection.vendor == "postgresql" and name == BENCH_PG
+        is_bench = (connection.vendor == "sqlite" and Path(name).resolve() == bench_sqlite().resolve()) or (
+            connection.vendor == "postgresql" and name.endswith(BENCH_SUFFIX)
         )
         if not is_bench:
-            raise CommandError(f"--in-place runs only in the bench database ({BENCH_SQLITE} or {BENCH_PG}), not {name}")
+            raise CommandError(
+                f"--in-place runs only in the bench database ({bench_sqlite()} or <name>{BENCH_SUFFIX}), not {name}"
+            )
         from indicators.plan_loader import load_plan
         from tptto_monitor.bench import timing
 
