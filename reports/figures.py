@@ -326,13 +326,13 @@ def indicator_trend(row: IndicatorRollup, plan) -> Chart:
         for p, f in zip(periods, figs, strict=True)
     ]
     fig = Fig()
-    cumulative_kinds = (Kind.COUNT, Kind.PERIODIC, Kind.TRACKED)
-    if indicator.kind in cumulative_kinds:
+    kind = Kind(indicator.kind)
+    if kind.is_summed:
         fig.add_bar(
             name=_("Actual in the semester"), x=labels, y=[_f(f.actual, 2) for f in figs], marker_color="#6c9bc4"
         )
     fig.add_scatter(
-        name=_("Cumulative actual") if indicator.kind in cumulative_kinds + (Kind.COVERAGE,) else _("Actual"),
+        name=_("Cumulative actual") if kind.is_summed or kind == Kind.COVERAGE else _("Actual"),
         x=labels,
         y=[_f(f.pace_actual, 2) for f in figs],
         mode="lines+markers",
@@ -346,7 +346,7 @@ def indicator_trend(row: IndicatorRollup, plan) -> Chart:
             mode="lines",
             line={"color": "#b02a37", "dash": "dash"},
         )
-    _layout(fig, percent_axis="y" if indicator.kind in (Kind.PERCENT, Kind.MILESTONE) else None)
+    _layout(fig, percent_axis="y" if kind in (Kind.PERCENT, Kind.MILESTONE) else None)  # a milestone's 0–100
     has_data = any(f.pace_actual is not None for f in figs)
     return Chart(
         "trend",

@@ -134,3 +134,20 @@ def test_every_sheet_prints_like_the_pdf(every_kind):
     )
     assert any(rng.min_row == note and rng.min_col == 1 and rng.max_col > 5 for rng in pillar.merged_cells.ranges)
     assert pillar.cell(row=note, column=1).alignment.wrap_text
+
+
+@pytest.mark.django_db
+def test_build_checks_its_arguments_and_the_csv_looks_up_no_highlights(plan, monkeypatch):
+    from reports import summary
+
+    for year, fmt, language in [(2017, "csv", "en"), (2021, "doc", "en"), (2021, "csv", "fr")]:
+        with pytest.raises(ValueError):
+            build(plan, year, fmt, language, END)
+
+    def no_highlights(*args, **kwargs):
+        raise AssertionError("the CSV prints no highlights, so it must not look them up")
+
+    monkeypatch.setattr(summary, "highlights", no_highlights)
+    assert build(plan, 2021, "csv", "en", END).startswith(b"\xef\xbb\xbfcode,")
+    with pytest.raises(AssertionError, match="no highlights"):
+        build(plan, 2021, "xlsx", "en", END)

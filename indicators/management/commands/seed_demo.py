@@ -164,6 +164,12 @@ class DemoBuilder:
 
     def milestone(self, indicator: Indicator) -> None:
         last = len(self.periods) - 1
+        if indicator.due_year and last >= 1:
+            # due early in the plan (the RAD's own drafting and enactment): under way at once, done by then
+            done_by = max([i for i, p in enumerate(self.periods) if p.year <= indicator.due_year] + [1])
+            self.add(indicator, self.periods[0], milestone_status=MilestoneStatus.IN_PROGRESS)
+            self.add(indicator, self.periods[done_by], milestone_status=MilestoneStatus.ACHIEVED)
+            return
         if last < 1:
             self.add(indicator, self.periods[0], milestone_status=MilestoneStatus.NOT_STARTED)
             return
