@@ -38,7 +38,7 @@ assets: $(VENDOR)/.installed
 run: $(VENV)/.installed assets
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_plan
-	@if [ "$(DEMO)" != "0" ]; then $(PY) manage.py seed_demo --if-demo-mode; fi
+	@if [ "$(DEMO)" != "0" ]; then $(PY) manage.py seed_demo --if-demo-mode --rad rad-ttu-2018-2022; fi
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # A production-like server on 127.0.0.1:$(PORT): DEBUG=0, the deployment checks, static collected,

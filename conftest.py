@@ -11,6 +11,15 @@ from programs.models import Agency, Plan, StaffProfile
 from tptto_monitor.env import env_cache
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 (test accounts only)
+DEFAULT_RAD = "rad-ttu-2018-2022"  # the embedded plan every test database holds
+RAD = f"/rad/{DEFAULT_RAD}"  # the prefix of its pages, for tests that write addresses out
+
+
+def rad_url(name: str, *args, rad: str = DEFAULT_RAD) -> str:
+    """The address of a plan page by its URL name: rad_url("indicators:entry", 12)."""
+    from django.urls import reverse
+
+    return reverse(name, args=[rad, *args])
 
 
 @pytest.fixture(autouse=True)
@@ -91,7 +100,7 @@ def plan(db) -> Plan:
     # tests on a transactional database (the browser tests) flush it: load again then
     if not Plan.objects.exists():
         load_plan()
-    return Plan.objects.get()
+    return Plan.objects.get(code=DEFAULT_RAD)
 
 
 def make_user(username: str, role: str | None, agency: Agency | None = None, **extra) -> User:

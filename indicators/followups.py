@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import FollowUp, ProgressEntry
 from indicators.roles import can_verify
+from indicators.services import check_plan_open
 
 
 class AlreadyResolved(Exception):
@@ -19,10 +20,10 @@ def _check_verifier(user) -> None:
         raise PermissionDenied(_("Only the secretariat's verifiers and administrators can do this."))
 
 
-def listed(*, resolved: bool = False):
-    """Open follow-ups, oldest first; or the resolved ones, latest first."""
-    items = FollowUp.objects.select_related(
-        "entry__indicator", "entry__agency", "entry__kecamatan", "created_by", "resolved_by"
+def listed(*, plan, resolved: bool = False):
+    """The plan's open follow-ups, oldest first; or its resolved ones, latest first."""
+    items = FollowUp.objects.filter(entry__indicator__plan=plan).select_related(
+        "entry__indicator__plan", "entry__agency", "entry__kecamatan", "created_by", "resolved_by"
     )
     if resolved:
         return items.filter(resolved_at__isnull=False).order_by("-resolved_at", "-id")
@@ -31,6 +32,7 @@ def listed(*, resolved: bool = False):
 
 @transaction.atomic
 def open_follow_up(*, user, entry: ProgressEntry, note: str) -> FollowUp:
+    check_plan_open(entry.indicator)
     _check_verifier(user)
     item = FollowUp(entry=entry, note=(note or "").strip(), created_by=user)
     if not item.note:

@@ -489,6 +489,9 @@ def import_file(
     """
     if status not in IMPORT_STATUSES:
         raise ValueError(f"cannot import entries as {status!r}")
+    refused = plan.entries_refused()
+    if refused:
+        raise ImportFileError(refused)
     rows = read_rows(data)
     with transaction.atomic():
         result = check_rows(

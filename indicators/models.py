@@ -162,7 +162,7 @@ class Indicator(BilingualMixin, models.Model):
         return f"{self.code} {self.text}"
 
     def get_absolute_url(self) -> str:
-        return reverse("indicators:indicator", args=[self.code])
+        return reverse("indicators:indicator", args=[self.plan.code, self.code])
 
     @property
     def text(self) -> str:
@@ -422,7 +422,7 @@ class ProgressEntry(models.Model):
         return f"{self.indicator.code} {self.period}"
 
     def get_absolute_url(self) -> str:
-        return reverse("indicators:entry", args=[self.pk])
+        return reverse("indicators:entry", args=[self.indicator.plan.code, self.pk])
 
     @property
     def period(self) -> Period:
@@ -542,7 +542,7 @@ class Evidence(models.Model):
         return self.original_name
 
     def get_absolute_url(self) -> str:
-        return reverse("indicators:evidence", args=[self.pk])
+        return reverse("indicators:evidence", args=[self.entry.indicator.plan.code, self.pk])
 
 
 class Comment(models.Model):

@@ -106,19 +106,18 @@ def load_plan_data(data: dict, *, region: Region, result: LoadResult | None = No
     result = result if result is not None else LoadResult()
     agencies = {agency.code: agency for agency in Agency.objects.all()}
     spec = data["plan"]
-    plan = _upsert(
-        result,
-        Plan,
-        {"code": spec["code"]},
-        {
-            "name_id": spec["name_id"],
-            "name_en": spec["name_en"],
-            "region": region,
-            "start_year": spec["start_year"],
-            "end_year": spec["end_year"],
-            "source": spec["source"],
-        },
-    )
+    values = {
+        "name_id": spec["name_id"],
+        "name_en": spec["name_en"],
+        "region": region,
+        "start_year": spec["start_year"],
+        "end_year": spec["end_year"],
+        "source": spec["source"],
+    }
+    if not Plan.objects.filter(code=spec["code"]).exists():
+        # the embedded plan starts active; later its status is the administrator's, never reset here
+        values["status"] = Plan.Status.ACTIVE
+    plan = _upsert(result, Plan, {"code": spec["code"]}, values)
     for p in data["pillars"]:
         pillar = _upsert(
             result, Pillar, {"plan": plan, "number": p["number"]}, {"name_id": p["name_id"], "name_en": p["name_en"]}

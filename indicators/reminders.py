@@ -84,7 +84,7 @@ def officer_reminders(plan: Plan, period: Period, today: datetime.date) -> list[
     returned: dict[int, list[ProgressEntry]] = {}
     for entry in (
         ProgressEntry.objects.filter(indicator__plan=plan, status=EntryStatus.RETURNED)
-        .select_related("indicator")
+        .select_related("indicator__plan")
         .order_by("indicator__code", "year", "semester", "id")
     ):
         returned.setdefault(entry.agency_id, []).append(entry)
@@ -101,6 +101,7 @@ def officer_reminders(plan: Plan, period: Period, today: datetime.date) -> list[
         if not missing and not own_returned:
             continue
         context = {
+            "plan": plan,
             "agency": agency,
             "missing": missing,
             "returned": own_returned,
@@ -128,7 +129,7 @@ def digest_reminders(plan: Plan, period: Period) -> list[Reminder]:
         .order_by("submitted_at", "id")[:QUEUE_LISTED]
     )
     follow_ups = FollowUp.objects.filter(entry__indicator__plan=plan, resolved_at__isnull=True).count()
-    context = {**totals, "by_agency": by_agency, "oldest_entries": oldest, "follow_ups": follow_ups}
+    context = {**totals, "plan": plan, "by_agency": by_agency, "oldest_entries": oldest, "follow_ups": follow_ups}
     return [Reminder(user, SentReminder.Kind.DIGEST, period, language_of(user), context) for user in _people(VERIFY)]
 
 
@@ -146,8 +147,8 @@ def render(reminder: Reminder, site_url: str) -> EmailMultiAlternatives:
             "period": reminder.period,
             "site_url": site_url,
             "LANGUAGE_CODE": reminder.language,
-            "my_indicators_url": site_url + reverse("indicators:my_indicators"),
-            "queue_url": site_url + reverse("indicators:review_queue"),
+            "my_indicators_url": site_url + reverse("indicators:my_indicators", args=[reminder.context["plan"].code]),
+            "queue_url": site_url + reverse("indicators:review_queue", args=[reminder.context["plan"].code]),
         }
         if reminder.kind == SentReminder.Kind.OFFICER:
             missing, returned = len(context["missing"]), len(context["returned"])

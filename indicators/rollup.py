@@ -734,7 +734,7 @@ def cached_compute(
 
     Every write to the plan's entries, targets or indicators moves `plan.data_version` on
     (indicators.signals, and the bulk writers directly), so a cached result is never stale;
-    the caller must pass a plan read in the same request (`Plan.current()`), so that its
+    the caller must pass a plan read in the same request (`request.plan`), so that its
     version is the database's. The day is part of the key: statuses move with the calendar.
     """
     filters = filters or Filters()

@@ -54,6 +54,14 @@ class WorkflowError(Exception):
         self.message = message
 
 
+class PlanNotOpen(PermissionDenied):
+    """The entry's plan is a draft or closed; a view shows the message as a 403."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 class StaleEntry(WorkflowError):
     """Someone else saved the entry after this user loaded it."""
 
@@ -93,13 +101,22 @@ def describe(entry: ProgressEntry) -> str:
     return ", ".join(parts)
 
 
+def check_plan_open(indicator: Indicator) -> None:
+    """A draft plan takes no entries yet and a closed one is read-only: every write path asks."""
+    refused = indicator.plan.entries_refused()
+    if refused:
+        raise PlanNotOpen(refused)
+
+
 def _check_officer(user, indicator: Indicator) -> None:
+    check_plan_open(indicator)
     agency = user_agency(user)
     if not can_enter(user) or agency is None or agency.pk != indicator.agency_id:
         raise PermissionDenied(_("You can only log progress for your own agency's indicators."))
 
 
-def _check_verifier(user) -> None:
+def _check_verifier(user, entry: ProgressEntry) -> None:
+    check_plan_open(entry.indicator)
     if not can_verify(user):
         raise PermissionDenied(_("Only the secretariat's verifiers and administrators can do this."))
 
@@ -296,7 +313,7 @@ def resubmit_entry(*, user, entry: ProgressEntry, version: int | None = None) ->
 @transaction.atomic
 def verify_entry(*, user, entry: ProgressEntry, version: int | None = None) -> ProgressEntry:
     """Submitted → verified (locked). Never by the person who created the entry."""
-    _check_verifier(user)
+    _check_verifier(user, entry)
     if user.pk in (entry.created_by_id, entry.submitted_by_id):
         raise PermissionDenied(_("You cannot verify an entry you created or submitted yourself."))
     current = _claim(entry, version)
@@ -320,7 +337,7 @@ def _required_reason(reason: str) -> str:
 @transaction.atomic
 def return_entry(*, user, entry: ProgressEntry, reason: str, version: int | None = None) -> ProgressEntry:
     """Submitted → returned to the officer, with the reason they will see."""
-    _check_verifier(user)
+    _check_verifier(user, entry)
     reason = _required_reason(reason)
     current = _claim(entry, version)
     if current.status != EntryStatus.SUBMITTED:
@@ -335,7 +352,7 @@ def return_entry(*, user, entry: ProgressEntry, reason: str, version: int | None
 @transaction.atomic
 def reopen_entry(*, user, entry: ProgressEntry, reason: str, version: int | None = None) -> ProgressEntry:
     """Verified → returned, so that it can be corrected. Audited with the reason."""
-    _check_verifier(user)
+    _check_verifier(user, entry)
     reason = _required_reason(reason)
     current = _claim(entry, version)
     if current.status != EntryStatus.VERIFIED:
@@ -376,6 +393,7 @@ def add_evidence(*, user, entry: ProgressEntry, upload) -> Evidence:
 @transaction.atomic
 def add_comment(*, user, entry: ProgressEntry, text: str) -> Comment:
     """A remark on an entry by a reviewer, verifier or administrator; it changes no data."""
+    check_plan_open(entry.indicator)
     if not user.has_perm(COMMENT):
         raise PermissionDenied(_("You cannot comment on entries."))
     comment = Comment(entry=entry, author=user, text=(text or "").strip())

@@ -30,7 +30,9 @@ class PillarInline(admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_id", "start_year", "end_year"]
+    list_display = ["code", "name_id", "region", "start_year", "end_year", "status"]
+    list_filter = ["status"]
+    list_select_related = ["region"]
     inlines = [PillarInline]
 
 

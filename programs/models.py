@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -102,7 +103,26 @@ class StaffProfile(models.Model):
         return f"{self.user} ({self.agency or '-'})"
 
 
+class PlanQuerySet(models.QuerySet):
+    def not_closed(self):
+        return self.exclude(status=Plan.Status.CLOSED)
+
+    def overlapping(self, plan: "Plan"):
+        """The other plans of the plan's regency, not closed, that share a year with it."""
+        others = self.filter(region_id=plan.region_id, start_year__lte=plan.end_year, end_year__gte=plan.start_year)
+        return others.not_closed().exclude(pk=plan.pk)
+
+    def default(self) -> "Plan | None":
+        """The plan the addresses from before `/rad/<slug>/` lead to: the first one loaded."""
+        return self.order_by("id").first()
+
+
 class Plan(BilingualMixin, models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft (being prepared)")
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed (read-only)")
+
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_id = models.CharField(_("name (Indonesian)"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
@@ -110,9 +130,18 @@ class Plan(BilingualMixin, models.Model):
     start_year = models.PositiveSmallIntegerField(_("first year"))
     end_year = models.PositiveSmallIntegerField(_("last year"))
     source = models.TextField(_("source"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_("Draft: being prepared, no entries yet. Active: entries are logged. Closed: read-only."),
+    )
     # Changes with every change to the plan's entries, targets or indicators (indicators.signals);
     # cached figures are keyed on it, so a change is seen at once by every app server.
     data_version = models.PositiveBigIntegerField(default=0, editable=False)
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_year"]
@@ -126,9 +155,50 @@ class Plan(BilingualMixin, models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:plan", args=[self.code])
+
+    def clean(self) -> None:
+        # two plans of one regency that are not closed would both claim the same years' work
+        if self.status != self.Status.CLOSED and self.region_id and self.start_year and self.end_year:
+            other = Plan.objects.overlapping(self).order_by("start_year").first()
+            if other is not None:
+                raise ValidationError(
+                    _(
+                        "The years %(start)s–%(end)s overlap the plan “%(other)s” (%(code)s, %(other_start)s–"
+                        "%(other_end)s) of the same regency, which is not closed. Close it first or choose other years."
+                    )
+                    % {
+                        "start": self.start_year,
+                        "end": self.end_year,
+                        "other": other.name,
+                        "code": other.code,
+                        "other_start": other.start_year,
+                        "other_end": other.end_year,
+                    }
+                )
+
     @property
     def name(self) -> str:
         return self.localized("name")
+
+    @property
+    def accepts_entries(self) -> bool:
+        """Only an active plan takes new entries or changes to them."""
+        return self.status == self.Status.ACTIVE
+
+    def entries_refused(self) -> str | None:
+        """Why the plan takes no entries or changes to them now; None when it does."""
+        if self.status == self.Status.DRAFT:
+            return _("The plan “%(plan)s” is a draft: it takes no entries until an administrator makes it active.") % {
+                "plan": self.code
+            }
+        if self.status == self.Status.CLOSED:
+            return _(
+                "The plan “%(plan)s” is closed: its entries can be read and its summaries downloaded, "
+                "but nothing can be changed."
+            ) % {"plan": self.code}
+        return None
 
     @property
     def years(self) -> list[int]:
@@ -146,11 +216,6 @@ class Plan(BilingualMixin, models.Model):
         # a fresh random token, not a counter: a rolled-back change must never leave a number
         # behind that a later, different change could take again
         cls.objects.filter(pk=plan_id).update(data_version=secrets.randbits(62) + 1)
-
-    @classmethod
-    def current(cls) -> "Plan":
-        """The plan the app shows: the most recent one."""
-        return cls.objects.select_related("region").order_by("-start_year", "id").first()
 
 
 class Pillar(BilingualMixin, models.Model):

@@ -173,13 +173,14 @@ class Summary:
 
     @property
     def title(self) -> str:
-        return _(
-            "Annual report on the implementation of the RAD of the TPPO Task Force, Kabupaten TTU — %(period)s"
-        ) % {"period": self.period_label}
+        return _("Annual report on the implementation of the RAD of the TPPO Task Force, %(regency)s — %(period)s") % {
+            "regency": self.plan.region.name,
+            "period": self.period_label,
+        }
 
     @property
     def short_title(self) -> str:
-        return _("RAD TPPO Kabupaten TTU — %(period)s") % {"period": self.period_label}
+        return _("RAD TPPO %(regency)s — %(period)s") % {"regency": self.plan.region.name, "period": self.period_label}
 
 
 def check(plan: Plan, year: int | None, fmt: str | None = None, language: str = "id") -> None:

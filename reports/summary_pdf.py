@@ -173,7 +173,8 @@ def _cover_band(c: canvas.Canvas, doc) -> None:
     c.setFont(FONT_BOLD, 11)
     c.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 18 * mm, _("Task Force for the Prevention and Handling of TPPO"))
     c.setFont(FONT, 10)
-    c.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 25 * mm, _("Kabupaten %(name)s") % {"name": region})
+    # "Kabupaten …" or "Kota …", as Kemendagri names it
+    c.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 25 * mm, region)
     c.restoreState()
 
 
@@ -580,7 +581,7 @@ def render(summary: Summary) -> bytes:
             topMargin=MARGIN,
             bottomMargin=MARGIN,
             title=summary.title,
-            author=_("TPPO Task Force, Kabupaten TTU"),
+            author=_("TPPO Task Force, %(regency)s") % {"regency": summary.plan.region.name},
             subject=summary.plan.name,
             creator="TPPO Monitor",
         )

@@ -37,11 +37,12 @@ def main(base: str, username: str = "demo_reviewer", password: str = "demo-tppo-
         sign_in.fill("#id_password", password)
         sign_in.click("main button[type=submit]")
         sign_in.wait_for_load_state("networkidle")
+        dashboard = sign_in.url + "dashboard/"  # signing in leads to the plan's page, /rad/<slug>/
         context = browser.new_context()  # an empty cache, signed in
         context.add_cookies(sign_in.context.cookies())
         page = context.new_page()
         for label in ("first load", "repeat visit"):
-            total, rows = measure(page, base + "/dashboard/")
+            total, rows = measure(page, dashboard)
             print(f"{label}: {total / 1024:.1f} KB in {len(rows)} requests")
             for size, url in rows:
                 print(f"  {size / 1024:8.1f} KB  {url}")

@@ -126,7 +126,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "indicators:plan"
+LOGIN_REDIRECT_URL = "programs:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Mail (password reset links, reminders): EMAIL_URL sets EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT,

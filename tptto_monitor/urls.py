@@ -28,6 +28,8 @@ urlpatterns = [
     # The language switch also works on the sign-in page.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
-    path("", include("indicators.urls")),
-    path("", include("reports.urls")),
+    # every page of a plan lives under its slug: /rad/rad-ttu-2018-2022/dashboard/
+    path("rad/<slug:rad>/", include("indicators.urls")),
+    path("rad/<slug:rad>/", include("reports.urls")),
+    path("", include("programs.views")),
 ]

@@ -14,10 +14,11 @@ def entry(
     status: str = EntryStatus.VERIFIED,
     kecamatan: str | None = None,
     user: User | None = None,
+    rad: str = "rad-ttu-2018-2022",
     **values,
 ) -> ProgressEntry:
-    """A saved entry for the indicator `code` in `period` ('2019S1'), dated the period's last day."""
-    indicator = Indicator.objects.select_related("plan").get(code=code)
+    """A saved entry for the indicator `code` of the plan `rad` in `period` ('2019S1'), dated the period's last day."""
+    indicator = Indicator.objects.select_related("plan").get(code=code, plan__code=rad)
     p = Period.parse(period)
     user = user or User.objects.get_or_create(username="factory")[0]
     obj = ProgressEntry(

@@ -4,8 +4,8 @@ the confirmed entry is flagged in the verification queue."""
 import uuid
 
 import pytest
-from django.urls import reverse
 
+from conftest import rad_url
 from indicators.models import EntryStatus, EntryWarning, ProgressEntry
 from indicators.tests.entries_helpers import make_entry
 
@@ -24,7 +24,7 @@ KEY = str(uuid.uuid4())  # the form's one-time key: the same form posted twice, 
 
 def post(client, **extra):
     data = {"period": "2021S1", "date": "2021-03-01", "value": "900", "narrative": "x", "form_key": KEY}
-    return client.post(reverse("indicators:new_entry", args=["1.a.1.1"]), {**data, **extra})
+    return client.post(rad_url("indicators:new_entry", "1.a.1.1"), {**data, **extra})
 
 
 @pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_warning_must_be_explained_then_the_entry_is_saved_and_flagged(client_fo
 
     saved.status = EntryStatus.SUBMITTED
     saved.save()
-    queue = client_for(history["verifier"]).get(reverse("indicators:review_queue")).content.decode()
+    queue = client_for(history["verifier"]).get(rad_url("indicators:review_queue")).content.decode()
     row = queue.split(f'href="{saved.get_absolute_url()}"')[0].rsplit("<tr>", 1)[1]
     assert "1 data check to look at" in row
 
@@ -64,6 +64,6 @@ def test_correcting_the_value_clears_the_warning(client_for, history):
     post(client, warning_comment="Job fairs.")
     saved = ProgressEntry.objects.latest("id")
     data = {"period": "2021S1", "date": "2021-03-01", "value": "90", "narrative": "x", "version": saved.version}
-    response = client.post(reverse("indicators:edit_entry", args=[saved.pk]), data)
+    response = client.post(rad_url("indicators:edit_entry", saved.pk), data)
     assert response.status_code == 302
     assert not EntryWarning.objects.filter(entry=saved).exists()

@@ -8,8 +8,8 @@ semester total above 360 is flagged); 1.b.2.1 reached Insana (53.03.08) in 2019.
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.urls import reverse
 
+from conftest import rad_url
 from indicators.importing import import_file
 from indicators.models import EntryStatus, EntryWarning, ProgressEntry
 from indicators.tests.factories import entry
@@ -74,7 +74,7 @@ def test_web_preview_shows_flags_and_confirm_needs_the_explanation(history, clie
     client = client_for(personas["officer_a"])
     client.cookies["django_language"] = "en"
     rows = ROWS[:2]  # Disnakertrans's only
-    response = client.post(reverse("indicators:import"), {"file": SimpleUploadedFile("b.xlsx", xlsx(rows))})
+    response = client.post(rad_url("indicators:import"), {"file": SimpleUploadedFile("b.xlsx", xlsx(rows))})
     preview = client.get(response.url)
     body = preview.content.decode()
     assert "The data checks flagged 1 row (see below)." in body

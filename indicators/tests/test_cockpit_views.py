@@ -1,8 +1,8 @@
 """The cockpit's pages: who may read them, what they show, how many queries they take."""
 
 import pytest
-from django.urls import reverse
 
+from conftest import rad_url
 from indicators.models import EntryStatus
 from indicators.tests.factories import entry
 from indicators.tests.test_completeness import dated
@@ -24,12 +24,12 @@ PAGES = ["indicators:completeness", "indicators:data_quality", "indicators:follo
     ],
 )
 def test_who_may_read(client_for, personas, page, persona, status):
-    assert client_for(personas[persona]).get(reverse(page)).status_code == status
+    assert client_for(personas[persona]).get(rad_url(page)).status_code == status
 
 
 @pytest.mark.django_db
 def test_anonymous_is_sent_to_sign_in(client):
-    response = client.get(reverse("indicators:completeness"))
+    response = client.get(rad_url("indicators:completeness"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
@@ -40,7 +40,7 @@ def test_completeness_table_says_its_numbers_in_words(client_for, personas):
     dated(entry("1.a.1.2", "2021S2", value=5), "2022-03-01")
     client = client_for(personas["verifier"])
     client.cookies["django_language"] = "en"
-    body = client.get(reverse("indicators:completeness"), {"year": "2021"}).content.decode()
+    body = client.get(rad_url("indicators:completeness"), {"year": "2021"}).content.decode()
     row = body.split('<th scope="row">Disnakertrans</th>')[1].split("</tr>")[0]
     cells = row.split("<td")[1:]
     assert len(cells) == 2  # 2021S1, 2021S2
@@ -55,8 +55,8 @@ def test_completeness_page_query_count_is_fixed(client_for, personas, django_ass
     client = client_for(personas["reviewer"])
     # session, user, 2 × permissions, plan, deadlines, indicators, targets, milestones, first receipts, demo banner
     with django_assert_num_queries(11):
-        client.get(reverse("indicators:completeness"))
+        client.get(rad_url("indicators:completeness"))
     for code in ("1.a.1.1", "1.a.1.2", "4.a.4.1", "2.d.1.1"):
         entry(code, "2020S1", value=3)
     with django_assert_num_queries(11):
-        client.get(reverse("indicators:completeness"))
+        client.get(rad_url("indicators:completeness"))

@@ -14,8 +14,8 @@ import uuid
 import pytest
 from django.db import IntegrityError, connections, transaction
 from django.test import Client
-from django.urls import reverse
 
+from conftest import rad_url
 from indicators.models import ImportReceipt, ProgressEntry
 from indicators.tests.entries_helpers import make_entry
 from indicators.tests.import_helpers import xlsx
@@ -51,7 +51,7 @@ def signed_in(user) -> Client:
 
 
 def entry_form(officer_client) -> dict:
-    page = officer_client.get(reverse("indicators:new_entry", args=["1.a.1.1"]))
+    page = officer_client.get(rad_url("indicators:new_entry", "1.a.1.1"))
     key = page.context["form"]["form_key"].value()
     insana = Region.objects.get(code="53.03.08").pk
     return {"period": "2021S1", "kecamatan": insana, "value": "320", "form_key": str(key)}
@@ -62,7 +62,7 @@ def test_three_identical_posts_at_once_make_one_entry(personas):
     officer = personas["officer_a"]
     data = entry_form(signed_in(officer))
     clients = [signed_in(officer) for _ in range(3)]
-    url = reverse("indicators:new_entry", args=["1.a.1.1"])
+    url = rad_url("indicators:new_entry", "1.a.1.1")
 
     responses = at_once(3, lambda index: clients[index].post(url, data))
 
@@ -78,9 +78,9 @@ def test_two_confirms_at_once_import_once(personas, settings, tmp_path):
     officer = personas["officer_a"]
     client = signed_in(officer)
     rows = [{"code": "1.a.1.1", "period": "2021S1", "value": n, "date": "2021-03-15"} for n in range(1, 11)]
-    upload = client.post(reverse("indicators:import"), {"file": _named(xlsx(rows))})
+    upload = client.post(rad_url("indicators:import"), {"file": _named(xlsx(rows))})
     token = upload.url.rstrip("/").rsplit("/", 1)[1]
-    url = reverse("indicators:import_confirm", args=[token])
+    url = rad_url("indicators:import_confirm", token)
     # two tabs of one browser: the same session, each request with its own connection
     tabs = [Client(), Client()]
     for tab in tabs:
@@ -108,8 +108,8 @@ def _named(data: bytes):
 def test_the_same_form_posted_twice_makes_one_entry_and_shows_it(client_for, personas):
     client = client_for(personas["officer_a"])
     data = entry_form(client)
-    first = client.post(reverse("indicators:new_entry", args=["1.a.1.1"]), data)
-    second = client.post(reverse("indicators:new_entry", args=["1.a.1.1"]), data)
+    first = client.post(rad_url("indicators:new_entry", "1.a.1.1"), data)
+    second = client.post(rad_url("indicators:new_entry", "1.a.1.1"), data)
     entry = ProgressEntry.objects.get()
     assert (first.status_code, second.status_code) == (302, 302)
     assert first.url == second.url == entry.get_absolute_url()
@@ -127,7 +127,7 @@ def test_a_post_without_the_key_saves_nothing(client_for, personas):
     client.cookies["django_language"] = "en"
     data = entry_form(client)
     del data["form_key"]
-    response = client.post(reverse("indicators:new_entry", args=["1.a.1.1"]), data)
+    response = client.post(rad_url("indicators:new_entry", "1.a.1.1"), data)
     assert response.status_code == 200
     assert "Reload the page and enter the entry again" in response.content.decode()
     assert not ProgressEntry.objects.exists()
@@ -147,7 +147,7 @@ def test_another_users_key_is_refused(client_for, personas):
     client = client_for(colleague)
     client.cookies["django_language"] = "en"
     data = {**entry_form(client), "form_key": str(other.form_key)}
-    response = client.post(reverse("indicators:new_entry", args=["1.a.1.1"]), data)
+    response = client.post(rad_url("indicators:new_entry", "1.a.1.1"), data)
     assert response.status_code == 200
     assert "This form was already used" in response.content.decode()
     assert ProgressEntry.objects.count() == 1
@@ -176,7 +176,7 @@ def test_an_import_that_saved_nothing_leaves_no_receipt(client_for, personas, se
     settings.MEDIA_ROOT = tmp_path
     client = client_for(personas["officer_a"])
     bad = [{"code": "1.a.1.1", "period": "2021S1", "value": 10, "male": 3, "female": 4}]
-    upload = client.post(reverse("indicators:import"), {"file": _named(xlsx(bad))})
+    upload = client.post(rad_url("indicators:import"), {"file": _named(xlsx(bad))})
     token = upload.url.rstrip("/").rsplit("/", 1)[1]
-    assert client.post(reverse("indicators:import_confirm", args=[token])).status_code == 409
+    assert client.post(rad_url("indicators:import_confirm", token)).status_code == 409
     assert not ImportReceipt.objects.exists()

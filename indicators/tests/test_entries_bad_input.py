@@ -6,9 +6,9 @@ import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from django.utils import timezone
 
+from conftest import rad_url
 from indicators.models import EntryStatus, Evidence, ProgressEntry
 from indicators.tests.entries_helpers import PDF_BYTES, PNG_BYTES, make_entry, office_bytes, secretariat_officer
 from programs.models import Plan, Region
@@ -16,7 +16,7 @@ from programs.models import Plan, Region
 
 def post_new(client, code: str, data: dict):
     """A POST of a freshly opened form (each carries its own one-time key)."""
-    return client.post(reverse("indicators:new_entry", args=[code]), {"form_key": uuid.uuid4(), **data})
+    return client.post(rad_url("indicators:new_entry", code), {"form_key": uuid.uuid4(), **data})
 
 
 def assert_refused(response, message: str, *typed: str):
@@ -105,7 +105,7 @@ def test_kecamatan_outside_ttu(officer_a):
     belu = Region.objects.create(code="53.04", name="Belu", level=Region.Level.KABUPATEN)
     atambua = Region.objects.create(code="53.04.01", name="Atambua", level=Region.Level.KECAMATAN, parent=belu)
     response = post_new(officer_a, "1.a.1.1", {"period": "2021S1", "value": "320", "kecamatan": atambua.pk})
-    assert_refused(response, "This kecamatan is outside Timor Tengah Utara.", 'value="320"')
+    assert_refused(response, "This kecamatan is outside Kabupaten Timor Tengah Utara.", 'value="320"')
 
 
 @pytest.mark.django_db
@@ -154,7 +154,7 @@ def test_probable_double_entry_asks_for_confirmation(officer_a, personas):
 
 @pytest.mark.django_db
 def test_confirmation_box_is_hidden_without_a_duplicate(officer_a):
-    body = officer_a.get(reverse("indicators:new_entry", args=["1.a.1.1"])).content.decode()
+    body = officer_a.get(rad_url("indicators:new_entry", "1.a.1.1")).content.decode()
     assert 'name="confirm_duplicate"' not in body
 
 
@@ -169,7 +169,7 @@ def test_officer_posting_to_another_agencys_indicator(client_for, personas):
 def test_officer_posting_to_a_verified_entry(officer_a, personas):
     entry = make_entry("1.a.1.1", "2021S1", personas["officer_a"], value=320, status=EntryStatus.VERIFIED)
     data = {"period": "2021S1", "value": "999", "version": entry.version}
-    response = officer_a.post(reverse("indicators:edit_entry", args=[entry.pk]), data)
+    response = officer_a.post(rad_url("indicators:edit_entry", entry.pk), data)
     assert response.status_code == 403
     entry.refresh_from_db()
     assert (entry.value, entry.status, entry.history.count()) == (320, EntryStatus.VERIFIED, 1)
@@ -179,7 +179,7 @@ def test_officer_posting_to_a_verified_entry(officer_a, personas):
 def test_missing_return_reason(client_for, personas):
     entry = make_entry("1.a.1.1", "2021S1", personas["officer_a"], value=320, status=EntryStatus.SUBMITTED)
     client = client_for(personas["verifier"])
-    response = client.post(reverse("indicators:return_entry", args=[entry.pk]), {"reason": "   "})
+    response = client.post(rad_url("indicators:return_entry", entry.pk), {"reason": "   "})
     assert response.status_code == 200
     assert "Give the reason, so that the officer knows what to correct." in response.content.decode()
     entry.refresh_from_db()
@@ -189,7 +189,7 @@ def test_missing_return_reason(client_for, personas):
 @pytest.mark.django_db
 def test_missing_reopen_reason(client_for, personas):
     entry = make_entry("1.a.1.1", "2021S1", personas["officer_a"], value=320, status=EntryStatus.VERIFIED)
-    response = client_for(personas["verifier"]).post(reverse("indicators:reopen_entry", args=[entry.pk]), {})
+    response = client_for(personas["verifier"]).post(rad_url("indicators:reopen_entry", entry.pk), {})
     assert "Give the reason, so that the officer knows what to correct." in response.content.decode()
     entry.refresh_from_db()
     assert entry.status == EntryStatus.VERIFIED
@@ -205,7 +205,7 @@ def draft(personas, settings, tmp_path):
 
 
 def upload(client, entry, name: str, content: bytes):
-    url = reverse("indicators:upload_evidence", args=[entry.pk])
+    url = rad_url("indicators:upload_evidence", entry.pk)
     return client.post(url, {"file": SimpleUploadedFile(name, content)})
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
+from conftest import rad_url
 from indicators import evidence
 from indicators.models import Evidence
 from indicators.tests.entries_helpers import JPEG_BYTES, PDF_BYTES, PNG_BYTES, make_entry, office_bytes
@@ -43,7 +43,7 @@ def test_a_zip_without_content_types_is_not_office():
 
 @pytest.mark.django_db
 def test_officer_attaches_and_everyone_allowed_downloads(client_for, personas, draft, tmp_path):
-    url = reverse("indicators:upload_evidence", args=[draft.pk])
+    url = rad_url("indicators:upload_evidence", draft.pk)
     response = client_for(personas["officer_a"]).post(url, {"file": SimpleUploadedFile("daftar hadir.pdf", PDF_BYTES)})
     assert response.status_code == 302
     item = Evidence.objects.get()
@@ -70,7 +70,7 @@ def test_officer_attaches_and_everyone_allowed_downloads(client_for, personas, d
 @pytest.mark.django_db
 @pytest.mark.parametrize("who,status", [("officer_b", 404), ("verifier", 403), ("reviewer", 403), ("outsider", 404)])
 def test_others_cannot_attach(client_for, personas, draft, who, status):
-    url = reverse("indicators:upload_evidence", args=[draft.pk])
+    url = rad_url("indicators:upload_evidence", draft.pk)
     response = client_for(personas[who]).post(url, {"file": SimpleUploadedFile("a.pdf", PDF_BYTES)})
     assert response.status_code == status
     assert Evidence.objects.count() == 0

@@ -4,8 +4,8 @@ import datetime
 import uuid
 
 import pytest
-from django.urls import reverse
 
+from conftest import rad_url
 from indicators.models import Indicator, ProgressEntry
 from indicators.tests.entries_helpers import make_entry, secretariat_officer
 from programs.models import Region
@@ -34,7 +34,7 @@ def test_form_shows_only_the_kinds_fields(client_for, plan, code, kind, fields):
     assert Indicator.objects.get(code=code).kind == kind
     client = client_for(secretariat_officer())
     client.cookies["django_language"] = "en"
-    body = client.get(reverse("indicators:new_entry", args=[code])).content.decode()
+    body = client.get(rad_url("indicators:new_entry", code)).content.decode()
     assert field_names(body) == fields
     for common in ("period", "date", "narrative", "version"):
         assert f'name="{common}"' in body
@@ -44,13 +44,13 @@ def test_form_shows_only_the_kinds_fields(client_for, plan, code, kind, fields):
 
 @pytest.mark.django_db
 def test_periodic_value_defaults_to_one(client_for, plan):
-    body = client_for(secretariat_officer()).get(reverse("indicators:new_entry", args=["2.c.1.1"])).content.decode()
+    body = client_for(secretariat_officer()).get(rad_url("indicators:new_entry", "2.c.1.1")).content.decode()
     assert 'name="value" value="1"' in body
 
 
 @pytest.mark.django_db
 def test_period_choices_are_the_plans_semesters_that_have_begun(client_for, personas):
-    body = client_for(personas["officer_a"]).get(reverse("indicators:new_entry", args=["1.a.1.1"])).content.decode()
+    body = client_for(personas["officer_a"]).get(rad_url("indicators:new_entry", "1.a.1.1")).content.decode()
     # today is after the plan (2018–2022): all ten semesters, latest first
     options = [f'<option value="{y}S{s}">' for y in range(2022, 2017, -1) for s in (2, 1)]
     positions = [body.index(option) for option in options]
@@ -77,7 +77,7 @@ def test_each_kind_saves(client_for, plan, code, data, expected):
     if "kecamatan" in data:
         data["kecamatan"] = Region.objects.get(code=data["kecamatan"]).pk
     response = client_for(secretariat_officer()).post(
-        reverse("indicators:new_entry", args=[code]), {"period": "2021S1", "form_key": uuid.uuid4(), **data}
+        rad_url("indicators:new_entry", code), {"period": "2021S1", "form_key": uuid.uuid4(), **data}
     )
     assert response.status_code == 302
     entry = ProgressEntry.objects.get()
@@ -89,7 +89,7 @@ def test_each_kind_saves(client_for, plan, code, data, expected):
 @pytest.mark.django_db
 def test_qualitative_needs_a_narrative(client_for, plan):
     response = client_for(secretariat_officer()).post(
-        reverse("indicators:new_entry", args=["2.b.1.2"]),
+        rad_url("indicators:new_entry", "2.b.1.2"),
         {"period": "2021S1", "narrative": "  ", "form_key": uuid.uuid4()},
     )
     assert response.status_code == 200
@@ -104,7 +104,7 @@ def test_form_shows_the_target_and_what_was_reported(client_for, personas):
     make_entry("1.a.1.1", "2021S2", personas["officer_a"], value=999)
     client = client_for(personas["officer_a"])
     client.cookies["django_language"] = "en"
-    body = client.get(reverse("indicators:new_entry", args=["1.a.1.1"])).content.decode()
+    body = client.get(rad_url("indicators:new_entry", "1.a.1.1")).content.decode()
     assert "Target and what has been reported so far" in body
     assert "5,000 people" in body  # the plan target
     assert "320 people" in body  # 300 + 20 reported to date
@@ -117,7 +117,7 @@ def test_edit_form_starts_from_the_saved_values(client_for, personas):
     entry = make_entry(
         "1.a.1.1", "2021S2", personas["officer_a"], value=320, male=150, female=170, kecamatan="53.03.08"
     )
-    body = client_for(personas["officer_a"]).get(reverse("indicators:edit_entry", args=[entry.pk])).content.decode()
+    body = client_for(personas["officer_a"]).get(rad_url("indicators:edit_entry", entry.pk)).content.decode()
     assert '<option value="2021S2" selected>' in body
     assert 'name="value" value="320"' in body
     assert 'name="female" value="170"' in body

@@ -1,8 +1,8 @@
 """'My indicators': the agency's indicators with what is due this semester and the last status."""
 
 import pytest
-from django.urls import reverse
 
+from conftest import RAD, rad_url
 from indicators.models import EntryStatus
 from indicators.tests.entries_helpers import make_entry
 
@@ -14,10 +14,10 @@ def test_shows_due_reported_and_last_status(client_for, personas):
     make_entry("1.a.1.1", "2022S2", officer, value=30, status=EntryStatus.RETURNED)
     client = client_for(officer)
     client.cookies["django_language"] = "en"
-    body = client.get(reverse("indicators:my_indicators")).content.decode()
+    body = client.get(rad_url("indicators:my_indicators")).content.decode()
     # today is after the plan, so the reporting period is its last semester
     assert "Reporting period: 2022S2" in body
-    row = body.split('href="/indicators/1.a.1.1/entries/"')[1].split("</tr>")[0]
+    row = body.split(f'href="{RAD}/indicators/1.a.1.1/entries/"')[1].split("</tr>")[0]
     # 2022 target 1,000 people, half of it due in S2; reported: the submitted 120 (the returned 30 does not count)
     assert "500 people" in row
     assert "120 people" in row
@@ -31,7 +31,7 @@ def test_officer_without_agency_is_refused(client_for, personas):
     officer = personas["officer_a"]
     officer.staff_profile.agency = None
     officer.staff_profile.save()
-    assert client_for(officer).get(reverse("indicators:my_indicators")).status_code == 403
+    assert client_for(officer).get(rad_url("indicators:my_indicators")).status_code == 403
 
 
 @pytest.mark.django_db
@@ -46,7 +46,7 @@ def test_overdue_reports_are_listed(client_for, personas):
     make_entry("1.a.1.2", "2021S2", officer, value=10, status=EntryStatus.DRAFT)  # a draft is no report
     client = client_for(officer)
     client.cookies["django_language"] = "en"
-    body = client.get(reverse("indicators:my_indicators")).content.decode()
+    body = client.get(rad_url("indicators:my_indicators")).content.decode()
     section = body.split('id="overdue-title"')[1].split("</section>")[0]
     line = section.split("<strong>2021S2</strong>")[1].split("</li>")[0]
     assert "deadline 01/15/2022" in line

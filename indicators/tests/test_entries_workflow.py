@@ -5,9 +5,9 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import reverse
 from django.utils import translation
 
+from conftest import RAD, rad_url
 from indicators import services
 from indicators.models import EntryStatus, Indicator, ProgressEntry
 from indicators.roles import VERIFIER
@@ -22,7 +22,7 @@ def test_officer_logs_submits_and_verifier_verifies(client_for, personas):
     insana = Region.objects.get(code="53.03.08")
     data = {"period": "2021S1", "kecamatan": insana.pk, "value": "320", "female": "170", "male": "150"}
     data["form_key"] = "6f1c1e0a-2b1d-4c1e-9a51-0c8f3b2d7e11"  # the one-time key the form carries
-    response = officer.post(reverse("indicators:new_entry", args=["1.a.1.1"]), data)
+    response = officer.post(rad_url("indicators:new_entry", "1.a.1.1"), data)
     entry = ProgressEntry.objects.get()
     assert response.url == entry.get_absolute_url()
     assert (entry.status, entry.value, entry.female, entry.male, entry.date) == (
@@ -33,14 +33,14 @@ def test_officer_logs_submits_and_verifier_verifies(client_for, personas):
         datetime.date(2021, 6, 30),
     )
     assert (entry.agency.code, entry.created_by) == ("disnakertrans", personas["officer_a"])
-    officer.post(reverse("indicators:submit_entry", args=[entry.pk]), {"version": entry.version})
+    officer.post(rad_url("indicators:submit_entry", entry.pk), {"version": entry.version})
     entry.refresh_from_db()
     assert (entry.status, entry.submitted_by) == (EntryStatus.SUBMITTED, personas["officer_a"])
 
     verifier = client_for(personas["verifier"])
-    queue = verifier.get(reverse("indicators:review_queue")).content.decode()
+    queue = verifier.get(rad_url("indicators:review_queue")).content.decode()
     assert entry.get_absolute_url() in queue
-    response = verifier.post(reverse("indicators:verify_entry", args=[entry.pk]), {"version": entry.version})
+    response = verifier.post(rad_url("indicators:verify_entry", entry.pk), {"version": entry.version})
     assert response.status_code == 302
     entry.refresh_from_db()
     assert (entry.status, entry.verified_by) == (EntryStatus.VERIFIED, personas["verifier"])
@@ -52,18 +52,18 @@ def test_officer_logs_submits_and_verifier_verifies(client_for, personas):
 def test_returned_entry_shows_the_reason_and_can_be_resubmitted(client_for, personas):
     entry = make_entry("1.a.1.1", "2021S1", personas["officer_a"], value=320, status=EntryStatus.SUBMITTED)
     verifier = client_for(personas["verifier"])
-    url = reverse("indicators:return_entry", args=[entry.pk])
+    url = rad_url("indicators:return_entry", entry.pk)
     verifier.post(url, {"reason": "Lampirkan daftar hadir.", "version": entry.version})
     entry.refresh_from_db()
     assert (entry.status, entry.return_reason) == (EntryStatus.RETURNED, "Lampirkan daftar hadir.")
 
     officer = client_for(personas["officer_a"])
     assert "Lampirkan daftar hadir." in officer.get(entry.get_absolute_url()).content.decode()
-    edit = reverse("indicators:edit_entry", args=[entry.pk])
+    edit = rad_url("indicators:edit_entry", entry.pk)
     assert "Lampirkan daftar hadir." in officer.get(edit).content.decode()
     response = officer.post(edit, {"period": "2021S1", "value": "321", "version": entry.version})
     assert response.status_code == 302, response.content.decode()[-6000:]
-    officer.post(reverse("indicators:submit_entry", args=[entry.pk]))
+    officer.post(rad_url("indicators:submit_entry", entry.pk))
     entry.refresh_from_db()
     assert (entry.status, entry.value, entry.return_reason) == (EntryStatus.SUBMITTED, 321, "")
 
@@ -107,7 +107,7 @@ def test_nobody_verifies_an_entry_they_created(personas):
 def test_verifier_page_refuses_own_entry(client_for, personas):
     admin = personas["admin"]
     entry = make_entry("4.a.2.1", "2021S1", admin, value=1, status=EntryStatus.SUBMITTED)
-    response = client_for(admin).post(reverse("indicators:verify_entry", args=[entry.pk]))
+    response = client_for(admin).post(rad_url("indicators:verify_entry", entry.pk))
     assert response.status_code == 403
     entry.refresh_from_db()
     assert entry.status == EntryStatus.SUBMITTED
@@ -181,7 +181,7 @@ def test_services_call_full_clean(personas):
 @pytest.mark.django_db
 def test_second_of_two_edits_from_the_same_version_is_refused(client_for, personas):
     entry = make_entry("1.a.1.1", "2021S1", personas["officer_a"], value=320)
-    url = reverse("indicators:edit_entry", args=[entry.pk])
+    url = rad_url("indicators:edit_entry", entry.pk)
     officer = client_for(personas["officer_a"])
     officer.cookies["django_language"] = "en"
     # both people loaded version 1
@@ -233,14 +233,14 @@ def test_every_change_is_in_the_history_with_who_and_why(client_for, personas):
     assert history[-1].history_change_reason == "Angka peserta salah"
     assert [h.value for h in history[:2]] == [320, 350]
 
-    body = client_for(personas["reviewer"]).get(reverse("indicators:entry_history", args=[entry.pk])).content.decode()
+    body = client_for(personas["reviewer"]).get(rad_url("indicators:entry_history", entry.pk)).content.decode()
     assert "<del>320</del> → <ins>350</ins>" in body
     assert "Angka peserta salah" in body
     assert body.count("<tr>") == 1 + 5  # header row and one row per record
-    per_indicator = reverse("indicators:indicator_history", args=["1.a.1.1"])
+    per_indicator = rad_url("indicators:indicator_history", "1.a.1.1")
     body = client_for(personas["verifier"]).get(per_indicator).content.decode()
     assert "<del>320</del> → <ins>350</ins>" in body
-    assert f'href="/entries/{entry.pk}/"' in body
+    assert f'href="{RAD}/entries/{entry.pk}/"' in body
 
 
 @pytest.mark.django_db
@@ -250,5 +250,5 @@ def test_history_shows_names_not_ids(client_for, personas):
     services.update_entry(
         user=officer, entry=entry, version=1, values={"kecamatan": Region.objects.get(code="53.03.12")}
     )
-    body = client_for(personas["admin"]).get(reverse("indicators:entry_history", args=[entry.pk])).content.decode()
+    body = client_for(personas["admin"]).get(rad_url("indicators:entry_history", entry.pk)).content.decode()
     assert "<del>Insana</del> → <ins>Musi</ins>" in body

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from conftest import RAD, rad_url
 from indicators.models import ProgressEntry
 from indicators.tests.import_helpers import csv_bytes, xlsx
 
@@ -24,7 +25,7 @@ def media(settings, tmp_path):
 
 
 def upload(client, data: bytes, name: str = "backlog.xlsx"):
-    return client.post(reverse("indicators:import"), {"file": SimpleUploadedFile(name, data)})
+    return client.post(rad_url("indicators:import"), {"file": SimpleUploadedFile(name, data)})
 
 
 def token_of(response) -> str:
@@ -34,31 +35,31 @@ def token_of(response) -> str:
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["officer_a", "admin"])
 def test_officer_and_administrator_see_the_import_page(client_for, personas, who):
-    response = client_for(personas[who]).get(reverse("indicators:import"))
+    response = client_for(personas[who]).get(rad_url("indicators:import"))
     assert response.status_code == 200
     body = response.content.decode()
     assert 'type="file"' in body
     assert re.search(r'<label\s+for="id_file"', body)
-    assert reverse("indicators:import_template", args=["xlsx"]) in body
+    assert rad_url("indicators:import_template", "xlsx") in body
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["verifier", "reviewer", "executive", "outsider"])
 def test_other_roles_get_403_everywhere(client_for, personas, who, media):
     client = client_for(personas[who])
-    assert client.get(reverse("indicators:import")).status_code == 403
-    assert client.get(reverse("indicators:import_template", args=["xlsx"])).status_code == 403
+    assert client.get(rad_url("indicators:import")).status_code == 403
+    assert client.get(rad_url("indicators:import_template", "xlsx")).status_code == 403
     assert upload(client, xlsx(GOOD)).status_code == 403
     token = "0b1c2d3e-0000-4000-8000-000000000000"
-    assert client.get(reverse("indicators:import_preview", args=[token])).status_code == 403
-    assert client.post(reverse("indicators:import_confirm", args=[token])).status_code == 403
+    assert client.get(rad_url("indicators:import_preview", token)).status_code == 403
+    assert client.post(rad_url("indicators:import_confirm", token)).status_code == 403
     assert not ProgressEntry.objects.exists()
     assert not (media / "imports").exists()
 
 
 @pytest.mark.django_db
 def test_anonymous_is_sent_to_sign_in(client, plan):
-    for url in (reverse("indicators:import"), reverse("indicators:import_template", args=["csv"])):
+    for url in (rad_url("indicators:import"), rad_url("indicators:import_template", "csv")):
         response = client.get(url)
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
@@ -76,11 +77,11 @@ def test_officer_uploads_previews_and_confirms(client_for, personas, media):
     assert preview.status_code == 200
     body = preview.content.decode()
     assert body.count(">OK<") == 2
-    assert reverse("indicators:import_confirm", args=[token]) in body
+    assert rad_url("indicators:import_confirm", token) in body
     assert not ProgressEntry.objects.exists()  # the preview saves nothing
 
-    done = client.post(reverse("indicators:import_confirm", args=[token]), follow=True)
-    assert done.redirect_chain[-1][0] == reverse("indicators:import")
+    done = client.post(rad_url("indicators:import_confirm", token), follow=True)
+    assert done.redirect_chain[-1][0] == rad_url("indicators:import")
     assert ProgressEntry.objects.count() == 2
     entry = ProgressEntry.objects.get(indicator__code="1.a.1.1")
     assert (entry.value, entry.female, entry.status, entry.agency.code) == (320, 170, "draft", "disnakertrans")
@@ -89,8 +90,8 @@ def test_officer_uploads_previews_and_confirms(client_for, personas, media):
     assert not (media / "imports" / token).exists()
     # confirming twice saves nothing more: the second confirm is told the file was already imported
     client.cookies["django_language"] = "en"
-    again = client.post(reverse("indicators:import_confirm", args=[token]), follow=True)
-    assert again.redirect_chain[-1][0] == reverse("indicators:import")
+    again = client.post(rad_url("indicators:import_confirm", token), follow=True)
+    assert again.redirect_chain[-1][0] == rad_url("indicators:import")
     assert "already imported" in str(list(again.context["messages"])[0])
     assert ProgressEntry.objects.count() == 2
 
@@ -107,9 +108,9 @@ def test_bad_row_preview_names_row_and_column_and_offers_no_confirm(client_for, 
     assert re.search(r'<tr class="table-danger">\s*<th scope="row">3</th>', body)
     assert "column male" in body
     assert "must add up" in body
-    assert reverse("indicators:import_confirm", args=[token]) not in body
+    assert rad_url("indicators:import_confirm", token) not in body
     # a crafted confirm is checked again and saves nothing
-    confirm = client.post(reverse("indicators:import_confirm", args=[token]))
+    confirm = client.post(rad_url("indicators:import_confirm", token))
     assert confirm.status_code == 409
     assert not ProgressEntry.objects.exists()
 
@@ -123,7 +124,7 @@ def test_officer_cannot_import_for_another_agencys_indicator(client_for, persona
     body = client.get(response.url).content.decode()
     assert "column code" in body
     assert "Disnakertrans" in body
-    assert client.post(reverse("indicators:import_confirm", args=[token])).status_code == 409
+    assert client.post(rad_url("indicators:import_confirm", token)).status_code == 409
     assert not ProgressEntry.objects.exists()
 
 
@@ -132,7 +133,7 @@ def test_administrator_imports_to_each_indicators_agency(client_for, personas):
     client = client_for(personas["admin"])
     response = upload(client, csv_bytes([GOOD[0], {"code": "2.a.1.2", "period": "2020S1", "value": 1}]), "x.csv")
     token = token_of(response)
-    client.post(reverse("indicators:import_confirm", args=[token]))
+    client.post(rad_url("indicators:import_confirm", token))
     agencies = dict(ProgressEntry.objects.values_list("indicator__code", "agency__code"))
     assert agencies == {"1.a.1.1": "disnakertrans", "2.a.1.2": "dinsos"}
 
@@ -143,8 +144,8 @@ def test_another_users_upload_is_not_found(client_for, personas, client):
     token = token_of(response)
     client.logout()
     other = client_for(personas["admin"])
-    assert other.get(reverse("indicators:import_preview", args=[token])).status_code == 404
-    assert other.post(reverse("indicators:import_confirm", args=[token])).status_code == 404
+    assert other.get(rad_url("indicators:import_preview", token)).status_code == 404
+    assert other.post(rad_url("indicators:import_confirm", token)).status_code == 404
     assert not ProgressEntry.objects.exists()
 
 
@@ -186,15 +187,15 @@ def test_extra_column_is_reported_and_the_upload_dropped(client_for, personas, m
 def test_cancel_discards_the_upload(client_for, personas, media):
     client = client_for(personas["officer_a"])
     token = token_of(upload(client, xlsx(GOOD)))
-    client.post(reverse("indicators:import_cancel", args=[token]))
+    client.post(rad_url("indicators:import_cancel", token))
     assert not (media / "imports" / token).exists()
-    assert client.get(reverse("indicators:import_preview", args=[token])).status_code == 404
+    assert client.get(rad_url("indicators:import_preview", token)).status_code == 404
 
 
 @pytest.mark.django_db
 def test_officer_template_lists_only_the_agencys_indicators(client_for, personas):
     client = client_for(personas["officer_a"])
-    response = client.get(reverse("indicators:import_template", args=["xlsx"]))
+    response = client.get(rad_url("indicators:import_template", "xlsx"))
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
@@ -239,7 +240,7 @@ def test_officer_template_lists_only_the_agencys_indicators(client_for, personas
 @pytest.mark.django_db
 def test_csv_template_reads_back_as_an_import_file(client_for, personas):
     client = client_for(personas["officer_b"])
-    response = client.get(reverse("indicators:import_template", args=["csv"]))
+    response = client.get(rad_url("indicators:import_template", "csv"))
     text = response.content.decode("utf-8-sig")
     lines = text.splitlines()
     assert lines[0] == "code,period,kecamatan,value,male,female,child,adult,numerator,denominator,status,date,narrative"
@@ -248,6 +249,6 @@ def test_csv_template_reads_back_as_an_import_file(client_for, personas):
 
 @pytest.mark.django_db
 def test_nav_shows_import_to_officers_only(client_for, personas):
-    url = reverse("indicators:import")
-    assert url in client_for(personas["officer_a"]).get("/").content.decode()
-    assert url not in client_for(personas["reviewer"]).get("/").content.decode()
+    url = rad_url("indicators:import")
+    assert url in client_for(personas["officer_a"]).get(f"{RAD}/").content.decode()
+    assert url not in client_for(personas["reviewer"]).get(f"{RAD}/").content.decode()

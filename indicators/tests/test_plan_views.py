@@ -3,11 +3,12 @@
 import pytest
 from django.urls import reverse
 
+from conftest import RAD
 from indicators.models import Indicator
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/", "/indicators/1.a.1.1/", "/admin/"])
+@pytest.mark.parametrize("url", ["/", f"{RAD}/indicators/1.a.1.1/", "/admin/"])
 def test_anonymous_is_sent_to_sign_in(client, plan, url):
     response = client.get(url)
     assert response.status_code == 302
@@ -24,7 +25,7 @@ def test_sign_in_page_is_public(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["officer_a", "verifier", "reviewer", "executive", "admin", "outsider"])
 def test_every_signed_in_user_reads_the_plan(client_for, personas, who):
-    response = client_for(personas[who]).get("/")
+    response = client_for(personas[who]).get(f"{RAD}/")
     assert response.status_code == 200
     body = response.content.decode()
     assert body.count('class="indicator-code"><a href=') == 47
@@ -36,16 +37,16 @@ def test_plan_page_query_count_is_fixed(client_for, personas, django_assert_max_
     client = client_for(personas["reviewer"])
     # session, user, groups/perms, demo flag, plan, pillars, programs, activities, indicators, targets
     with django_assert_max_num_queries(12):
-        client.get("/")
+        client.get(f"{RAD}/")
 
 
 @pytest.mark.django_db
 def test_numbers_in_the_readers_locale(client_for, personas):
     client = client_for(personas["reviewer"])
-    indonesian = client.get("/", headers={"accept-language": "id"}).content.decode()
+    indonesian = client.get(f"{RAD}/", headers={"accept-language": "id"}).content.decode()
     assert "5.000 orang" in indonesian
     client.cookies["django_language"] = "en"
-    english = client.get("/").content.decode()
+    english = client.get(f"{RAD}/").content.decode()
     assert "5,000 people" in english
     assert "Prevention, Trafficking Awareness and Labour Guidance" in english
 
@@ -54,18 +55,18 @@ def test_numbers_in_the_readers_locale(client_for, personas):
 def test_indicator_detail_shows_note_and_agency(client_for, personas):
     client = client_for(personas["reviewer"])
     indicator = Indicator.objects.get(code="4.a.2.1")
-    response = client.get("/indicators/4.a.2.1/")
+    response = client.get(f"{RAD}/indicators/4.a.2.1/")
     assert response.status_code == 200
     body = response.content.decode()
     assert indicator.note_id in body  # Indonesian by default
     assert indicator.note_en not in body
     assert "Sekretariat Gugus Tugas" in body
     client.cookies["django_language"] = "en"
-    english = client.get("/indicators/4.a.2.1/").content.decode()
+    english = client.get(f"{RAD}/indicators/4.a.2.1/").content.decode()
     assert indicator.note_en in english
     assert indicator.note_id not in english
 
 
 @pytest.mark.django_db
 def test_unknown_indicator_is_404(client_for, personas):
-    assert client_for(personas["reviewer"]).get("/indicators/9.z.9.9/").status_code == 404
+    assert client_for(personas["reviewer"]).get(f"{RAD}/indicators/9.z.9.9/").status_code == 404

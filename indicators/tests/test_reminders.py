@@ -15,6 +15,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.core.management import CommandError, call_command
 
+from conftest import RAD
 from indicators.models import EntryStatus, SentReminder
 from indicators.tests.entries_helpers import make_entry
 
@@ -100,7 +101,7 @@ def test_officers_and_verifiers_get_their_messages_in_their_language(mailbox, se
     assert "The deadline for reporting on 2021S2 was 15 January 2022." in text
     assert "- 1.b.1.1 " in text and "- 1.b.1.2 " in text and "1.a.2.1" not in text
     assert "- 1.a.1.1, 2021S1: Attach the attendance list." in text
-    assert "https://tppo.example.org/my-indicators/" in text
+    assert f"https://tppo.example.org{RAD}/my-indicators/" in text
     html = body(own, "html")
     assert "<strong>1.b.1.1</strong>" in html and 'lang="en"' in html
     for part in (text, html):

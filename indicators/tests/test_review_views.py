@@ -1,8 +1,8 @@
 """The verification pages: who may open the queue, verify, return, reopen and comment."""
 
 import pytest
-from django.urls import reverse
 
+from conftest import rad_url
 from indicators.models import Comment, EntryStatus
 from indicators.tests.entries_helpers import make_entry
 
@@ -18,7 +18,7 @@ def submitted(personas):
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", EVERYONE)
 def test_queue(client_for, personas, submitted, who):
-    response = client_for(personas[who]).get(reverse("indicators:review_queue"))
+    response = client_for(personas[who]).get(rad_url("indicators:review_queue"))
     assert response.status_code == (200 if who in VERIFIERS else 403)
 
 
@@ -26,7 +26,7 @@ def test_queue(client_for, personas, submitted, who):
 def test_queue_lists_submitted_entries_only(client_for, personas, submitted):
     draft = make_entry("1.a.1.2", "2021S1", personas["officer_a"], value=10)
     verified = make_entry("1.a.1.3", "2021S1", personas["officer_a"], value=2, status=EntryStatus.VERIFIED)
-    body = client_for(personas["verifier"]).get(reverse("indicators:review_queue")).content.decode()
+    body = client_for(personas["verifier"]).get(rad_url("indicators:review_queue")).content.decode()
     assert submitted.get_absolute_url() in body
     assert draft.get_absolute_url() not in body
     assert verified.get_absolute_url() not in body
@@ -35,7 +35,7 @@ def test_queue_lists_submitted_entries_only(client_for, personas, submitted):
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", EVERYONE)
 def test_verify(client_for, personas, submitted, who):
-    response = client_for(personas[who]).post(reverse("indicators:verify_entry", args=[submitted.pk]))
+    response = client_for(personas[who]).post(rad_url("indicators:verify_entry", submitted.pk))
     assert response.status_code == (302 if who in VERIFIERS else 403)
     submitted.refresh_from_db()
     assert submitted.status == (EntryStatus.VERIFIED if who in VERIFIERS else EntryStatus.SUBMITTED)
@@ -43,7 +43,7 @@ def test_verify(client_for, personas, submitted, who):
 
 @pytest.mark.django_db
 def test_verify_is_post_only(client_for, personas, submitted):
-    response = client_for(personas["verifier"]).get(reverse("indicators:verify_entry", args=[submitted.pk]))
+    response = client_for(personas["verifier"]).get(rad_url("indicators:verify_entry", submitted.pk))
     assert response.status_code == 405
     submitted.refresh_from_db()
     assert submitted.status == EntryStatus.SUBMITTED
@@ -52,14 +52,14 @@ def test_verify_is_post_only(client_for, personas, submitted):
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", EVERYONE)
 def test_return_form(client_for, personas, submitted, who):
-    response = client_for(personas[who]).get(reverse("indicators:return_entry", args=[submitted.pk]))
+    response = client_for(personas[who]).get(rad_url("indicators:return_entry", submitted.pk))
     assert response.status_code == (200 if who in VERIFIERS else 403)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", EVERYONE)
 def test_return(client_for, personas, submitted, who):
-    url = reverse("indicators:return_entry", args=[submitted.pk])
+    url = rad_url("indicators:return_entry", submitted.pk)
     response = client_for(personas[who]).post(url, {"reason": "Lampirkan daftar hadir."})
     assert response.status_code == (302 if who in VERIFIERS else 403)
     submitted.refresh_from_db()
@@ -70,7 +70,7 @@ def test_return(client_for, personas, submitted, who):
 @pytest.mark.parametrize("who", EVERYONE)
 def test_reopen(client_for, personas, who):
     entry = make_entry("1.a.1.1", "2021S1", personas["officer_a"], value=320, status=EntryStatus.VERIFIED)
-    url = reverse("indicators:reopen_entry", args=[entry.pk])
+    url = rad_url("indicators:reopen_entry", entry.pk)
     client = client_for(personas[who])
     assert client.get(url).status_code == (200 if who in VERIFIERS else 403)
     response = client.post(url, {"reason": "Kecamatan salah"})
@@ -83,7 +83,7 @@ def test_reopen(client_for, personas, who):
 
 @pytest.mark.django_db
 def test_reopen_of_an_entry_that_is_not_verified_changes_nothing(client_for, personas, submitted):
-    url = reverse("indicators:reopen_entry", args=[submitted.pk])
+    url = rad_url("indicators:reopen_entry", submitted.pk)
     response = client_for(personas["verifier"]).post(url, {"reason": "x"})
     assert response.status_code == 302
     submitted.refresh_from_db()
@@ -95,7 +95,7 @@ def test_reopen_of_an_entry_that_is_not_verified_changes_nothing(client_for, per
     "who,status", [("verifier", 302), ("reviewer", 302), ("admin", 302), ("officer_a", 403), ("executive", 403)]
 )
 def test_comment(client_for, personas, submitted, who, status):
-    url = reverse("indicators:comment_entry", args=[submitted.pk])
+    url = rad_url("indicators:comment_entry", submitted.pk)
     response = client_for(personas[who]).post(url, {"text": "Mohon cek jumlah peserta."})
     assert response.status_code == status
     assert Comment.objects.count() == (1 if status == 302 else 0)
@@ -106,14 +106,14 @@ def test_comment(client_for, personas, submitted, who, status):
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["officer_a", "officer_b", "outsider"])
 def test_officers_and_outsiders_cannot_comment(client_for, personas, submitted, who):
-    url = reverse("indicators:comment_entry", args=[submitted.pk])
+    url = rad_url("indicators:comment_entry", submitted.pk)
     assert client_for(personas[who]).post(url, {"text": "x"}).status_code == 403
     assert Comment.objects.count() == 0
 
 
 @pytest.mark.django_db
 def test_comment_is_shown_escaped_to_the_officer(client_for, personas, submitted):
-    url = reverse("indicators:comment_entry", args=[submitted.pk])
+    url = rad_url("indicators:comment_entry", submitted.pk)
     client_for(personas["reviewer"]).post(url, {"text": "<b>Cek</b> lagi"})
     body = client_for(personas["officer_a"]).get(submitted.get_absolute_url()).content.decode()
     assert "&lt;b&gt;Cek&lt;/b&gt; lagi" in body
@@ -121,7 +121,7 @@ def test_comment_is_shown_escaped_to_the_officer(client_for, personas, submitted
 
 @pytest.mark.django_db
 def test_empty_comment_is_refused(client_for, personas, submitted):
-    url = reverse("indicators:comment_entry", args=[submitted.pk])
+    url = rad_url("indicators:comment_entry", submitted.pk)
     response = client_for(personas["reviewer"]).post(url, {"text": ""})
     assert response.status_code == 200
     assert Comment.objects.count() == 0
@@ -130,13 +130,13 @@ def test_empty_comment_is_refused(client_for, personas, submitted):
 @pytest.mark.django_db
 def test_reviewer_sees_no_edit_or_verify_buttons(client_for, personas, submitted):
     body = client_for(personas["reviewer"]).get(submitted.get_absolute_url()).content.decode()
-    assert reverse("indicators:verify_entry", args=[submitted.pk]) not in body
-    assert reverse("indicators:edit_entry", args=[submitted.pk]) not in body
-    assert reverse("indicators:comment_entry", args=[submitted.pk]) in body
+    assert rad_url("indicators:verify_entry", submitted.pk) not in body
+    assert rad_url("indicators:edit_entry", submitted.pk) not in body
+    assert rad_url("indicators:comment_entry", submitted.pk) in body
 
 
 @pytest.mark.django_db
 def test_verifier_sees_verify_and_return(client_for, personas, submitted):
     body = client_for(personas["verifier"]).get(submitted.get_absolute_url()).content.decode()
-    assert reverse("indicators:verify_entry", args=[submitted.pk]) in body
-    assert reverse("indicators:return_entry", args=[submitted.pk]) in body
+    assert rad_url("indicators:verify_entry", submitted.pk) in body
+    assert rad_url("indicators:return_entry", submitted.pk) in body

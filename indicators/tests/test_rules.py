@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 
+from conftest import rad_url
 from indicators.models import ConsistencyRule, EntryStatus
 from indicators.rules import rule_results
 from indicators.tests.factories import entry
@@ -64,7 +64,7 @@ def test_data_quality_page_lists_broken_rules(client_for, personas, plan):
     entry("3.c.1.1", "2019S2", value=6)
     client = client_for(personas["reviewer"])
     client.cookies["django_language"] = "en"
-    body = client.get(reverse("indicators:data_quality")).content.decode()
+    body = client.get(rad_url("indicators:data_quality")).content.decode()
     assert "broken in 1 semester" in body
     row = body.split('<tr class="table-danger">')[1].split("</tr>")[0]
     assert "2019S2" in row and ">7<" in row and ">6<" in row

@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 from django.utils import translation
 
+from conftest import RAD
 from indicators.models import EntryStatus, Indicator, Kind, ProgressEntry
 from indicators.roles import can_enter, can_verify, user_agency
 
@@ -175,7 +176,7 @@ def test_demo_users_one_per_role_with_printed_password(plan, demo_mode, client):
 @pytest.mark.django_db
 def test_demo_banner_shows_while_demo_entries_exist(plan, demo_mode, client_for, personas):
     client = client_for(personas["reviewer"])
-    assert b"Demo data" not in client.get("/", headers={"accept-language": "en"}).content
+    assert b"Demo data" not in client.get(f"{RAD}/", headers={"accept-language": "en"}).content
     seed()
     client.cookies["django_language"] = "en"
-    assert b"Demo data" in client.get("/").content
+    assert b"Demo data" in client.get(f"{RAD}/").content

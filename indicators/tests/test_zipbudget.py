@@ -14,6 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
+from conftest import RAD
 from indicators import evidence
 from indicators.importing import XLSX_BUDGET, ImportFileError, read_rows
 from indicators.tests.import_helpers import xlsx
@@ -146,7 +147,7 @@ def test_the_upload_form_refuses_the_bomb_and_stores_nothing(client_for, persona
     client = client_for(personas["officer_a"])
     data = workbook(one_wide_row(2_700_000))
     started = time.perf_counter()
-    response = client.post("/import/", {"file": SimpleUploadedFile("backlog.xlsx", data)})
+    response = client.post(f"{RAD}/import/", {"file": SimpleUploadedFile("backlog.xlsx", data)})
     assert time.perf_counter() - started < 1.0
     assert response.status_code == 200
     assert response.context["form"].errors["file"]
@@ -195,7 +196,7 @@ def test_a_real_evidence_workbook_is_accepted(settings):
 
 
 def stored_upload(client, media, data: bytes) -> str:
-    response = client.post("/import/", {"file": SimpleUploadedFile("backlog.xlsx", data)})
+    response = client.post(f"{RAD}/import/", {"file": SimpleUploadedFile("backlog.xlsx", data)})
     assert response.status_code == 302, response.context["form"].errors
     return response.url
 
@@ -233,7 +234,7 @@ def test_a_preview_that_died_is_not_run_again(client_for, personas, settings, tm
     session.save()
     dropped = client.get(url, follow=True)
     assert calls == []
-    assert dropped.redirect_chain[-1][0] == "/import/"
+    assert dropped.redirect_chain[-1][0] == f"{RAD}/import/"
     assert "did not finish" in dropped.content.decode()
     assert not (tmp_path / "imports" / token).exists()
     assert client.get(url).status_code == 404

@@ -20,7 +20,7 @@ from indicators.models import FollowUp
 from indicators.roles import MONITOR
 from indicators.rules import rule_results
 from indicators.views.entries import get_entry_for_user, render_entry
-from indicators.views.plan import current_plan_or_404
+from programs.access import plan_page
 
 
 def _year(request, plan) -> int | None:
@@ -31,8 +31,9 @@ def _year(request, plan) -> int | None:
 
 
 @permission_required(MONITOR, raise_exception=True)
+@plan_page
 def completeness_page(request):
-    plan = current_plan_or_404()
+    plan = request.plan
     year = _year(request, plan)
     result = completeness(plan, as_of=timezone.localdate(), periods=year_periods(plan, year))
     context = {"plan": plan, "result": result, "year": year, "years": plan.years}
@@ -40,21 +41,24 @@ def completeness_page(request):
 
 
 @permission_required(MONITOR, raise_exception=True)
+@plan_page
 def data_quality(request):
-    plan = current_plan_or_404()
+    plan = request.plan
     context = {"plan": plan, "results": rule_results(plan, as_of=timezone.localdate())}
     return render(request, "indicators/data_quality.html", context)
 
 
 @permission_required(MONITOR, raise_exception=True)
+@plan_page
 def follow_up_list(request):
     show = "resolved" if request.GET.get("show") == "resolved" else "open"
-    items = followups.listed(resolved=show == "resolved")
+    items = followups.listed(plan=request.plan, resolved=show == "resolved")
     context = {"items": items, "show": show, "reason_form": ReasonForm()}
     return render(request, "indicators/follow_ups.html", context)
 
 
 @require_POST
+@plan_page
 def open_follow_up(request, pk: int):
     entry = get_entry_for_user(request, pk)
     form = FollowUpForm(request.POST)
@@ -70,13 +74,14 @@ def open_follow_up(request, pk: int):
 
 
 @require_POST
+@plan_page
 def resolve_follow_up(request, pk: int):
-    item = get_object_or_404(FollowUp.objects.select_related("entry"), pk=pk)
+    item = get_object_or_404(FollowUp.objects.select_related("entry"), pk=pk, entry__indicator__plan=request.plan)
     get_entry_for_user(request, item.entry_id)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say how the follow-up was resolved."))
-        return redirect("indicators:follow_ups")
+        return redirect("indicators:follow_ups", request.plan.code)
     try:
         followups.resolve_follow_up(user=request.user, follow_up=item, resolution=form.cleaned_data["reason"])
     except followups.AlreadyResolved as error:
@@ -85,7 +90,9 @@ def resolve_follow_up(request, pk: int):
         raise
     else:
         messages.success(request, _("The follow-up was resolved."))
-    return redirect(request.POST.get("next") == "entry" and item.entry or "indicators:follow_ups")
+    if request.POST.get("next") == "entry":
+        return redirect(get_entry_for_user(request, item.entry_id))
+    return redirect("indicators:follow_ups", request.plan.code)
 
 
 urlpatterns = [

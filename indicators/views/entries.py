@@ -24,7 +24,7 @@ from indicators.forms import CommentForm, EntryForm, EvidenceForm, FollowUpForm,
 from indicators.models import EntryStatus, Evidence, Indicator, ProgressEntry
 from indicators.roles import AUDIT, COMMENT, ENTER, can_enter, can_read_all, can_verify, user_agency
 from indicators.rollup import Filters, compute
-from indicators.views.plan import current_plan_or_404
+from programs.access import plan_page
 from programs.models import Plan, Region
 from programs.periods import Period, semesters
 
@@ -45,12 +45,14 @@ def can_see_entry(user, entry: ProgressEntry) -> bool:
 
 def get_entry_for_user(request, pk: int, *, edit: bool = False) -> ProgressEntry:
     """The entry if the user may see it (404 otherwise); with `edit`, also change it (403 otherwise)."""
-    entry = get_object_or_404(ProgressEntry.objects.select_related(*ENTRY_RELATED), pk=pk)
+    entry = get_object_or_404(ProgressEntry.objects.select_related(*ENTRY_RELATED), pk=pk, indicator__plan=request.plan)
     if not can_see_entry(request.user, entry):
         raise Http404("No such entry")
     if edit:
         if not _own_agency(request.user, entry.agency_id):
             raise PermissionDenied(_("Only officers of the responsible agency can change this entry."))
+        if not request.plan.accepts_entries:
+            raise PermissionDenied(request.plan.entries_refused())
         if not entry.is_editable:
             raise PermissionDenied(_("A %(status)s entry cannot be changed.") % {"status": entry.get_status_display()})
     return entry
@@ -58,12 +60,14 @@ def get_entry_for_user(request, pk: int, *, edit: bool = False) -> ProgressEntry
 
 def get_indicator_for_user(request, code: str, *, enter: bool = False) -> Indicator:
     """The indicator if the user may read its entries (or, with `enter`, log progress for it); 403 otherwise."""
-    plan = current_plan_or_404()
+    plan = request.plan
     queryset = Indicator.objects.with_tree().select_related("plan__region").prefetch_related("targets")
     indicator = get_object_or_404(queryset, plan=plan, code=code)
     own = _own_agency(request.user, indicator.agency_id)
     if enter and not own:
         raise PermissionDenied(_("You can only log progress for your own agency's indicators."))
+    if enter and not plan.accepts_entries:
+        raise PermissionDenied(plan.entries_refused())
     if not (own or can_read_all(request.user)):
         raise PermissionDenied(_("You cannot read this indicator's entries."))
     return indicator
@@ -88,8 +92,9 @@ def reported_so_far(indicator: Indicator):
 
 
 @permission_required(ENTER, raise_exception=True)
+@plan_page
 def my_indicators(request):
-    plan = current_plan_or_404()
+    plan = request.plan
     agency = user_agency(request.user)
     if agency is None:
         raise PermissionDenied(_("Your account is not linked to an agency yet; ask an administrator."))
@@ -128,6 +133,7 @@ def my_indicators(request):
     return render(request, "indicators/my_indicators.html", context)
 
 
+@plan_page
 def indicator_entries(request, code: str):
     indicator = get_indicator_for_user(request, code)
     entries = (
@@ -139,11 +145,12 @@ def indicator_entries(request, code: str):
         "indicator": indicator,
         "entries": entries,
         "figures": reported_so_far(indicator),
-        "can_enter": _own_agency(request.user, indicator.agency_id),
+        "can_enter": request.plan.accepts_entries and _own_agency(request.user, indicator.agency_id),
     }
     return render(request, "indicators/entry_list.html", context)
 
 
+@plan_page
 def new_entry(request, code: str):
     indicator = get_indicator_for_user(request, code, enter=True)
     if request.method == "POST" and (made := services.entry_made_with(request.POST.get("form_key"), request.user)):
@@ -170,6 +177,7 @@ def new_entry(request, code: str):
     return _render_form(request, indicator, form, entry=None)
 
 
+@plan_page
 def edit_entry(request, pk: int):
     entry = get_entry_for_user(request, pk, edit=True)
     form = EntryForm(request.POST if request.method == "POST" else None, indicator=entry.indicator, entry=entry)
@@ -208,6 +216,7 @@ def _render_form(request, indicator: Indicator, form: EntryForm, entry, current=
     return render(request, "indicators/entry_form.html", context)
 
 
+@plan_page
 def entry_detail(request, pk: int):
     entry = get_entry_for_user(request, pk)
     return render_entry(request, entry)
@@ -218,17 +227,18 @@ def render_entry(
 ):
     """The entry page; forms with errors are passed back in so that they show what was typed."""
     user = request.user
-    own = _own_agency(user, entry.agency_id)
+    open_plan = request.plan.accepts_entries  # a draft or closed plan shows its entries without any action
+    own = open_plan and _own_agency(user, entry.agency_id)
     context = {
         "entry": entry,
         "indicator": entry.indicator,
         "evidence": entry.evidence.select_related("uploaded_by"),
         "comments": entry.comments.select_related("author"),
         "can_edit": own and entry.is_editable,
-        "can_verify": can_verify(user) and entry.status == EntryStatus.SUBMITTED,
+        "can_verify": open_plan and can_verify(user) and entry.status == EntryStatus.SUBMITTED,
         "own_entry": user.pk in (entry.created_by_id, entry.submitted_by_id),
-        "can_reopen": can_verify(user) and entry.status == EntryStatus.VERIFIED,
-        "can_comment": user.has_perm(COMMENT),
+        "can_reopen": open_plan and can_verify(user) and entry.status == EntryStatus.VERIFIED,
+        "can_comment": open_plan and user.has_perm(COMMENT),
         "can_audit": user.has_perm(AUDIT),
         "evidence_form": evidence_form or EvidenceForm(),
         "comment_form": comment_form or CommentForm(),
@@ -243,6 +253,7 @@ def render_entry(
 
 
 @require_POST
+@plan_page
 def submit_entry(request, pk: int):
     entry = get_entry_for_user(request, pk, edit=True)
     submit = services.resubmit_entry if entry.status == EntryStatus.RETURNED else services.submit_entry
@@ -255,10 +266,11 @@ def submit_entry(request, pk: int):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The entry was submitted for verification."))
-    return redirect("indicators:entry", pk=entry.pk)
+    return redirect(entry)
 
 
 @require_POST
+@plan_page
 def upload_evidence(request, pk: int):
     entry = get_entry_for_user(request, pk, edit=True)
     form = EvidenceForm(request.POST, request.FILES)
@@ -275,9 +287,10 @@ def upload_evidence(request, pk: int):
     return render_entry(request, entry, evidence_form=form)
 
 
+@plan_page
 def evidence_file(request, pk: int):
     """Evidence is served only through this view, to users who may see its entry."""
-    item = get_object_or_404(Evidence.objects.select_related("entry"), pk=pk)
+    item = get_object_or_404(Evidence.objects.select_related("entry"), pk=pk, entry__indicator__plan=request.plan)
     if not can_see_entry(request.user, item.entry):
         raise Http404("No such file")
     response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
@@ -341,6 +354,7 @@ HISTORY_RELATED = ("history_user", "indicator")
 
 
 @permission_required(AUDIT, raise_exception=True)
+@plan_page
 def entry_history(request, pk: int):
     entry = get_entry_for_user(request, pk)
     rows = _history_rows(entry.history.select_related(*HISTORY_RELATED))
@@ -348,6 +362,7 @@ def entry_history(request, pk: int):
 
 
 @permission_required(AUDIT, raise_exception=True)
+@plan_page
 def indicator_history(request, code: str):
     indicator = get_indicator_for_user(request, code)
     records = ProgressEntry.history.filter(indicator_id=indicator.pk).select_related(*HISTORY_RELATED)

@@ -28,7 +28,7 @@ from indicators.import_template import build_template, template_indicators
 from indicators.importing import MAX_BYTES, ImportFileError, ImportResult, import_file, sniff_format
 from indicators.models import EntryStatus
 from indicators.roles import can_enter, user_agency
-from indicators.views.plan import current_plan_or_404
+from programs.access import plan_page
 from programs.models import Agency
 
 SESSION_KEY = "progress_imports"
@@ -85,7 +85,7 @@ def _run(request, data: bytes, *, dry_run: bool, warning_comment: str = "") -> I
     agency = import_agency_for(request)
     return import_file(
         data,
-        plan=current_plan_or_404(),
+        plan=request.plan,
         user=request.user,
         status=EntryStatus.DRAFT,
         agency=agency,
@@ -153,7 +153,7 @@ def _unfinished(request, token: uuid.UUID, name: str, error: ReadingUnfinished):
         request,
         _("Checking “%(name)s” did not finish, so the upload was discarded; nothing was saved.") % {"name": name},
     )
-    return redirect("indicators:import")
+    return redirect("indicators:import", request.plan.code)
 
 
 def _sweep_stale_uploads() -> None:
@@ -171,9 +171,10 @@ def _sweep_stale_uploads() -> None:
             continue
 
 
+@plan_page
 def start(request):
     agency = import_agency_for(request)
-    plan = current_plan_or_404()
+    plan = request.plan
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -186,7 +187,7 @@ def start(request):
             uploads = request.session.get(SESSION_KEY, {})
             uploads[str(token)] = form.cleaned_data["file"].name[:200]
             request.session[SESSION_KEY] = uploads
-            return redirect("indicators:import_preview", token=token)
+            return redirect("indicators:import_preview", request.plan.code, token)
     else:
         form = UploadForm()
     context = {
@@ -198,11 +199,12 @@ def start(request):
     return render(request, "indicators/import_start.html", context)
 
 
+@plan_page
 def template_file(request, fmt: str):
     agency = import_agency_for(request)
     if fmt not in CONTENT_TYPES:
         raise Http404("Unknown format")
-    plan = current_plan_or_404()
+    plan = request.plan
     data = build_template(plan, agency, fmt)
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     slug = agency.code if agency else "all"
@@ -210,6 +212,7 @@ def template_file(request, fmt: str):
     return response
 
 
+@plan_page
 def preview(request, token: uuid.UUID):
     import_agency_for(request)
     name, data = _stored_upload(request, token)
@@ -221,7 +224,7 @@ def preview(request, token: uuid.UUID):
     except ImportFileError as error:
         _forget_upload(request, token)
         messages.error(request, _("“%(name)s” cannot be imported: %(error)s") % {"name": name, "error": error})
-        return redirect("indicators:import")
+        return redirect("indicators:import", request.plan.code)
     return render(request, "indicators/import_preview.html", {"name": name, "result": result, "token": token})
 
 
@@ -233,10 +236,11 @@ def _already_imported(request, token: uuid.UUID, receipt):
         _("“%(name)s” was already imported: %(count)s entries were saved from it, as drafts.")
         % {"name": receipt.file_name, "count": receipt.saved},
     )
-    return redirect("indicators:import")
+    return redirect("indicators:import", request.plan.code)
 
 
 @require_POST
+@plan_page
 def confirm(request, token: uuid.UUID):
     import_agency_for(request)
     if (receipt := import_claims.receipt_for(token, request.user)) is not None:
@@ -256,7 +260,7 @@ def confirm(request, token: uuid.UUID):
     except ImportFileError as error:
         _forget_upload(request, token)
         messages.error(request, _("“%(name)s” cannot be imported: %(error)s") % {"name": name, "error": error})
-        return redirect("indicators:import")
+        return redirect("indicators:import", request.plan.code)
     if not result.ok:
         # Something changed since the preview (an identical entry was saved meanwhile, say).
         messages.error(request, _("Nothing was saved: some rows are no longer valid."))
@@ -272,16 +276,17 @@ def confirm(request, token: uuid.UUID):
         _("Imported %(count)s entries from “%(name)s” as drafts. Check them and submit them for verification.")
         % {"count": result.saved, "name": name},
     )
-    return redirect("indicators:import")
+    return redirect("indicators:import", request.plan.code)
 
 
 @require_POST
+@plan_page
 def cancel(request, token: uuid.UUID):
     import_agency_for(request)
     _stored_upload(request, token)
     _forget_upload(request, token)
     messages.info(request, _("The upload was discarded; nothing was saved."))
-    return redirect("indicators:import")
+    return redirect("indicators:import", request.plan.code)
 
 
 urlpatterns = [

@@ -5,18 +5,13 @@ from django.http import Http404
 from django.shortcuts import render
 
 from indicators.models import Indicator
-from programs.models import Activity, Pillar, Plan, Program
+from programs.access import plan_page
+from programs.models import Activity, Pillar, Program
 
 
-def current_plan_or_404() -> Plan:
-    plan = Plan.current()
-    if plan is None:
-        raise Http404("No plan loaded")
-    return plan
-
-
+@plan_page
 def plan(request):
-    plan = current_plan_or_404()
+    plan = request.plan
     indicators = Indicator.objects.select_related("agency").prefetch_related("targets")
     pillars = Pillar.objects.filter(plan=plan).prefetch_related(
         Prefetch("programs", queryset=Program.objects.order_by("letter")),
@@ -26,8 +21,9 @@ def plan(request):
     return render(request, "indicators/plan.html", {"plan": plan, "pillars": pillars})
 
 
+@plan_page
 def indicator(request, code: str):
-    plan = current_plan_or_404()
+    plan = request.plan
     try:
         obj = Indicator.objects.with_tree().prefetch_related("targets").get(plan=plan, code=code)
     except Indicator.DoesNotExist:

@@ -18,13 +18,15 @@ from indicators.forms import CommentForm, ReasonForm
 from indicators.models import EntryStatus, ProgressEntry
 from indicators.roles import COMMENT, VERIFY
 from indicators.views.entries import get_entry_for_user, render_entry
+from programs.access import plan_page
 
 
 @permission_required(VERIFY, raise_exception=True)
+@plan_page
 def queue(request):
     entries = (
-        ProgressEntry.objects.filter(status=EntryStatus.SUBMITTED)
-        .select_related("indicator", "agency", "kecamatan", "created_by", "submitted_by")
+        ProgressEntry.objects.filter(status=EntryStatus.SUBMITTED, indicator__plan=request.plan)
+        .select_related("indicator__plan", "agency", "kecamatan", "created_by", "submitted_by")
         .annotate(
             # distinct: three joins multiply each other's rows
             evidence_count=Count("evidence", distinct=True),
@@ -43,6 +45,7 @@ def _version(request) -> int | None:
 
 @require_POST
 @permission_required(VERIFY, raise_exception=True)
+@plan_page
 def verify(request, pk: int):
     entry = get_entry_for_user(request, pk)
     try:
@@ -51,7 +54,7 @@ def verify(request, pk: int):
         messages.error(request, error.message)
         return redirect(entry)
     messages.success(request, _("The entry was verified. It now counts in the official figures."))
-    return redirect("indicators:review_queue")
+    return redirect("indicators:review_queue", request.plan.code)
 
 
 def _reason_view(request, pk: int, *, action, template_title: str, success: str, allowed: EntryStatus):
@@ -75,6 +78,7 @@ def _reason_view(request, pk: int, *, action, template_title: str, success: str,
 
 
 @permission_required(VERIFY, raise_exception=True)
+@plan_page
 def return_entry(request, pk: int):
     return _reason_view(
         request,
@@ -87,6 +91,7 @@ def return_entry(request, pk: int):
 
 
 @permission_required(VERIFY, raise_exception=True)
+@plan_page
 def reopen(request, pk: int):
     return _reason_view(
         request,
@@ -100,6 +105,7 @@ def reopen(request, pk: int):
 
 @require_POST
 @permission_required(COMMENT, raise_exception=True)
+@plan_page
 def comment(request, pk: int):
     entry = get_entry_for_user(request, pk)
     form = CommentForm(request.POST)

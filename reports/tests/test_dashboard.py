@@ -6,10 +6,16 @@ import io
 
 import pytest
 
+from conftest import DEFAULT_RAD, RAD
 from indicators.models import EntryStatus
 from indicators.tests.factories import entry
 
-PAGES = ["/dashboard/", "/dashboard/pillar/1/", "/dashboard/indicator/1.a.1.1/", "/dashboard/kecamatan/"]
+PAGES = [
+    f"{RAD}/dashboard/",
+    f"{RAD}/dashboard/pillar/1/",
+    f"{RAD}/dashboard/indicator/1.a.1.1/",
+    f"{RAD}/dashboard/kecamatan/",
+]
 
 
 @pytest.mark.django_db
@@ -29,7 +35,7 @@ def test_every_role_reads_the_dashboard(client_for, personas, who, url):
 
 @pytest.mark.django_db
 def test_a_user_without_a_role_is_refused(client_for, personas):
-    assert client_for(personas["outsider"]).get("/dashboard/").status_code == 403
+    assert client_for(personas["outsider"]).get(f"{RAD}/dashboard/").status_code == 403
 
 
 @pytest.mark.django_db
@@ -46,9 +52,9 @@ def test_overview_shows_pillar_achievement_and_csv_has_the_same_numbers(client_f
     entry("1.a.1.1", "2018S1", value=700)  # 70 % of 2018's 1,000; the only indicator with data in pillar 1
     client = client_for(personas["reviewer"])
     client.cookies["django_language"] = "en"
-    body = client.get("/dashboard/").content.decode()
+    body = client.get(f"{RAD}/dashboard/").content.decode()
     assert 'data-chart="chart-pillar-years"' in body
-    rows = list(csv.reader(io.StringIO(client.get("/dashboard/?csv=pillar-years").content.decode())))
+    rows = list(csv.reader(io.StringIO(client.get(f"{RAD}/dashboard/?csv=pillar-years").content.decode())))
     assert rows[0] == ["Pillar", "Year", "Achievement (%)", "Indicators due"]
     pillar1_2018 = next(r for r in rows if r[0] == "Pillar 1" and r[1] == "2018")
     # pillar 1 in 2018: 10 indicators due (7 counts, 3 coverage; the two milestones fall due in 2022);
@@ -60,8 +66,8 @@ def test_overview_shows_pillar_achievement_and_csv_has_the_same_numbers(client_f
 def test_unverified_flag_changes_the_figures(client_for, personas):
     entry("2.d.1.1", "2019S1", value=12, status=EntryStatus.SUBMITTED)
     client = client_for(personas["reviewer"])
-    official = client.get("/dashboard/indicator/2.d.1.1/?csv=trend").content.decode()
-    flagged = client.get("/dashboard/indicator/2.d.1.1/?unverified=on&csv=trend").content.decode()
+    official = client.get(f"{RAD}/dashboard/indicator/2.d.1.1/?csv=trend").content.decode()
+    flagged = client.get(f"{RAD}/dashboard/indicator/2.d.1.1/?unverified=on&csv=trend").content.decode()
     assert "2019S1,12" not in official
     assert "2019S1,12.0,12.0," in flagged
 
@@ -72,7 +78,9 @@ def test_kecamatan_breakdown_lists_all_24_with_zeros(client_for, personas):
     rows = list(
         csv.reader(
             io.StringIO(
-                client_for(personas["reviewer"]).get("/dashboard/indicator/1.b.2.1/?csv=kecamatan").content.decode()
+                client_for(personas["reviewer"])
+                .get(f"{RAD}/dashboard/indicator/1.b.2.1/?csv=kecamatan")
+                .content.decode()
             )
         )
     )
@@ -85,11 +93,11 @@ def test_kecamatan_breakdown_lists_all_24_with_zeros(client_for, personas):
 @pytest.mark.parametrize(
     "url,status",
     [
-        ("/dashboard/pillar/9/", 404),
-        ("/dashboard/indicator/9.z.9.9/", 404),
-        ("/dashboard/?csv=nonexistent", 404),
-        ("/dashboard/?year=2030", 200),
-        ("/dashboard/?year=abc&pillar=x&agency=nobody&kecamatan=99.99", 200),
+        (f"{RAD}/dashboard/pillar/9/", 404),
+        (f"{RAD}/dashboard/indicator/9.z.9.9/", 404),
+        (f"{RAD}/dashboard/?csv=nonexistent", 404),
+        (f"{RAD}/dashboard/?year=2030", 200),
+        (f"{RAD}/dashboard/?year=abc&pillar=x&agency=nobody&kecamatan=99.99", 200),
     ],
 )
 def test_bad_input_is_404_or_a_clear_message(client_for, personas, url, status):
@@ -118,10 +126,10 @@ def test_query_count_does_not_grow_with_entries(client_for, personas, django_ass
 @pytest.mark.django_db
 def test_entries_link_to_their_page_only_for_those_who_may_open_them(client_for, personas):
     own = entry("1.a.1.1", "2018S1", value=10)  # Disnakertrans's indicator
-    link = f'href="/entries/{own.pk}/"'
-    assert link in client_for(personas["reviewer"]).get("/dashboard/indicator/1.a.1.1/").content.decode()
-    assert link in client_for(personas["officer_a"]).get("/dashboard/indicator/1.a.1.1/").content.decode()
-    assert link not in client_for(personas["officer_b"]).get("/dashboard/indicator/1.a.1.1/").content.decode()
+    link = f'href="{RAD}/entries/{own.pk}/"'
+    assert link in client_for(personas["reviewer"]).get(f"{RAD}/dashboard/indicator/1.a.1.1/").content.decode()
+    assert link in client_for(personas["officer_a"]).get(f"{RAD}/dashboard/indicator/1.a.1.1/").content.decode()
+    assert link not in client_for(personas["officer_b"]).get(f"{RAD}/dashboard/indicator/1.a.1.1/").content.decode()
 
 
 @pytest.mark.django_db
@@ -167,12 +175,12 @@ def test_cached_figures_change_with_every_write(client_for, personas, django_ass
     client.cookies["django_language"] = "en"
 
     def pillar1_2018() -> str:
-        rows = list(csv.reader(io.StringIO(client.get("/dashboard/?csv=pillar-years").content.decode())))
+        rows = list(csv.reader(io.StringIO(client.get(f"{RAD}/dashboard/?csv=pillar-years").content.decode())))
         return next(r for r in rows if r[0] == "Pillar 1" and r[1] == "2018")[2]
 
     assert pillar1_2018() == "0.0"
     with django_assert_max_num_queries(11):  # the second request is served from the cache
-        client.get("/dashboard/")
+        client.get(f"{RAD}/dashboard/")
     entry("1.a.1.1", "2018S1", value=700)  # a save: 70 % of 1,000, one of 10 indicators due → 7.0
     assert pillar1_2018() == "7.0"
     target = Target.objects.get(indicator__code="1.a.1.1", year=2018)
@@ -180,7 +188,7 @@ def test_cached_figures_change_with_every_write(client_for, personas, django_ass
     target.save()  # 700 of 700 = 100 % → 10.0
     assert pillar1_2018() == "10.0"
     csv_file = b"code,period,value\n1.a.2.1,2018S1,12\n"  # 12 of 12 sessions = 100 % → (100 + 100) / 10
-    result = import_file(csv_file, plan=Plan.objects.get(), user=personas["admin"], status="verified")
+    result = import_file(csv_file, plan=Plan.objects.get(code=DEFAULT_RAD), user=personas["admin"], status="verified")
     assert result.ok, result.rows
     assert pillar1_2018() == "20.0"
 
@@ -190,7 +198,7 @@ def test_chart_csv_never_carries_a_formula(client_for, personas):
     from indicators.models import Indicator
 
     Indicator.objects.filter(code="1.a.1.1").update(text_id='=HYPERLINK("http://example.org")')
-    body = client_for(personas["reviewer"]).get("/dashboard/pillar/1/?csv=pillar-indicators").content.decode()
+    body = client_for(personas["reviewer"]).get(f"{RAD}/dashboard/pillar/1/?csv=pillar-indicators").content.decode()
     row = next(r for r in csv.reader(io.StringIO(body)) if r[0] == "1.a.1.1")
     assert row[1] == '\'=HYPERLINK("http://example.org")'
 
@@ -199,11 +207,11 @@ def test_chart_csv_never_carries_a_formula(client_for, personas):
 def test_milestones_read_in_words_on_the_pillar_page_and_its_csv(client_for, personas):
     entry("1.b.1.1", "2019S1", milestone_status="in_progress")
     client = client_for(personas["reviewer"])
-    page = client.get("/dashboard/pillar/1/?year=2019", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(f"{RAD}/dashboard/pillar/1/?year=2019", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "In progress" in page and "Achieved" in page  # the state and the target, in words
-    body = client.get("/dashboard/pillar/1/?year=2019&csv=pillar-indicators", HTTP_ACCEPT_LANGUAGE="en")
+    body = client.get(f"{RAD}/dashboard/pillar/1/?year=2019&csv=pillar-indicators", HTTP_ACCEPT_LANGUAGE="en")
     row = next(r for r in csv.reader(io.StringIO(body.content.decode())) if r[0] == "1.b.1.1")
     # target, actual, achievement and status of 2019; actual and achievement to date
     assert row[2:7] == ["Achieved", "In progress", "50.0", "On track", "In progress"]
-    trend = client.get("/dashboard/indicator/1.b.1.1/?csv=trend", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    trend = client.get(f"{RAD}/dashboard/indicator/1.b.1.1/?csv=trend", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "2019S1,In progress,In progress,30.0" in trend  # pace: 3 of the 10 steps to the end of 2022

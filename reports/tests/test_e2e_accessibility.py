@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from conftest import sign_in
+from conftest import DEFAULT_RAD, RAD, sign_in
 from indicators.models import ConsistencyRule, FollowUp
 from indicators.tests.factories import entry
 from programs.models import Plan
@@ -31,26 +31,31 @@ def test_pages_have_no_wcag_violations(browser_page, personas):
     submitted = entry("1.a.1.1", "2021S1", value=320, male=150, female=170, kecamatan="53.03.08", status="submitted")
     entry("1.b.2.1", "2019S1", kecamatan="53.03.04")
     # the cockpit's pages with something to show: a broken rule, an open follow-up
-    ConsistencyRule.objects.create(plan=Plan.objects.get(), left_code="2.a.1.3", right_code="3.c.1.1")
+    ConsistencyRule.objects.create(plan=Plan.objects.get(code=DEFAULT_RAD), left_code="2.a.1.3", right_code="3.c.1.1")
     entry("2.a.1.3", "2019S1", value=5)
     FollowUp.objects.create(entry=submitted, note="Ask for the list.", created_by=personas["verifier"])
     page = browser_page
     pages = {
-        "officer_a": ["/my-indicators/", "/indicators/1.a.1.1/entries/new/", f"/entries/{submitted.pk}/"],
+        "officer_a": [
+            f"{RAD}/my-indicators/",
+            f"{RAD}/indicators/1.a.1.1/entries/new/",
+            f"{RAD}/entries/{submitted.pk}/",
+        ],
         "verifier": [
-            "/verification/",
-            f"/entries/{submitted.pk}/",
-            f"/entries/{submitted.pk}/history/",
-            *["/completeness/", "/completeness/?year=2021", "/data-quality/", "/follow-ups/"],
+            f"{RAD}/verification/",
+            f"{RAD}/entries/{submitted.pk}/",
+            f"{RAD}/entries/{submitted.pk}/history/",
+            *[f"{RAD}/completeness/", f"{RAD}/completeness/?year=2021", f"{RAD}/data-quality/", f"{RAD}/follow-ups/"],
         ],
         "reviewer": [
-            "/",
-            "/indicators/1.a.1.1/",
-            "/dashboard/",
-            "/dashboard/pillar/1/?year=2021",
-            "/dashboard/indicator/1.a.1.1/",
-            "/dashboard/kecamatan/?kecamatan=53.03.08",
-            "/reports/",
+            f"{RAD}/",
+            "/rad/",
+            f"{RAD}/indicators/1.a.1.1/",
+            f"{RAD}/dashboard/",
+            f"{RAD}/dashboard/pillar/1/?year=2021",
+            f"{RAD}/dashboard/indicator/1.a.1.1/",
+            f"{RAD}/dashboard/kecamatan/?kecamatan=53.03.08",
+            f"{RAD}/reports/",
         ],
     }
     found = {}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import sign_in
+from conftest import RAD, sign_in
 from indicators.tests.factories import entry
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -17,20 +17,20 @@ def test_reviewer_clicks_from_overview_into_a_pillar_and_an_indicator(browser_pa
     page.on("pageerror", lambda error: errors.append(str(error)))
     sign_in(page, "reviewer")
 
-    page.goto(page.base_url + "/dashboard/")
+    page.goto(page.base_url + f"{RAD}/dashboard/")
     # charts are drawn when they come into view (static/js/charts.js)
     page.locator("#chart-pillar-years").scroll_into_view_if_needed()
     page.wait_for_selector("#chart-pillar-years .main-svg")
     assert page.locator("#chart-pillar-years .main-svg").count() >= 1
     assert page.locator("#chart-pillar-years .bars .point").count() > 0
 
-    page.click("a[href^='/dashboard/pillar/1/']")
+    page.click(f"a[href^='{RAD}/dashboard/pillar/1/']")
     page.locator("#chart-pillar-indicators").scroll_into_view_if_needed()
     page.wait_for_selector("#chart-pillar-indicators .main-svg")
-    assert page.url.endswith("/dashboard/pillar/1/")
+    assert page.url.endswith(f"{RAD}/dashboard/pillar/1/")
     assert "1.a.1.1" in page.inner_text("#chart-pillar-indicators")
 
-    page.click("a[href='/dashboard/indicator/1.a.1.1/']")
+    page.click(f"a[href='{RAD}/dashboard/indicator/1.a.1.1/']")
     page.locator("#chart-trend").scroll_into_view_if_needed()
     page.wait_for_selector("#chart-trend .main-svg")
     page.wait_for_timeout(300)

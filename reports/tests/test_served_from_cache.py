@@ -8,11 +8,17 @@ import time
 
 import pytest
 
+from conftest import RAD
 from indicators.models import Target
 from indicators.tests.factories import entry
 from reports import page_cache, summary
 
-PAGES = ["/dashboard/", "/dashboard/pillar/1/", "/dashboard/indicator/1.a.1.1/", "/dashboard/kecamatan/"]
+PAGES = [
+    f"{RAD}/dashboard/",
+    f"{RAD}/dashboard/pillar/1/",
+    f"{RAD}/dashboard/indicator/1.a.1.1/",
+    f"{RAD}/dashboard/kecamatan/",
+]
 
 
 def main(response) -> str:
@@ -20,7 +26,7 @@ def main(response) -> str:
 
 
 def actual_to_date(client) -> str:
-    body = client.get("/dashboard/indicator/1.a.1.1/").content.decode()
+    body = client.get(f"{RAD}/dashboard/indicator/1.a.1.1/").content.decode()
     # the figure, without the unit after it
     return re.search(r"Actual to date</div><div class=\"fs-4\">([^<\s]*)", body).group(1)
 
@@ -41,9 +47,9 @@ def test_a_cached_page_costs_six_queries(client_for, personas, django_assert_num
 @pytest.mark.django_db
 def test_an_officer_reads_a_cached_indicator_page_with_one_query_more(client_for, personas, django_assert_num_queries):
     client = client_for(personas["officer_a"])
-    client.get("/dashboard/indicator/1.a.1.1/")
+    client.get(f"{RAD}/dashboard/indicator/1.a.1.1/")
     with django_assert_num_queries(7):  # + the staff profile: which entries link to their page
-        client.get("/dashboard/indicator/1.a.1.1/")
+        client.get(f"{RAD}/dashboard/indicator/1.a.1.1/")
 
 
 @pytest.mark.django_db
@@ -55,11 +61,11 @@ def test_a_write_is_seen_at_once(client_for, personas):
     assert actual_to_date(client) == "700"
     entry("1.a.1.1", "2019S2", value=55)
     assert actual_to_date(client) == "755"
-    first = main(client.get("/dashboard/"))
+    first = main(client.get(f"{RAD}/dashboard/"))
     target = Target.objects.get(indicator__code="1.a.1.1", year=2018)
     target.value = 700  # 1.a.1.1 reaches 100 % in 2018 instead of 70 %: pillar 1's mean moves
     target.save()
-    assert main(client.get("/dashboard/")) != first
+    assert main(client.get(f"{RAD}/dashboard/")) != first
 
 
 @pytest.mark.django_db
@@ -67,12 +73,12 @@ def test_each_language_and_filter_has_its_own_copy(client_for, personas):
     entry("1.a.1.1", "2018S1", value=700)
     client = client_for(personas["reviewer"])
     client.cookies["django_language"] = "en"
-    assert "How the action plan stands" in client.get("/dashboard/").content.decode()
+    assert "How the action plan stands" in client.get(f"{RAD}/dashboard/").content.decode()
     client.cookies["django_language"] = "id"
-    assert "How the action plan stands" not in client.get("/dashboard/").content.decode()
+    assert "How the action plan stands" not in client.get(f"{RAD}/dashboard/").content.decode()
     client.cookies["django_language"] = "en"
-    assert "Target 2019" not in client.get("/dashboard/pillar/1/").content.decode()
-    assert "Target 2019" in client.get("/dashboard/pillar/1/?year=2019").content.decode()
+    assert "Target 2019" not in client.get(f"{RAD}/dashboard/pillar/1/").content.decode()
+    assert "Target 2019" in client.get(f"{RAD}/dashboard/pillar/1/?year=2019").content.decode()
 
 
 @pytest.mark.django_db
@@ -80,15 +86,15 @@ def test_a_bad_filter_is_reported_on_a_cached_page_too(client_for, personas):
     client = client_for(personas["reviewer"])
     client.cookies["django_language"] = "en"
     for _ in range(2):
-        assert "Filter “Year” ignored" in client.get("/dashboard/?year=1999").content.decode()
+        assert "Filter “Year” ignored" in client.get(f"{RAD}/dashboard/?year=1999").content.decode()
 
 
 @pytest.mark.django_db
 def test_an_unknown_pillar_or_indicator_is_404_every_time(client_for, personas):
     client = client_for(personas["reviewer"])
     for _ in range(2):
-        assert client.get("/dashboard/pillar/9/").status_code == 404
-        assert client.get("/dashboard/indicator/9.z.9.9/").status_code == 404
+        assert client.get(f"{RAD}/dashboard/pillar/9/").status_code == 404
+        assert client.get(f"{RAD}/dashboard/indicator/9.z.9.9/").status_code == 404
 
 
 def year_actual(response) -> str:
@@ -114,22 +120,22 @@ def builds(monkeypatch):
 def test_a_summary_is_built_once_then_revalidated_with_its_etag(client_for, personas, builds):
     entry("1.a.1.1", "2021S1", value=300)
     client = client_for(personas["executive"])
-    first = client.get("/reports/2021/summary.csv")
+    first = client.get(f"{RAD}/reports/2021/summary.csv")
     assert first.status_code == 200
     assert first["Cache-Control"] == "private, no-cache"
     etag = first["ETag"]
     assert year_actual(first) == "300"
-    again = client.get("/reports/2021/summary.csv")
+    again = client.get(f"{RAD}/reports/2021/summary.csv")
     assert again.content == first.content and again["ETag"] == etag
     assert len(builds) == 1  # the second download came from the cache
-    not_modified = client.get("/reports/2021/summary.csv", headers={"If-None-Match": etag})
+    not_modified = client.get(f"{RAD}/reports/2021/summary.csv", headers={"If-None-Match": etag})
     assert not_modified.status_code == 304
     assert not_modified.content == b""
     assert not_modified["ETag"] == etag
     assert len(builds) == 1
 
     entry("1.a.1.1", "2021S2", value=45)  # a write: the next request rebuilds
-    changed = client.get("/reports/2021/summary.csv", headers={"If-None-Match": etag})
+    changed = client.get(f"{RAD}/reports/2021/summary.csv", headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed["ETag"] != etag
     assert year_actual(changed) == "345"
@@ -140,10 +146,14 @@ def test_a_summary_is_built_once_then_revalidated_with_its_etag(client_for, pers
 def test_each_year_format_and_language_is_its_own_file(client_for, personas, builds):
     client = client_for(personas["executive"])
     tags = set()
-    for url in ["/reports/2021/summary.csv", "/reports/2020/summary.csv", "/reports/plan/summary.csv"]:
+    for url in [
+        f"{RAD}/reports/2021/summary.csv",
+        f"{RAD}/reports/2020/summary.csv",
+        f"{RAD}/reports/plan/summary.csv",
+    ]:
         tags.add(client.get(url)["ETag"])
     client.cookies["django_language"] = "en"
-    tags.add(client.get("/reports/2021/summary.csv")["ETag"])
+    tags.add(client.get(f"{RAD}/reports/2021/summary.csv")["ETag"])
     assert len(tags) == 4
     assert [b[:2] for b in builds] == [(2021, "csv"), (2020, "csv"), (None, "csv"), (2021, "csv")]
     assert [b[2] for b in builds] == ["id", "id", "id", "en"]
@@ -151,8 +161,8 @@ def test_each_year_format_and_language_is_its_own_file(client_for, personas, bui
 
 @pytest.mark.django_db
 def test_an_etag_does_not_let_a_refused_reader_in(client_for, personas):
-    etag = client_for(personas["executive"]).get("/reports/2021/summary.csv")["ETag"]
-    response = client_for(personas["officer_a"]).get("/reports/2021/summary.csv", headers={"If-None-Match": etag})
+    etag = client_for(personas["executive"]).get(f"{RAD}/reports/2021/summary.csv")["ETag"]
+    response = client_for(personas["officer_a"]).get(f"{RAD}/reports/2021/summary.csv", headers={"If-None-Match": etag})
     assert response.status_code == 403
 
 

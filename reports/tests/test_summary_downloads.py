@@ -6,6 +6,8 @@ import io
 import pytest
 from django.urls import reverse
 
+from conftest import RAD
+
 READERS = ["executive", "reviewer", "verifier", "admin"]
 
 
@@ -13,7 +15,7 @@ READERS = ["executive", "reviewer", "verifier", "admin"]
 @pytest.mark.parametrize("persona", READERS)
 def test_readers_download_every_format(client_for, personas, entries, persona):
     client = client_for(personas[persona])
-    response = client.get("/reports/2021/summary.csv")
+    response = client.get(f"{RAD}/reports/2021/summary.csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="rad-ttu-2018-2022-summary-2021.csv"'
@@ -25,8 +27,8 @@ def test_readers_download_every_format(client_for, personas, entries, persona):
 def test_pdf_and_xlsx_for_a_year_and_the_whole_plan(client_for, personas, entries):
     client = client_for(personas["executive"])
     for url, kind, name in [
-        ("/reports/2021/summary.pdf", "application/pdf", "summary-2021.pdf"),
-        ("/reports/plan/summary.xlsx", "application/vnd.openxmlformats", "summary-plan.xlsx"),
+        (f"{RAD}/reports/2021/summary.pdf", "application/pdf", "summary-2021.pdf"),
+        (f"{RAD}/reports/plan/summary.xlsx", "application/vnd.openxmlformats", "summary-plan.xlsx"),
     ]:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -39,21 +41,23 @@ def test_pdf_and_xlsx_for_a_year_and_the_whole_plan(client_for, personas, entrie
 @pytest.mark.parametrize("persona", ["officer_a", "officer_b", "outsider"])
 def test_officers_and_users_without_a_role_are_refused(client_for, personas, persona):
     client = client_for(personas[persona])
-    assert client.get("/reports/").status_code == 403
-    assert client.get("/reports/2021/summary.csv").status_code == 403
-    assert client.get("/reports/plan/summary.pdf").status_code == 403
+    assert client.get(f"{RAD}/reports/").status_code == 403
+    assert client.get(f"{RAD}/reports/2021/summary.csv").status_code == 403
+    assert client.get(f"{RAD}/reports/plan/summary.pdf").status_code == 403
 
 
 @pytest.mark.django_db
 def test_anonymous_is_sent_to_sign_in(client, plan):
-    for url in ["/reports/", "/reports/2021/summary.pdf", "/reports/plan/summary.csv"]:
+    for url in [f"{RAD}/reports/", f"{RAD}/reports/2021/summary.pdf", f"{RAD}/reports/plan/summary.csv"]:
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/reports/2030/summary.pdf", "/reports/2017/summary.csv", "/reports/2021/summary.doc"])
+@pytest.mark.parametrize(
+    "url", [f"{RAD}/reports/2030/summary.pdf", f"{RAD}/reports/2017/summary.csv", f"{RAD}/reports/2021/summary.doc"]
+)
 def test_year_outside_the_plan_or_unknown_format_is_404(client_for, personas, url):
     assert client_for(personas["executive"]).get(url).status_code == 404
 
@@ -61,27 +65,27 @@ def test_year_outside_the_plan_or_unknown_format_is_404(client_for, personas, ur
 @pytest.mark.django_db
 def test_report_follows_the_readers_language(client_for, personas, entries):
     client = client_for(personas["reviewer"])
-    english = client.get("/reports/2021/summary.csv", HTTP_ACCEPT_LANGUAGE="en")
-    indonesian = client.get("/reports/2021/summary.csv", HTTP_ACCEPT_LANGUAGE="id")
+    english = client.get(f"{RAD}/reports/2021/summary.csv", HTTP_ACCEPT_LANGUAGE="en")
+    indonesian = client.get(f"{RAD}/reports/2021/summary.csv", HTTP_ACCEPT_LANGUAGE="id")
     assert "5,000 officials" in english.content.decode("utf-8-sig")
     assert "Tersosialisasikannya kepada 5.000 orang" in indonesian.content.decode("utf-8-sig")
 
 
 @pytest.mark.django_db
 def test_reports_page_links_every_year_and_the_plan(client_for, personas):
-    response = client_for(personas["executive"]).get("/reports/")
+    response = client_for(personas["executive"]).get(f"{RAD}/reports/")
     assert response.status_code == 200
     html = response.content.decode()
     for year in range(2018, 2023):
         for ext in ("pdf", "xlsx", "csv"):
-            assert f'href="/reports/{year}/summary.{ext}"' in html
+            assert f'href="{RAD}/reports/{year}/summary.{ext}"' in html
     for ext in ("pdf", "xlsx", "csv"):
-        assert f'href="/reports/plan/summary.{ext}"' in html
-    assert 'active" aria-current="page" href="/reports/"' in html  # the nav item marks the page
+        assert f'href="{RAD}/reports/plan/summary.{ext}"' in html
+    assert f'active" aria-current="page" href="{RAD}/reports/"' in html  # the nav item marks the page
 
 
 @pytest.mark.django_db
 def test_nav_shows_reports_only_to_those_who_may_download(client_for, personas):
-    link = 'href="/reports/"'
-    assert link in client_for(personas["executive"]).get("/").content.decode()
-    assert link not in client_for(personas["officer_a"]).get("/").content.decode()
+    link = f'href="{RAD}/reports/"'
+    assert link in client_for(personas["executive"]).get(f"{RAD}/").content.decode()
+    assert link not in client_for(personas["officer_a"]).get(f"{RAD}/").content.decode()

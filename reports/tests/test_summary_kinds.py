@@ -7,6 +7,7 @@ import io
 import openpyxl
 import pytest
 
+from conftest import RAD
 from indicators.models import Indicator, Kind
 from indicators.tests.factories import entry
 from reports.summary import build
@@ -46,7 +47,7 @@ def every_kind(plan):
 
 def dashboard_kecamatan(client, code: str) -> tuple[str, dict[str, str]]:
     """The indicator page's kecamatan table, as its CSV: (its last column's name, kecamatan code → value)."""
-    body = client.get(f"/dashboard/indicator/{code}/?csv=kecamatan", HTTP_ACCEPT_LANGUAGE="en").content
+    body = client.get(f"{RAD}/dashboard/indicator/{code}/?csv=kecamatan", HTTP_ACCEPT_LANGUAGE="en").content
     rows = list(csv.reader(io.StringIO(body.decode())))
     return rows[0][-1], {row[0]: row[-1] for row in rows[1:]}
 

@@ -27,7 +27,8 @@ def test_english_report_has_title_figures_and_page_numbers(entries):
     Indicator.objects.filter(code="1.a.1.2").update(text_en='Brochures "safe", café – <b>bold</b> & more\nline two')
     pages = pdf_pages(build(entries, 2021, "pdf", "en", END))
     text = flat(" ".join(pages))
-    assert "Annual report on the implementation of the RAD of the TPPO Task Force, Kabupaten TTU — 2021" in text
+    title = "Annual report on the implementation of the RAD of the TPPO Task Force, Kabupaten Timor Tengah Utara — 2021"
+    assert title in text  # the regency's name comes from the plan's region
     for number, page in enumerate(pages, 1):
         assert f"Page {number} of {len(pages)}" in page
         assert "data cut-off 2022-12-31" in page
@@ -48,8 +49,8 @@ def test_indonesian_report_is_the_default_language(entries):
     text = flat(" ".join(pages))
     with translation.override("id"):
         title = gettext(
-            "Annual report on the implementation of the RAD of the TPPO Task Force, Kabupaten TTU — %(period)s"
-        ) % {"period": 2021}
+            "Annual report on the implementation of the RAD of the TPPO Task Force, %(regency)s — %(period)s"
+        ) % {"regency": "Kabupaten Timor Tengah Utara", "period": 2021}
     assert flat(title) in text
     assert "1.000" in text and "70 %" in text  # Indonesian number format
     assert "Tersosialisasikannya kepada 5.000 orang" in text  # the Indonesian indicator text

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from indicators.models import Kind
 from indicators.roles import can_read_all
 from indicators.rollup import Filters, cached_compute, kecamatan_activity, kecamatan_figures
+from programs.access import plan_page
 from programs.models import Pillar, Plan, Region
 from reports import figures, page_cache, summary_csv
 from reports.access import dashboard_reader_required
@@ -43,9 +44,7 @@ class Context:
 
 
 def _context(request, *, pillar_number: int | None = None) -> Context:
-    plan = Plan.current()
-    if plan is None:
-        raise Http404("No plan loaded")
+    plan = request.plan
     pillars = Pillar.objects.filter(plan=plan).order_by("number")  # read only by the pages that need it
     form = DashboardFilters(request.GET, plan=plan, pillars=pillars)
     if not form.is_valid():
@@ -109,6 +108,7 @@ def _chart_csv(charts: list[figures.Chart], slug: str) -> HttpResponse:
 
 
 @dashboard_reader_required
+@plan_page
 def overview(request):
     ctx = _context(request)
 
@@ -121,6 +121,7 @@ def overview(request):
 
 
 @dashboard_reader_required
+@plan_page
 def pillar(request, number: int):
     ctx = _context(request, pillar_number=number)
 
@@ -136,6 +137,7 @@ def pillar(request, number: int):
 
 
 @dashboard_reader_required
+@plan_page
 def indicator(request, code: str):
     ctx = _context(request)
     can_open_all = can_read_all(request.user)
@@ -175,6 +177,7 @@ def indicator(request, code: str):
 
 
 @dashboard_reader_required
+@plan_page
 def kecamatan(request):
     ctx = _context(request)
 

@@ -1,7 +1,8 @@
 """The annual summaries: the "Reports" page and the PDF, XLSX and CSV downloads.
 
 Stable addresses for the office's bookmarks and scheduled jobs:
-/reports/<year>/summary.<pdf|xlsx|csv> and /reports/plan/summary.<pdf|xlsx|csv>.
+/rad/<slug>/reports/<year>/summary.<pdf|xlsx|csv> and /rad/<slug>/reports/plan/summary.<pdf|xlsx|csv>
+(the addresses without /rad/<slug>/ still lead to the default plan).
 The file is in the reader's language (Indonesian unless they chose English).
 """
 
@@ -12,16 +13,10 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language
 
+from programs.access import plan_page
 from programs.models import Plan
 from reports import page_cache, summary
 from reports.access import summary_reader_required
-
-
-def current_plan_or_404() -> Plan:
-    plan = Plan.current()
-    if plan is None:
-        raise Http404("No plan loaded")
-    return plan
 
 
 def report_language() -> str:
@@ -29,8 +24,9 @@ def report_language() -> str:
 
 
 @summary_reader_required
+@plan_page
 def summaries(request):
-    plan = current_plan_or_404()
+    plan = request.plan
     return render(request, "reports/summaries.html", {"plan": plan, "formats": list(summary.FORMATS)})
 
 
@@ -62,13 +58,15 @@ def _download(request, plan: Plan, year: int | None, fmt: str) -> HttpResponse:
 
 
 @summary_reader_required
+@plan_page
 def year_summary(request, year: int, fmt: str):
-    return _download(request, current_plan_or_404(), year, fmt)
+    return _download(request, request.plan, year, fmt)
 
 
 @summary_reader_required
+@plan_page
 def plan_summary(request, fmt: str):
-    return _download(request, current_plan_or_404(), None, fmt)
+    return _download(request, request.plan, None, fmt)
 
 
 urlpatterns = [

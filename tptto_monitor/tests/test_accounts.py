@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from conftest import PASSWORD
+from conftest import PASSWORD, rad_url
 
 NEW_PASSWORD = "a-new-and-long-passphrase-42"
 
@@ -48,7 +48,7 @@ def test_password_change_needs_sign_in(client, db):
 
 def test_navbar_and_sign_in_page_link_to_the_password_pages(personas, client, client_for):
     assert reverse("password_reset") in client.get(reverse("login")).content.decode()
-    page = client_for(personas["reviewer"]).get(reverse("indicators:plan")).content.decode()
+    page = client_for(personas["reviewer"]).get(rad_url("indicators:plan")).content.decode()
     assert reverse("password_change") in page
 
 

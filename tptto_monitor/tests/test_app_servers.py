@@ -5,7 +5,7 @@ import io
 import re
 import uuid
 
-from conftest import PASSWORD, require_redis
+from conftest import PASSWORD, RAD, require_redis
 from tptto_monitor.tests.servers import AppServer, Browser, manage, server_env
 
 USERS = f"""
@@ -26,7 +26,7 @@ def redis_keys(url: str, prefix: str) -> list[bytes]:
 
 
 def pillar1_2018(browser: Browser, server: AppServer) -> str:
-    status, _, body = browser.get(server.url + "/dashboard/?csv=pillar-years")
+    status, _, body = browser.get(server.url + f"{RAD}/dashboard/?csv=pillar-years")
     assert status == 200
     return next(row for row in csv.reader(io.StringIO(body)) if row[:2] == ["Pillar 1", "2018"])[2]
 
@@ -56,14 +56,14 @@ def test_two_app_servers_show_the_same_figures_after_a_write(tmp_path):
             officer = Browser()
             officer.sign_in(b, "officer", PASSWORD)
             form = {"period": "2018S1", "value": "700", "form_key": str(uuid.uuid4())}  # the form's one-time key
-            status, page, _ = officer.post(b.url + "/indicators/1.a.1.1/entries/new/", form)
-            entry = re.search(r"/entries/(\d+)/$", page)
+            status, page, _ = officer.post(b.url + f"{RAD}/indicators/1.a.1.1/entries/new/", form)
+            entry = re.search(rf"{RAD}/entries/(\d+)/$", page)
             assert status == 200 and entry, page
-            officer.post(f"{b.url}/entries/{entry[1]}/submit/", {})
+            officer.post(f"{b.url}{RAD}/entries/{entry[1]}/submit/", {})
             verifier = Browser()
             verifier.sign_in(a, "verifier", PASSWORD)
-            status, page, _ = verifier.post(f"{a.url}/entries/{entry[1]}/verify/", {})
-            assert status == 200 and page.endswith("/verification/")
+            status, page, _ = verifier.post(f"{a.url}{RAD}/entries/{entry[1]}/verify/", {})
+            assert status == 200 and page.endswith(f"{RAD}/verification/")
 
             # 700 of 2018's target of 1,000 = 70 %, one of the pillar's 10 indicators due in 2018 → 7.0
             assert pillar1_2018(reviewer, a) == "7.0"

@@ -12,6 +12,8 @@ import polib
 import pytest
 from django.utils import translation
 
+from conftest import RAD
+
 LOCALE = Path(__file__).resolve().parents[2] / "locale"
 LANGUAGES = ["id", "en"]
 PLURAL_FORMS = {"id": "nplurals=1; plural=0;", "en": "nplurals=2; plural=(n != 1);"}
@@ -129,7 +131,7 @@ def test_catalogs_are_loaded_at_run_time():
 def test_plan_page_in_indonesian_by_default_and_in_english_on_request(client_for, personas):
     client = client_for(personas["officer_a"])
 
-    indonesian = client.get("/").content.decode()
+    indonesian = client.get(f"{RAD}/").content.decode()
     assert 'lang="id"' in indonesian
     for text in ("Keluar", "Rencana Aksi", "Dasbor", "Indikator saya", "5.000 orang"):
         assert text in indonesian, text
@@ -137,7 +139,7 @@ def test_plan_page_in_indonesian_by_default_and_in_english_on_request(client_for
         assert text not in indonesian, text
 
     client.cookies["django_language"] = "en"
-    english = client.get("/").content.decode()
+    english = client.get(f"{RAD}/").content.decode()
     assert 'lang="en"' in english
     for text in ("Sign out", "Dashboard", "My indicators", "5,000 people"):
         assert text in english, text

@@ -6,6 +6,7 @@ import logging
 import pytest
 from django.test import override_settings
 
+from conftest import RAD
 from indicators import services
 from indicators.importing import import_file
 from indicators.models import EntryStatus
@@ -26,10 +27,10 @@ def lines(caplog, logger: str) -> list[dict]:
 def test_one_line_per_request_with_ids_and_without_query_values(client_for, personas, caplog):
     caplog.set_level(logging.INFO, logger="tptto.request")
     reviewer = personas["reviewer"]
-    client_for(reviewer).get("/dashboard/?year=2021&search=Maria+Seran")
+    client_for(reviewer).get(f"{RAD}/dashboard/?year=2021&search=Maria+Seran")
     (line,) = lines(caplog, "tptto.request")
     assert line["method"] == "GET"
-    assert line["path"] == "/dashboard/"
+    assert line["path"] == f"{RAD}/dashboard/"
     assert line["query_keys"] == ["search", "year"]
     assert line["view"] == "reports:overview"
     assert line["status"] == 200
@@ -43,9 +44,9 @@ def test_one_line_per_request_with_ids_and_without_query_values(client_for, pers
 def test_anonymous_request_has_no_user_and_costs_no_query(client, caplog, django_assert_num_queries):
     caplog.set_level(logging.INFO, logger="tptto.request")
     with django_assert_num_queries(0):
-        client.get("/dashboard/")  # redirected to sign in
+        client.get(f"{RAD}/dashboard/")  # redirected to sign in
     (line,) = lines(caplog, "tptto.request")
-    assert (line["status"], line["user_id"], line["path"]) == (302, None, "/dashboard/")
+    assert (line["status"], line["user_id"], line["path"]) == (302, None, f"{RAD}/dashboard/")
 
 
 @pytest.mark.django_db

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from indicators.importing import ImportFileError, import_file
 from indicators.models import EntryStatus
-from programs.models import Agency, Plan
+from programs.management.rad import add_rad_argument, plan_from_option
+from programs.models import Agency
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="CSV (UTF-8) or XLSX file")
+        add_rad_argument(parser)
         parser.add_argument("--dry-run", action="store_true", help="check every row, save nothing")
         parser.add_argument("--agency", metavar="CODE", help="agency of every entry (default: each indicator's agency)")
         parser.add_argument(
@@ -38,13 +40,11 @@ class Command(BaseCommand):
             help="why the values the data checks flag are right (needed to save flagged rows; kept with them)",
         )
 
-    def handle(self, *args, file, dry_run, agency, status, user, explain_warnings, **options):
+    def handle(self, *args, file, rad, dry_run, agency, status, user, explain_warnings, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": file})
-        plan = Plan.current()
-        if plan is None:
-            raise CommandError(_("No plan is loaded; run `manage.py load_plan` first."))
+        plan = plan_from_option(rad)
         agency_obj = None
         if agency:
             agency_obj = Agency.objects.filter(code=agency).first()

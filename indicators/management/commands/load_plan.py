@@ -5,7 +5,7 @@ from indicators.plan_loader import load_plan
 
 
 class Command(BaseCommand):
-    help = "Load the RAD plan, its agencies and the 24 kecamatan from fixtures/ (idempotent)."
+    help = "Load the RAD plan, its agencies and the regency's kecamatan from fixtures/ (idempotent)."
 
     def handle(self, *args, **options):
         result = load_plan()

@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 
 from indicators.models import EntryStatus, Indicator, Kind, MilestoneStatus, ProgressEntry
 from indicators.roles import ADMINISTRATOR, EXECUTIVE, OFFICER, REVIEWER, VERIFIER
+from programs.management.rad import add_rad_argument, plan_from_option
 from programs.models import Agency, Plan, Region, StaffProfile
 from programs.periods import Period, semesters
 
@@ -287,12 +288,13 @@ class Command(BaseCommand):
     help = "Fill the plan with demo entries and create one demo user per role (demo mode only; idempotent)."
 
     def add_arguments(self, parser):
+        add_rad_argument(parser)
         parser.add_argument("--reset", action="store_true", help="delete the demo entries and make them again")
         parser.add_argument(
             "--if-demo-mode", action="store_true", help="outside demo mode, say so and exit without error (make run)"
         )
 
-    def handle(self, *args, reset: bool, if_demo_mode: bool = False, **options):
+    def handle(self, *args, reset: bool, rad: str | None = None, if_demo_mode: bool = False, **options):
         if not settings.DEMO_MODE and if_demo_mode:
             self.stdout.write(_("Not in demo mode (DEBUG off or DEMO=0): no demo data and no demo users."))
             return
@@ -300,9 +302,7 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Demo data is only loaded in demo mode (DEBUG on and DEMO not 0); nothing was changed.")
             )
-        plan = Plan.current()
-        if plan is None:
-            raise CommandError(_("No plan is loaded; run `manage.py load_plan` first."))
+        plan = plan_from_option(rad)
         with transaction.atomic():
             users = ensure_demo_users()
             if reset:

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from indicators import reminders
+from programs.management.rad import add_rad_argument, plan_from_option
 from programs.models import Plan
 from programs.periods import Period
 
@@ -21,16 +22,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--semester", help="e.g. 2021S2 (default: the last semester that has ended)")
         parser.add_argument("--dry-run", action="store_true", help="print who would get what; send nothing")
+        add_rad_argument(parser)
         parser.add_argument(
             "--date",
             type=datetime.date.fromisoformat,
             help="the day to judge deadlines on and to record the reminders for (YYYY-MM-DD; default today)",
         )
 
-    def handle(self, *args, semester, dry_run, date, **options):
-        plan = Plan.current()
-        if plan is None:
-            raise CommandError("No plan is loaded: run `python manage.py load_plan` first.")
+    def handle(self, *args, semester, dry_run, date, rad, **options):
+        plan = plan_from_option(rad)
         today = date or timezone.localdate()
         period = self._period(plan, semester, today)
         found = reminders.reminders_for(plan, period, today)

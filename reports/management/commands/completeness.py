@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from indicators.completeness import completeness, year_periods
-from programs.models import Plan
+from programs.management.rad import add_rad_argument, plan_from_option
 from reports import completeness_files
 
 
@@ -20,18 +20,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, help="a year of the plan, e.g. 2021 (default: the whole plan)")
         parser.add_argument("--format", dest="fmt", required=True, help="csv or xlsx")
+        add_rad_argument(parser)
         parser.add_argument("--output", required=True, help="the file to write")
         parser.add_argument(
             "--as-of", type=datetime.date.fromisoformat, help="judge deadlines on this day (YYYY-MM-DD; default today)"
         )
 
-    def handle(self, *args, year, fmt, output, as_of, **options):
+    def handle(self, *args, year, fmt, output, as_of, rad, **options):
         fmt = fmt.lower().lstrip(".")
         if fmt not in completeness_files.FORMATS:
             raise CommandError(f"Unknown format {fmt!r}: choose csv or xlsx.")
-        plan = Plan.current()
-        if plan is None:
-            raise CommandError("No plan is loaded: run `python manage.py load_plan` first.")
+        plan = plan_from_option(rad)
         if year is not None and not plan.contains_year(year):
             raise CommandError(f"The year {year} is outside the plan {plan.code} ({plan.start_year}–{plan.end_year}).")
         result = completeness(plan, as_of=as_of or timezone.localdate(), periods=year_periods(plan, year))

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from programs.models import Plan
+from programs.management.rad import add_rad_argument, plan_from_option
 from reports import summary
 
 
@@ -23,16 +23,15 @@ class Command(BaseCommand):
         parser.add_argument("--format", dest="fmt", required=True, help="pdf, xlsx or csv")
         parser.add_argument("--output", required=True, help="the file to write")
         parser.add_argument("--language", default="id", help="id (default) or en")
+        add_rad_argument(parser)
 
-    def handle(self, *args, year, plan, fmt, output, language, **options):
+    def handle(self, *args, year, plan, fmt, output, language, rad, **options):
         fmt = fmt.lower().lstrip(".")
         if fmt not in summary.FORMATS:
             raise CommandError(f"Unknown format {fmt!r}: choose one of {', '.join(summary.FORMATS)}.")
         if language not in summary.LANGUAGES:
             raise CommandError(f"Unknown language {language!r}: choose one of {', '.join(summary.LANGUAGES)}.")
-        current = Plan.current()
-        if current is None:
-            raise CommandError("No plan is loaded: run `python manage.py load_plan` first.")
+        current = plan_from_option(rad)
         if year is not None and not current.contains_year(year):
             raise CommandError(
                 f"The year {year} is outside the plan {current.code} ({current.start_year}–{current.end_year})."

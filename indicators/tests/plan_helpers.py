@@ -1,0 +1,38 @@
+"""A second regency with its own plan, for tests of many plans side by side."""
+
+from indicators.plan_copy import copy_structure, new_plan_like
+from programs.models import Plan, Region
+
+
+def make_regency(code: str = "53.04", name: str = "Kabupaten Belu", kecamatan: int = 3) -> Region:
+    """A regency with `kecamatan` kecamatan named after their codes (53.04.01 …)."""
+    regency, _ = Region.objects.get_or_create(code=code, defaults={"name": name, "level": Region.Level.KABUPATEN})
+    for n in range(1, kecamatan + 1):
+        Region.objects.get_or_create(
+            code=f"{code}.{n:02d}", defaults={"name": f"{name} {n}", "level": Region.Level.KECAMATAN, "parent": regency}
+        )
+    return regency
+
+
+def make_plan(
+    code: str = "rad-belu-2019-2023",
+    *,
+    region: Region | None = None,
+    years: tuple[int, int] = (2019, 2023),
+    status: str = Plan.Status.ACTIVE,
+    like: Plan | None = None,
+) -> Plan:
+    """A plan of another regency (Belu unless told) with the structure of the embedded plan."""
+    source = like or Plan.objects.get(code="rad-ttu-2018-2022")
+    plan = new_plan_like(
+        source,
+        code=code,
+        region=region or make_regency(),
+        start_year=years[0],
+        end_year=years[1],
+        status=status,
+        name_id=f"RAD {code}",
+        name_en=f"RAD {code}",
+    )
+    copy_structure(source, plan)
+    return plan

@@ -1,0 +1,91 @@
+"""Plans as data: the plan list, the way in, old addresses, statuses and overlapping years."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from conftest import RAD, rad_url
+from indicators.tests.plan_helpers import make_plan, make_regency
+from programs.models import Plan
+
+
+@pytest.mark.django_db
+def test_home_leads_to_the_only_active_plan(client_for, personas):
+    response = client_for(personas["reviewer"]).get("/")
+    assert response.status_code == 302
+    assert response.url == f"{RAD}/"
+
+
+@pytest.mark.django_db
+def test_home_lists_the_plans_when_several_are_active(client_for, personas):
+    make_plan()
+    client = client_for(personas["reviewer"])
+    response = client.get("/")
+    assert response.url == reverse("programs:plans")
+    body = client.get(response.url).content.decode()
+    assert 'href="/rad/rad-ttu-2018-2022/"' in body
+    assert 'href="/rad/rad-belu-2019-2023/"' in body
+    assert "Kabupaten Belu" in body and "Kabupaten Timor Tengah Utara" in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/dashboard/", f"{RAD}/dashboard/"),
+        ("/dashboard/pillar/2/?year=2021&unverified=on", f"{RAD}/dashboard/pillar/2/?year=2021&unverified=on"),
+        ("/indicators/1.a.1.1/", f"{RAD}/indicators/1.a.1.1/"),
+        ("/reports/2021/summary.pdf", f"{RAD}/reports/2021/summary.pdf"),
+        ("/my-indicators/", f"{RAD}/my-indicators/"),
+        ("/entries/12/", f"{RAD}/entries/12/"),
+        ("/import/", f"{RAD}/import/"),
+    ],
+)
+def test_old_addresses_lead_to_the_default_plan(client_for, personas, old, new):
+    make_plan()  # with a second plan the bookmark still means the first one
+    response = client_for(personas["reviewer"]).get(old)
+    assert response.status_code == 302
+    assert response.url == new
+
+
+@pytest.mark.django_db
+def test_unknown_plan_is_404(client_for, personas):
+    assert client_for(personas["reviewer"]).get("/rad/no-such-plan/dashboard/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_entry_is_found_only_under_its_own_plan(client_for, personas):
+    from indicators.tests.factories import entry
+
+    other = make_plan()
+    item = entry("1.a.1.1", "2021S1", value=5)
+    client = client_for(personas["reviewer"])
+    assert client.get(rad_url("indicators:entry", item.pk)).status_code == 200
+    assert client.get(rad_url("indicators:entry", item.pk, rad=other.code)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_overlapping_plan_of_the_same_regency_is_refused_naming_it(plan):
+    newer = Plan(code="rad-ttu-2022-2026", name_id="RAD baru", region=plan.region, start_year=2022, end_year=2026)
+    with pytest.raises(ValidationError) as error:
+        newer.full_clean()
+    message = " ".join(error.value.messages)
+    assert "rad-ttu-2018-2022" in message and "2018–2022" in message
+
+
+@pytest.mark.django_db
+def test_closed_plans_and_other_regencies_do_not_overlap(plan):
+    Plan(
+        code="rad-belu-2018-2022", name_id="RAD Belu", region=make_regency(), start_year=2018, end_year=2022
+    ).full_clean()
+    plan.status = Plan.Status.CLOSED
+    plan.save()
+    Plan(code="rad-ttu-2022-2026", name_id="RAD baru", region=plan.region, start_year=2022, end_year=2026).full_clean()
+
+
+@pytest.mark.django_db
+def test_a_duplicate_slug_is_refused(plan):
+    twin = Plan(code=plan.code, name_id="x", region=make_regency(), start_year=2030, end_year=2031)
+    with pytest.raises(ValidationError) as error:
+        twin.full_clean()
+    assert "code" in error.value.message_dict

@@ -1,0 +1,54 @@
+"""The way in: `/` leads to the user's plan, `/rad/` lists the plans she may open,
+and the addresses from before plans had slugs lead to the default plan."""
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, re_path
+
+from programs.access import plans_for
+from programs.models import Plan
+
+
+def home(request):
+    """Straight to the one active plan the user may open; to the list when there are several or none."""
+    active = list(plans_for(request.user).filter(status=Plan.Status.ACTIVE)[:2])
+    if len(active) == 1:
+        return redirect(active[0])
+    return redirect("programs:plans")
+
+
+def plans(request):
+    rows = plans_for(request.user).order_by("region__code", "-start_year", "code")
+    return render(request, "programs/plans.html", {"plans": rows})
+
+
+def legacy(request, rest: str):
+    """Bookmarks of `/dashboard/…`, `/reports/2021/summary.pdf`, … open the same page of the default plan."""
+    plan = Plan.objects.default()
+    if plan is None:
+        raise Http404("No plan loaded")
+    target = f"/rad/{plan.code}/{rest}"
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{target}?{query}" if query else target)
+
+
+# the top-level paths of the plan pages before they moved under /rad/<slug>/
+LEGACY_PREFIXES = [
+    "dashboard",
+    "indicators",
+    "entries",
+    "evidence",
+    "reports",
+    "my-indicators",
+    "verification",
+    "import",
+]
+LEGACY_PATH = r"^(?P<rest>(?:{})(?:/.*|\..*)?)$".format("|".join(LEGACY_PREFIXES))
+
+app_name = "programs"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("rad/", plans, name="plans"),
+    re_path(LEGACY_PATH, legacy, name="legacy"),
+]
