@@ -1,10 +1,18 @@
 """Spreadsheet import of progress entries (the file format is a contract: docs/import-format.md).
 
 A file is read into rows of text, each row becomes an unsaved ProgressEntry
-and is checked with `full_clean()` (the rules live in ProgressEntry.clean and
-the model's constraints, nowhere else) and against existing and earlier rows
-for double entries. Nothing is saved unless every row is good: one bad row
-means the whole file is refused, with every bad row and column named.
+and is checked with ProgressEntry.clean() and its fields' own rules (the rules
+live there, nowhere else) and against existing and earlier rows for double
+entries. Nothing is saved unless every row is good: one bad row means the whole
+file is refused, with every bad row and column named.
+
+At the speed of the database: the references (indicators, kecamatan, the
+entries a row could repeat) are looked up once per file, every rule is checked
+in Python, and the rows and their audit records are written with one bulk
+insert each. A file of 5,000 rows costs the same dozen queries as a file of 5
+(on SQLite, one insert per batch of rows that fits its 999 parameters). The
+database's constraints stay as the backstop: a row they refuse rolls the whole
+file back.
 """
 
 import csv
@@ -16,7 +24,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -63,6 +71,9 @@ XLSX_BUDGET = ZipBudget(
     unpacked_bytes=32 * 1024 * 1024, ratio=100, parts=500, rows=4 * MAX_ROWS, cells=200_000, columns=100
 )
 IMPORT_STATUSES = (EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.VERIFIED)
+
+# Set from objects looked up once per file, so never checked again row by row.
+RESOLVED_FIELDS = ("indicator", "agency", "kecamatan", "created_by", "submitted_by", "verified_by")
 
 # Model field → spreadsheet column, for naming the column of a model error.
 FIELD_COLUMNS = {
@@ -387,7 +398,11 @@ def build_entry(
     if status == EntryStatus.VERIFIED:
         entry.verified_by, entry.verified_at = user, now
     try:
-        entry.full_clean()
+        # The foreign keys point at objects just looked up, so their per-row existence queries are
+        # skipped; so are the database checks of unique fields and constraints (a query each per
+        # row): ProgressEntry.clean() states those rules in Python, duplicates are found per file
+        # below, and the constraints still guard the insert.
+        entry.full_clean(exclude=RESOLVED_FIELDS, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             column = "" if name == NON_FIELD_ERRORS else FIELD_COLUMNS.get(name, name)
@@ -397,19 +412,32 @@ def build_entry(
     return entry
 
 
+# The fields ProgressEntry.duplicates() compares.
+FINGERPRINT = (
+    "indicator_id",
+    "year",
+    "semester",
+    "kecamatan_id",
+    "date",
+    "value",
+    "numerator",
+    "denominator",
+    "milestone_status",
+)
+
+
 def _fingerprint(entry: ProgressEntry) -> tuple:
-    # The fields ProgressEntry.duplicates() compares.
-    return (
-        entry.indicator_id,
-        entry.year,
-        entry.semester,
-        entry.kecamatan_id,
-        entry.date,
-        entry.value,
-        entry.numerator,
-        entry.denominator,
-        entry.milestone_status,
+    return tuple(getattr(entry, name) for name in FINGERPRINT)
+
+
+def existing_fingerprints(entries: list[ProgressEntry]) -> set[tuple]:
+    """The fingerprints of saved entries of the same indicators and years, in one query."""
+    if not entries:
+        return set()
+    saved = ProgressEntry.objects.filter(
+        indicator_id__in={entry.indicator_id for entry in entries}, year__in={entry.year for entry in entries}
     )
+    return set(saved.values_list(*FINGERPRINT).order_by())
 
 
 def check_rows(
@@ -423,25 +451,27 @@ def check_rows(
 ) -> ImportResult:
     """Every row's outcome; good rows carry their unsaved entry."""
     lookups = Lookups(plan)
-    seen: dict[tuple, int] = {}
-    outcomes = []
+    built = []
     for number, values in rows:
         outcome = RowOutcome(number, values)
         entry = build_entry(
             outcome, lookups, user=user, status=status, agency=agency, agency_must_match=agency_must_match
         )
-        if entry is not None:
-            key = _fingerprint(entry)
-            if key in seen:
-                outcome.add("", _("This row repeats row %(row)s of the file.") % {"row": seen[key]})
-            elif entry.duplicates().exists():
-                outcome.add(
-                    "", _("An identical entry already exists (same indicator, period, place, date and numbers).")
-                )
-            else:
-                seen[key] = number
-                outcome.entry = entry
-        outcomes.append(outcome)
+        built.append((outcome, entry))
+    existing = existing_fingerprints([entry for _outcome, entry in built if entry is not None])
+    seen: dict[tuple, int] = {}
+    for outcome, entry in built:
+        if entry is None:
+            continue
+        key = _fingerprint(entry)
+        if key in seen:
+            outcome.add("", _("This row repeats row %(row)s of the file.") % {"row": seen[key]})
+        elif key in existing:
+            outcome.add("", _("An identical entry already exists (same indicator, period, place, date and numbers)."))
+        else:
+            seen[key] = outcome.row
+            outcome.entry = entry
+    outcomes = [outcome for outcome, _entry in built]
     attach_warnings(outcomes)
     return ImportResult(outcomes)
 
@@ -485,7 +515,8 @@ def import_file(
     `agency`: the agency every entry gets (None: each indicator's responsible
     agency). `agency_must_match`: refuse rows whose indicator belongs to
     another agency (an officer imports only for her own agency).
-    Raises ImportFileError when the file itself cannot be read.
+    Raises ImportFileError when the file itself cannot be read, or when the database refuses a
+    row that passed every check (its constraints are the backstop): then nothing is saved.
     """
     if status not in IMPORT_STATUSES:
         raise ValueError(f"cannot import entries as {status!r}")
@@ -493,19 +524,24 @@ def import_file(
     if refused:
         raise ImportFileError(refused)
     rows = read_rows(data)
-    with transaction.atomic():
-        result = check_rows(
-            rows, plan=plan, user=user, status=status, agency=agency, agency_must_match=agency_must_match
-        )
-        if result.ok and not dry_run and result.warned_rows and not warning_comment.strip():
-            result.needs_comment = True
-        elif result.ok and not dry_run:
-            entries = [row.entry for row in result.rows]
-            saved = bulk_create_with_history(
-                entries, ProgressEntry, default_user=user, default_change_reason=_("Spreadsheet import")
+    try:
+        with transaction.atomic():
+            result = check_rows(
+                rows, plan=plan, user=user, status=status, agency=agency, agency_must_match=agency_must_match
             )
-            result.saved = len(saved)
-            record_import_warnings(result.warned_rows, comment=warning_comment.strip(), user=user)
-            Plan.bump_data_version(plan.pk)  # a bulk insert sends no signal
-            log_import(result.saved, plan=plan, user=user, status=status, agency=agency)
+            if result.ok and not dry_run and result.warned_rows and not warning_comment.strip():
+                result.needs_comment = True
+            elif result.ok and not dry_run:
+                entries = [row.entry for row in result.rows]
+                saved = bulk_create_with_history(
+                    entries, ProgressEntry, default_user=user, default_change_reason=_("Spreadsheet import")
+                )
+                result.saved = len(saved)
+                record_import_warnings(result.warned_rows, comment=warning_comment.strip(), user=user)
+                Plan.bump_data_version(plan.pk)  # a bulk insert sends no signal
+                log_import(result.saved, plan=plan, user=user, status=status, agency=agency)
+    except IntegrityError:
+        raise ImportFileError(
+            _("The database refused a row of the file, so nothing was saved. Check the numbers and try again.")
+        ) from None
     return result

@@ -60,6 +60,9 @@ class Command(BaseCommand):
         parser.add_argument("--regencies", type=int, default=22, help="plans in the synthetic province")
         parser.add_argument("--no-files", action="store_true", help="skip the PDF/XLSX summaries")
         parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
+        parser.add_argument("--no-imports", action="store_true", help="skip the import timings (50/500/5,000 rows)")
+        parser.add_argument("--imports-only", action="store_true", help="only the import timings")
+        parser.add_argument("--import-sizes", type=parse_sizes, default=[50, 500, 5000], help="rows per import file")
         parser.add_argument("--in-place", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
@@ -94,6 +97,8 @@ class Command(BaseCommand):
         command += ["--file-runs", str(options["file_runs"]), "--regencies", str(options["regencies"])]
         if options["no_files"]:
             command.append("--no-files")
+        command += [flag for flag in ("--no-imports", "--imports-only") if options[flag[2:].replace("-", "_")]]
+        command += ["--import-sizes", ",".join(map(str, options["import_sizes"]))]
         try:
             code = subprocess.call(command, env={**os.environ, "DATABASE_URL": url})  # noqa: S603
         finally:
@@ -139,6 +144,13 @@ class Command(BaseCommand):
 
         call_command("migrate", interactive=False, verbosity=0)
         load_plan()
+        if not options["no_imports"]:
+            from programs.models import Plan
+            from tptto_monitor.bench import imports
+
+            imports.run(Plan.current(), options["import_sizes"], say=lambda text: self.stdout.write(text))
+            if options["imports_only"]:
+                return
         timing.run(
             options["sizes"],
             runs=options["runs"],

@@ -1,0 +1,147 @@
+"""Import timings for `manage.py bench`: a backlog of 50, 500 and 5,000 rows, previewed and confirmed.
+
+Each size is measured twice: through `import_file` (what `import_progress` runs) and through the
+web pages (upload → preview → confirm, with Django's test client, as gunicorn would run them),
+on an XLSX file, the format officers send. Every import's entries are deleted before the next.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from indicators.importing import COLUMNS, import_file
+from indicators.models import EntryStatus, Indicator, Kind, ProgressEntry
+from indicators.roles import ADMINISTRATOR
+from programs.models import Plan, Region, StaffProfile
+from programs.periods import semesters
+
+IMPORT_SIZES = (50, 500, 5000)
+IMPORT_USER = "bench-import"
+GUNICORN_TIMEOUT_S = 30  # gunicorn's default worker timeout: a web import must end well within it
+
+
+def backlog_rows(plan: Plan, count: int) -> list[dict]:
+    """`count` distinct, valid rows over the plan's count indicators, semesters and kecamatan."""
+    codes = list(Indicator.objects.filter(plan=plan, kind=Kind.COUNT).order_by("code").values_list("code", flat=True))
+    places = list(Region.objects.filter(parent=plan.region).order_by("code").values_list("code", flat=True))
+    periods = [str(period) for period in semesters(plan.years)]
+    rows = []
+    for i in range(count):
+        value = 10 + i  # distinct values: no row repeats another
+        rows.append(
+            {
+                "code": codes[i % len(codes)],
+                "period": periods[(i // len(codes)) % len(periods)],
+                "kecamatan": places[i % len(places)],
+                "value": value,
+                "male": value // 2,
+                "female": value - value // 2,
+                "narrative": "Sosialisasi pencegahan TPPO di balai desa",
+            }
+        )
+    return rows
+
+
+def xlsx(rows: list[dict]) -> bytes:
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(list(COLUMNS))
+    for row in rows:
+        sheet.append([row.get(name) for name in COLUMNS])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class Timed:
+    ms: float
+    queries: int
+
+
+def timed(action) -> tuple[Timed, object]:
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        result = action()
+        ms = (time.perf_counter() - start) * 1000
+    return Timed(ms, len(queries)), result
+
+
+@dataclass
+class ImportMeasure:
+    rows: int
+    preview: Timed
+    confirm: Timed
+    web_preview: Timed
+    web_confirm: Timed
+
+
+def import_user() -> User:
+    user, created = User.objects.get_or_create(username=IMPORT_USER)
+    if created:
+        user.set_unusable_password()
+        user.save()
+        user.groups.add(Group.objects.get(name=ADMINISTRATOR))
+        StaffProfile.objects.create(user=user)
+    return user
+
+
+def forget_imported() -> None:
+    ProgressEntry.history.all().delete()
+    ProgressEntry.objects.all().delete()
+
+
+def measure(plan: Plan, rows: int, user: User, client: Client) -> ImportMeasure:
+    data = xlsx(backlog_rows(plan, rows))
+    preview, result = timed(lambda: import_file(data, plan=plan, user=user, dry_run=True))
+    assert result.ok, [row.errors for row in result.bad_rows][:3]
+    confirm, result = timed(lambda: import_file(data, plan=plan, user=user, status=EntryStatus.DRAFT))
+    assert result.saved == rows
+    forget_imported()
+
+    upload = client.post("/import/", {"file": SimpleUploadedFile("backlog.xlsx", data)})
+    assert upload.status_code == 302, upload.status_code
+    web_preview, page = timed(lambda: client.get(upload["Location"]))
+    assert page.status_code == 200, page.status_code
+    web_confirm, done = timed(lambda: client.post(upload["Location"] + "confirm/"))
+    assert done.status_code == 302 and ProgressEntry.objects.count() == rows, done.status_code
+    forget_imported()
+    return ImportMeasure(rows, preview, confirm, web_preview, web_confirm)
+
+
+def run(plan: Plan, sizes=IMPORT_SIZES, say=print) -> list[ImportMeasure]:
+    if ProgressEntry.objects.exists():
+        raise RuntimeError("the import bench runs on a plan without entries (it deletes what it imports)")
+    user = import_user()
+    client = Client()
+    client.force_login(user)
+    results = []
+    for rows in sizes:
+        results.append(measure(plan, rows, user, client))
+        say(f"  imported {rows:,} rows")
+    say(table(results))
+    return results
+
+
+def table(results: list[ImportMeasure]) -> str:
+    lines = [
+        f"Import of an XLSX backlog ({connection.vendor}); time in ms, (queries). "
+        f"Web: the preview and confirm pages (gunicorn's timeout: {GUNICORN_TIMEOUT_S} s).",
+        "",
+        "| rows | preview | confirm | web preview | web confirm |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for m in results:
+        cells = [m.preview, m.confirm, m.web_preview, m.web_confirm]
+        lines.append(f"| {m.rows:,} | " + " | ".join(f"{c.ms:,.0f} ({c.queries})" for c in cells) + " |")
+    return "\n".join(lines)
