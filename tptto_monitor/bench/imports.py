@@ -8,6 +8,7 @@ on an XLSX file, the format officers send. Every import's entries are deleted be
 from __future__ import annotations
 
 import io
+import os
 import time
 from dataclasses import dataclass
 
@@ -134,8 +135,9 @@ def run(plan: Plan, sizes=IMPORT_SIZES, say=print) -> list[ImportMeasure]:
 
 
 def table(results: list[ImportMeasure]) -> str:
+    load = " / ".join(f"{value:.2f}" for value in os.getloadavg()[:2])
     lines = [
-        f"Import of an XLSX backlog ({connection.vendor}); time in ms, (queries). "
+        f"Import of an XLSX backlog ({connection.vendor}, load average {load}); time in ms, (queries). "
         f"Web: the preview and confirm pages (gunicorn's timeout: {GUNICORN_TIMEOUT_S} s).",
         "",
         "| rows | preview | confirm | web preview | web confirm |",
