@@ -26,7 +26,7 @@ from programs.periods import semesters
 
 IMPORT_SIZES = (50, 500, 5000)
 IMPORT_USER = "bench-import"
-GUNICORN_TIMEOUT_S = 30  # gunicorn's default worker timeout: a web import must end well within it
+GUNICORN_TIMEOUT_S = 60  # gunicorn.conf.py: a web import must end well within it
 
 
 def backlog_rows(plan: Plan, count: int) -> list[dict]:
