@@ -44,8 +44,9 @@ def test_preview_and_confirm_cost_the_same_queries_for_20_and_400_rows(plan, per
         ProgressEntry.history.all().delete()
         ProgressEntry.objects.all().delete()
     # preview: savepoint, the plan's indicators, its kecamatan, the saved entries the rows could repeat,
-    # release; confirm: the same and the data version's bump, besides the inserts
-    assert counts[20] == counts[400] == (5, 6)
+    # the data checks' two (received semester totals, targets), release; confirm: the same and the data
+    # version's bump, besides the inserts
+    assert counts[20] == counts[400] == (7, 8)
 
 
 @pytest.mark.django_db
@@ -63,10 +64,10 @@ def test_web_preview_and_confirm_cost_the_same_queries_for_20_and_400_rows(plan,
         ProgressEntry.history.all().delete()
         ProgressEntry.objects.all().delete()
     # preview: session, user, 2 × permissions, the session's reading note saved (3), the plan, the import's
-    # 5 (as above), the demo banner's question, the session saved (3); confirm: session, user, 2 × permissions,
-    # the receipt looked up, then in one transaction (2) the receipt claimed (3), the plan, the import's 6
+    # 7 (as above), the demo banner's question, the session saved (3); confirm: session, user, 2 × permissions,
+    # the receipt looked up, then in one transaction (2) the receipt claimed (3), the plan, the import's 8
     # besides its inserts, the receipt's count, and the session saved (3)
-    assert counts[20] == counts[400] == (17, 21)
+    assert counts[20] == counts[400] == (19, 23)
 
 
 @pytest.mark.django_db

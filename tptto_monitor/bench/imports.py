@@ -7,6 +7,7 @@ on an XLSX file, the format officers send. Every import's entries are deleted be
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 import time
@@ -30,21 +31,29 @@ GUNICORN_TIMEOUT_S = 60  # gunicorn.conf.py: a web import must end well within i
 
 
 def backlog_rows(plan: Plan, count: int) -> list[dict]:
-    """`count` distinct, valid rows over the plan's count indicators, semesters and kecamatan."""
-    codes = list(Indicator.objects.filter(plan=plan, kind=Kind.COUNT).order_by("code").values_list("code", flat=True))
+    """`count` distinct, valid rows that raise no data-check warning: a backlog of tracked counts.
+
+    Tracked indicators have no target, so only the outlier rule applies; the rows go round by
+    round over every (semester, indicator), oldest semester first, so each semester's total keeps
+    level with the earlier ones. Within one semester and indicator, rows differ by date and place.
+    """
+    codes = list(Indicator.objects.filter(plan=plan, kind=Kind.TRACKED).order_by("code").values_list("code", flat=True))
     places = list(Region.objects.filter(parent=plan.region).order_by("code").values_list("code", flat=True))
-    periods = [str(period) for period in semesters(plan.years)]
+    periods = semesters(plan.years)
     rows = []
     for i in range(count):
-        value = 10 + i  # distinct values: no row repeats another
+        turn, cell = divmod(i, len(codes) * len(periods))
+        period, code = periods[cell // len(codes)], codes[cell % len(codes)]
+        days = (period.end - period.start).days + 1
         rows.append(
             {
-                "code": codes[i % len(codes)],
-                "period": periods[(i // len(codes)) % len(periods)],
-                "kecamatan": places[i % len(places)],
-                "value": value,
-                "male": value // 2,
-                "female": value - value // 2,
+                "code": code,
+                "period": str(period),
+                "date": (period.start + datetime.timedelta(days=turn % days)).isoformat(),
+                "kecamatan": places[(turn // days) % len(places)],
+                "value": 3,
+                "male": 1,
+                "female": 2,
                 "narrative": "Sosialisasi pencegahan TPPO di balai desa",
             }
         )
