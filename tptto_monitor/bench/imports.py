@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from indicators.importing import COLUMNS, import_file
 from indicators.models import EntryStatus, Indicator, Kind, ProgressEntry
@@ -119,7 +120,7 @@ def measure(plan: Plan, rows: int, user: User, client: Client) -> ImportMeasure:
     assert result.saved == rows
     forget_imported()
 
-    upload = client.post("/import/", {"file": SimpleUploadedFile("backlog.xlsx", data)})
+    upload = client.post(reverse("indicators:import", args=[plan.code]), {"file": SimpleUploadedFile("b.xlsx", data)})
     assert upload.status_code == 302, upload.status_code
     web_preview, page = timed(lambda: client.get(upload["Location"]))
     assert page.status_code == 200, page.status_code

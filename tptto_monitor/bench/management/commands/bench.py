@@ -148,7 +148,7 @@ class Command(BaseCommand):
             from programs.models import Plan
             from tptto_monitor.bench import imports
 
-            imports.run(Plan.current(), options["import_sizes"], say=lambda text: self.stdout.write(text))
+            imports.run(Plan.objects.default(), options["import_sizes"], say=lambda text: self.stdout.write(text))
             if options["imports_only"]:
                 return
         timing.run(
