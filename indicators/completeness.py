@@ -10,7 +10,7 @@ on time   those received by the plan's deadline for the semester: the first mome
 rate      received ÷ expected × 100; none when nothing is due
 
 Which indicators are due in a semester, by kind:
-- count, coverage, percent, periodic (the other targeted kinds): both semesters of every year whose annual
+- count, coverage, percent, level, periodic (the other targeted kinds): both semesters of every year whose annual
   target is above zero: a year with nothing to achieve asks for no report;
 - milestone: every semester up to and including the first in which 'achieved' was received;
   its state is reported each semester until then, and nothing after;
