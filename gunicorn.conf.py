@@ -11,17 +11,19 @@ wsgi_app = "tptto_monitor.wsgi:application"
 bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 
 cores = multiprocessing.cpu_count()
-# Pages are CPU-bound Python (templates, the cached figures), so about two processes per core keep
-# every core busy while one waits on the database; a few threads each cover the short waits
-# (database, cache) without the memory of more processes.
-workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * cores)
-worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS") or 2)
+# Pages are CPU-bound Python, so about two processes per core (plus one) keep every core busy while
+# others wait on the database. Sync workers: measured with `make loadtest` on 2 cores, 4 processes of
+# 2 threads served the dashboards at 0.23-0.38 of the floor's rate, 4 single-threaded ones at
+# 0.41-0.50 (threads of one process share one interpreter lock). GUNICORN_THREADS > 1 switches to
+# threaded workers, for a deployment whose requests mostly wait.
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * cores + 1)
+threads = int(os.environ.get("GUNICORN_THREADS") or 1)
+worker_class = "gthread" if threads > 1 else "sync"
 
 # A summary PDF or a 5,000-row import must finish well inside this; a stuck request is killed.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 60)
 graceful_timeout = 30
-keepalive = 5  # seconds an idle connection from the reverse proxy stays open
+keepalive = 5  # seconds an idle connection from the reverse proxy stays open (threaded workers)
 # A fresh process now and then bounds the memory a long-running worker can gather.
 max_requests = 2000
 max_requests_jitter = 200

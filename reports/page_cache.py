@@ -14,10 +14,13 @@ of building the same file again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 from collections.abc import Callable
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -28,11 +31,22 @@ WAIT_SECONDS = 90  # a waiting request then builds by itself rather than fail
 POLL_SECONDS = 0.05
 
 
+@functools.cache
+def release() -> str:
+    """A digest of the code, templates and catalogs that shape the cached content: a deployment that
+    changes them starts afresh, even on a cache shared with the servers of the previous one (Redis)."""
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    for pattern in ("templates/**/*.html", "reports/*.py", "indicators/*.py", "locale/*/LC_MESSAGES/django.mo"):
+        for path in sorted(root.glob(pattern)):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def key(kind: str, plan, *parts) -> str:
-    """A cache key for `kind` that changes with the plan's data, the day and the language."""
-    raw = ":".join(
-        str(p) for p in (plan.pk, plan.data_version, timezone.localdate().isoformat(), get_language(), *parts)
-    )
+    """A cache key for `kind` that changes with the plan's data, the day, the language and the release."""
+    day = timezone.localdate().isoformat()
+    raw = ":".join(str(p) for p in (release(), plan.pk, plan.data_version, day, get_language(), *parts))
     return f"{kind}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 

@@ -135,11 +135,12 @@ def wrk(port: int, path: str, cookie: str, seconds: int, connections: int, scrip
     return result
 
 
-def loadtest(port: int, cookie: str, seconds: int, connections: int) -> None:
+def loadtest(port: int, cookie: str, seconds: int, connections: int, only: str | None) -> None:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(WRK_REPORT)
     rows = []
-    for label, path, *expected in [FLOOR, *PAGES, *SUMMARIES]:
+    paths = [FLOOR, *(p for p in [*PAGES, *SUMMARIES] if not only or only in p[1])]
+    for label, path, *expected in paths:
         if not expected:
             path = resolve(port, path, cookie)  # also the warm-up request
         result = wrk(port, path, cookie, seconds, connections, lua.name)
@@ -206,7 +207,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--lighthouse", action="store_true", help="Lighthouse instead of wrk")
     parser.add_argument("--no-seed", action="store_true", help="use the database as it is")
-    parser.add_argument("--only", help="only the dashboard pages whose address contains this")
+    parser.add_argument("--only", help="only the paths that contain this (the floor is always measured)")
     parser.add_argument("--keep-reports", type=Path, help="keep Lighthouse's JSON reports in this folder")
     args = parser.parse_args()
 
@@ -235,7 +236,7 @@ def main() -> None:
             pages = [page for page in PAGES if not args.only or args.only in page[1]]
             lighthouse(args.port, cookie, pages, args.keep_reports)
         else:
-            loadtest(args.port, cookie, args.seconds, args.connections)
+            loadtest(args.port, cookie, args.seconds, args.connections, args.only)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)

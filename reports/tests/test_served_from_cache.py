@@ -21,6 +21,23 @@ PAGES = [
 ]
 
 
+@pytest.mark.django_db
+def test_a_new_release_renders_afresh(client_for, personas, monkeypatch):
+    """On a cache shared across a deployment (Redis), content rendered by older templates is not served."""
+    from reports.views import dashboard
+
+    renders = []
+    real = dashboard.render_to_string
+    monkeypatch.setattr(dashboard, "render_to_string", lambda *a, **k: renders.append(a[0]) or real(*a, **k))
+    client = client_for(personas["reviewer"])
+    client.get("/dashboard/")
+    client.get("/dashboard/")
+    assert renders == ["reports/overview.html"]
+    monkeypatch.setattr(page_cache, "release", lambda: "the next release")
+    client.get("/dashboard/")
+    assert renders == ["reports/overview.html"] * 2
+
+
 def main(response) -> str:
     return re.search(r"<main.*</main>", response.content.decode(), re.S).group(0)
 
