@@ -61,7 +61,7 @@
         queue.push(byTarget[item.target.id]);
       });
       drawNext();
-    }, { rootMargin: "100px 0px" });
+    }, { threshold: 0.25 }); // a quarter of it on screen: a chart at the bottom edge waits for a scroll
     Object.keys(byTarget).forEach(function (id) { observer.observe(document.getElementById(id)); });
   }
 
