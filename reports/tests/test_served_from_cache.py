@@ -134,7 +134,7 @@ def builds(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_a_summary_is_built_once_then_revalidated_with_its_etag(client_for, personas, builds):
+def test_a_summary_is_built_once_then_revalidated_with_its_etag(client_for, personas, builds, any_cache):
     entry("1.a.1.1", "2021S1", value=300)
     client = client_for(personas["executive"])
     first = client.get(f"{RAD}/reports/2021/summary.csv")
@@ -183,7 +183,8 @@ def test_an_etag_does_not_let_a_refused_reader_in(client_for, personas):
     assert response.status_code == 403
 
 
-def test_two_concurrent_requests_for_a_missing_file_build_it_once():
+def test_two_concurrent_requests_for_a_missing_file_build_it_once(any_cache):
+    """On the per-process memory cache (threads of one process) and on Redis (shared by every process)."""
     calls = []
 
     def slow_build():
