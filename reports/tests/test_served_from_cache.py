@@ -30,11 +30,11 @@ def test_a_new_release_renders_afresh(client_for, personas, monkeypatch):
     real = dashboard.render_to_string
     monkeypatch.setattr(dashboard, "render_to_string", lambda *a, **k: renders.append(a[0]) or real(*a, **k))
     client = client_for(personas["reviewer"])
-    client.get("/dashboard/")
-    client.get("/dashboard/")
+    client.get(f"{RAD}/dashboard/")
+    client.get(f"{RAD}/dashboard/")
     assert renders == ["reports/overview.html"]
     monkeypatch.setattr(page_cache, "release", lambda: "the next release")
-    client.get("/dashboard/")
+    client.get(f"{RAD}/dashboard/")
     assert renders == ["reports/overview.html"] * 2
 
 
