@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from indicators import admin_users  # noqa: F401 (registers the user admin that keeps within the roles)
 from indicators.models import Comment, ConsistencyRule, Evidence, Indicator, ProgressEntry, ReportingDeadline, Target
 
 
@@ -32,20 +34,51 @@ class EvidenceInline(admin.TabularInline):
     extra = 0
     readonly_fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
     fields = readonly_fields
+    can_delete = False  # evidence of a verified entry is part of what was verified
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown in the admin, changed only through the app's own pages and services."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(ProgressEntry)
-class ProgressEntryAdmin(SimpleHistoryAdmin):
+class ProgressEntryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Entries move only through the workflow (indicators.services): created by the officer's form or an
+    import, submitted, verified by someone else, returned or reopened with a reason. The admin shows them;
+    editing here would let anyone with the admin's permissions verify her own entry or change a locked one.
+    The import keeps reading the add permission as "imports for every agency" (indicators.views.importing).
+    """
+
     list_display = ["indicator", "year", "semester", "kecamatan", "value", "status", "agency", "is_demo"]
     list_filter = ["status", "year", "agency", "is_demo"]
     list_select_related = ["indicator", "kecamatan", "agency"]
     search_fields = ["indicator__code", "narrative"]
-    raw_id_fields = ["created_by", "submitted_by", "verified_by"]
     inlines = [EvidenceInline]
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history saves an old version back on POST to this page for anyone who may merely view the
+        # history: that would put a verified entry back to draft, or undo a verification, outside the workflow.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ReadOnlyAdmin):
+    """A comment is its author's words: nobody edits them in the admin."""
+
     list_display = ["entry", "author", "created_at"]
     list_select_related = ["entry__indicator", "author"]
 

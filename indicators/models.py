@@ -373,6 +373,7 @@ class ProgressEntry(models.Model):
             ("enter_progress", _("Can log progress for the own agency's indicators")),
             ("verify_progress", _("Can verify, return and reopen entries")),
             ("read_all_progress", _("Can read every agency's entries")),
+            ("view_dashboards", _("Can read the plan, its figures and the dashboards")),
             ("comment_progress", _("Can comment on entries")),
             ("view_audit", _("Can read the audit trail")),
             ("download_reports", _("Can download annual summaries")),

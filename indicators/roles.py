@@ -14,13 +14,15 @@ READ_ALL = P + "read_all_progress"
 COMMENT = P + "comment_progress"
 AUDIT = P + "view_audit"
 DOWNLOAD = P + "download_reports"
+DASHBOARDS = P + "view_dashboards"  # every role: the plan, its figures and dashboards; no role, no page
 MONITOR = P + "monitor_reporting"  # the secretariat's cockpit: completeness, data quality, follow-ups
 
 # codename lists per group; admin-site permissions for the administrator are
 # added in the migration from the models' default permissions.
 ROLE_PERMISSIONS = {
-    OFFICER: ["enter_progress"],
+    OFFICER: ["view_dashboards", "enter_progress"],
     VERIFIER: [
+        "view_dashboards",
         "verify_progress",
         "read_all_progress",
         "view_audit",
@@ -28,9 +30,18 @@ ROLE_PERMISSIONS = {
         "download_reports",
         "monitor_reporting",
     ],
-    REVIEWER: ["read_all_progress", "comment_progress", "view_audit", "download_reports", "monitor_reporting"],
-    EXECUTIVE: ["read_all_progress", "download_reports"],
+    REVIEWER: [
+        "view_dashboards",
+        "read_all_progress",
+        "comment_progress",
+        "view_audit",
+        "download_reports",
+        "monitor_reporting",
+    ],
+    # dashboards, the plan and the summaries; entries and their evidence are the working roles' business
+    EXECUTIVE: ["view_dashboards", "download_reports"],
     ADMINISTRATOR: [
+        "view_dashboards",
         "verify_progress",
         "read_all_progress",
         "view_audit",
@@ -68,6 +79,11 @@ def build_role_groups(Group, Permission) -> None:  # noqa: N803 (model classes, 
 def user_agency(user):
     profile = getattr(user, "staff_profile", None)
     return profile.agency if profile else None
+
+
+def has_role(user) -> bool:
+    """Every role reads the plan and the dashboards; a signed-in user without one sees only a page saying so."""
+    return user.has_perm(DASHBOARDS)
 
 
 def can_read_all(user) -> bool:

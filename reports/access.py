@@ -4,12 +4,12 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 
-from indicators.roles import DOWNLOAD, ENTER, READ_ALL
+from indicators.roles import DOWNLOAD, has_role
 
 
 def can_read_dashboards(user) -> bool:
     """Every role reads the dashboards; a signed-in user without a role does not."""
-    return user.is_authenticated and (user.has_perm(READ_ALL) or user.has_perm(ENTER))
+    return user.is_authenticated and has_role(user)
 
 
 def can_download_summaries(user) -> bool:

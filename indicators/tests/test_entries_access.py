@@ -42,7 +42,7 @@ def test_my_indicators_lists_only_the_own_agencys_indicators(client_for, persona
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("who,status", expect({"officer_b": 403, "outsider": 403}, 200))
+@pytest.mark.parametrize("who,status", expect({"officer_b": 403, "executive": 403, "outsider": 403}, 200))
 def test_indicator_entries(client_for, personas, draft, who, status):
     response = client_for(personas[who]).get(rad_url("indicators:indicator_entries", "1.a.1.1"))
     assert response.status_code == status
@@ -65,19 +65,20 @@ def test_crafted_new_entry_post_saves_nothing(client_for, personas, who):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("who,status", expect({"officer_b": 404, "outsider": 404}, 200))
+# Executives read dashboards, the plan and summaries, not entries; a user without a role gets the no-role page.
+@pytest.mark.parametrize("who,status", expect({"officer_b": 404, "executive": 404, "outsider": 403}, 200))
 def test_entry_detail(client_for, personas, draft, who, status):
     assert client_for(personas[who]).get(draft.get_absolute_url()).status_code == status
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("who,status", expect({"officer_a": 200, "officer_b": 404, "outsider": 404}, 403))
+@pytest.mark.parametrize("who,status", expect({"officer_a": 200, "officer_b": 404, "executive": 404}, 403))
 def test_edit_form(client_for, personas, draft, who, status):
     assert client_for(personas[who]).get(rad_url("indicators:edit_entry", draft.pk)).status_code == status
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("who,status", expect({"officer_b": 404, "outsider": 404}, 403)[1:])
+@pytest.mark.parametrize("who,status", expect({"officer_b": 404, "executive": 404}, 403)[1:])
 def test_crafted_edit_post_by_others_saves_nothing(client_for, personas, draft, who, status):
     data = {"period": "2021S1", "value": "999", "version": draft.version}
     response = client_for(personas[who]).post(rad_url("indicators:edit_entry", draft.pk), data)
@@ -87,7 +88,7 @@ def test_crafted_edit_post_by_others_saves_nothing(client_for, personas, draft, 
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("who,status", expect({"officer_a": 302, "officer_b": 404, "outsider": 404}, 403))
+@pytest.mark.parametrize("who,status", expect({"officer_a": 302, "officer_b": 404, "executive": 404}, 403))
 def test_submit(client_for, personas, draft, who, status):
     response = client_for(personas[who]).post(rad_url("indicators:submit_entry", draft.pk))
     assert response.status_code == status

@@ -54,10 +54,10 @@ def test_officer_attaches_and_everyone_allowed_downloads(client_for, personas, d
         ("officer_a", 200),
         ("verifier", 200),
         ("reviewer", 200),
-        ("executive", 200),
         ("admin", 200),
         ("officer_b", 404),
-        ("outsider", 404),
+        ("executive", 404),  # dashboards and summaries, not the evidence behind entries
+        ("outsider", 403),  # no role: the one page saying so
     ]:
         response = client_for(personas[who]).get(item.get_absolute_url())
         assert response.status_code == status, who
@@ -68,7 +68,9 @@ def test_officer_attaches_and_everyone_allowed_downloads(client_for, personas, d
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("who,status", [("officer_b", 404), ("verifier", 403), ("reviewer", 403), ("outsider", 404)])
+@pytest.mark.parametrize(
+    "who,status", [("officer_b", 404), ("verifier", 403), ("reviewer", 403), ("executive", 404), ("outsider", 403)]
+)
 def test_others_cannot_attach(client_for, personas, draft, who, status):
     url = rad_url("indicators:upload_evidence", draft.pk)
     response = client_for(personas[who]).post(url, {"file": SimpleUploadedFile("a.pdf", PDF_BYTES)})

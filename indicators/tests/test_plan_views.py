@@ -23,8 +23,8 @@ def test_sign_in_page_is_public(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("who", ["officer_a", "verifier", "reviewer", "executive", "admin", "outsider"])
-def test_every_signed_in_user_reads_the_plan(client_for, personas, who):
+@pytest.mark.parametrize("who", ["officer_a", "verifier", "reviewer", "executive", "admin"])
+def test_every_role_reads_the_plan(client_for, personas, who):
     response = client_for(personas[who]).get(f"{RAD}/")
     assert response.status_code == 200
     body = response.content.decode()
@@ -70,3 +70,38 @@ def test_indicator_detail_shows_note_and_agency(client_for, personas):
 @pytest.mark.django_db
 def test_unknown_indicator_is_404(client_for, personas):
     assert client_for(personas["reviewer"]).get(f"{RAD}/indicators/9.z.9.9/").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/indicators/1.a.1.1/", "/dashboard/", "/reports/", "/my-indicators/", "/import/", "/verification/"],
+)
+def test_a_user_without_a_role_sees_one_page_saying_so(client_for, personas, path):
+    client = client_for(personas["outsider"])
+    client.cookies["django_language"] = "en"
+    response = client.get(f"{RAD}{path}")
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "your account has no role yet" in body
+    assert "Pencegahan" not in body  # nothing of the plan
+    assert "nav-link" not in body  # and no menu
+
+
+@pytest.mark.django_db
+def test_a_user_without_a_role_can_still_sign_out_and_change_her_password(client_for, personas):
+    client = client_for(personas["outsider"])
+    assert client.get("/accounts/password/").status_code == 200
+    assert client.post("/accounts/logout/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_executive_sees_no_entry_list_on_the_dashboard_or_the_plan(client_for, personas):
+    from indicators.tests.entries_helpers import make_entry
+
+    entry = make_entry("1.a.1.1", "2021S1", personas["officer_a"], value=320, status="verified")
+    client = client_for(personas["executive"])
+    dashboard = client.get(f"{RAD}/dashboard/indicator/1.a.1.1/").content.decode()
+    assert "320" in dashboard  # the figure
+    assert f"/entries/{entry.pk}/" not in dashboard
+    assert "/indicators/1.a.1.1/entries/" not in client.get(f"{RAD}/indicators/1.a.1.1/").content.decode()

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Kind
-from indicators.roles import can_read_all
+from indicators.roles import can_enter, can_read_all
 from indicators.rollup import Filters, cached_compute, kecamatan_activity, kecamatan_figures
 from programs.access import plan_page
 from programs.models import Pillar, Plan, Region
@@ -143,6 +143,8 @@ def indicator(request, code: str):
     can_open_all = can_read_all(request.user)
     # the profile's agency id: the agency itself is not needed (one query less)
     own_agency_id = None if can_open_all else getattr(getattr(request.user, "staff_profile", None), "agency_id", None)
+    # the list of entries is for the roles that work with entries, not for executives
+    show_entries = can_open_all or can_enter(request.user)
 
     def build():
         filters = ctx.filters.replace(pillar_number=None, indicator_code=code)
@@ -157,11 +159,13 @@ def indicator(request, code: str):
         ]
         if obj.kind == Kind.COUNT or row.sex:
             charts.append(figures.disaggregation(row))
-        entries = (
-            filters.entries(ctx.plan)
-            .select_related("kecamatan", "agency")
-            .order_by("-year", "-semester", "-date", "-id")
-        )[:50]
+        entries = None
+        if show_entries:
+            entries = (
+                filters.entries(ctx.plan)
+                .select_related("kecamatan", "agency")
+                .order_by("-year", "-semester", "-date", "-id")
+            )[:50]
         return charts, {
             "ctx": ctx,
             "row": row,
@@ -173,7 +177,7 @@ def indicator(request, code: str):
         }
 
     # the entries link to their page only for those who may open them: one cached copy per such right
-    return _csv_or_page(request, ctx, "reports/indicator.html", build, scope=(can_open_all, own_agency_id))
+    return _csv_or_page(request, ctx, "reports/indicator.html", build, scope=(can_open_all, own_agency_id, show_entries))
 
 
 @dashboard_reader_required
