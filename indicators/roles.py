@@ -60,6 +60,7 @@ ADMIN_MODELS = {
         *["reportingdeadline", "consistencyrule"],
     ],
     "auth": ["user"],
+    "axes": ["accessattempt"],  # sign-in failures; deleting them lifts a lock-out
 }
 
 

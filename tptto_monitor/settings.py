@@ -5,6 +5,7 @@ app refuses to start without SECRET_KEY and ALLOWED_HOSTS, and the hardening
 below makes `manage.py check --deploy` clean.
 """
 
+import datetime
 import os
 import tempfile
 from pathlib import Path
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "axes",  # sign-in throttling
     "programs",
     "indicators",
     "reports",
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # answers a locked-out sign-in with the page below
 ]
 
 ROOT_URLCONF = "tptto_monitor.urls"
@@ -125,6 +128,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in throttling (django-axes): 10 failed sign-ins for one account, or from one address, within 15
+# minutes lock that account or address for 15 minutes, right password included. Failures are logged
+# (logger axes) and listed in the admin (Axes → Access attempts), where deleting them unlocks.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_USE_ATTEMPT_EXPIRATION = True  # a failure counts for the 15 minutes after it, then no more
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = []  # the log names the account and the address (staff log-ins, not victims' data)
+# The client's address: the connection's own, unless TRUSTED_PROXIES reverse proxies in front of the app
+# append theirs to X-Forwarded-For (a client could otherwise write any address there and never be locked).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXIES or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXIES else ["REMOTE_ADDR"]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "programs:home"
