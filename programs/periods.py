@@ -21,7 +21,10 @@ class Period:
         if not match:
             raise ValueError(_("“%(value)s” is not a period like 2021, 2021S1 or 2021S2.") % {"value": text or ""})
         semester = match["semester"]
-        return cls(int(match["year"]), int(semester) if semester else None)
+        year = int(match["year"])
+        if year < datetime.MINYEAR:  # year 0 has no calendar: no start, no end, no dates in it
+            raise ValueError(_("“%(value)s” is not a period like 2021, 2021S1 or 2021S2.") % {"value": text})
+        return cls(year, int(semester) if semester else None)
 
     @classmethod
     def of_date(cls, day: datetime.date) -> "Period":

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     # /healthz answers before the SSL redirect and the host check: see tptto_monitor/health.py
     "tptto_monitor.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "tptto_monitor.middleware.RejectNulMiddleware",  # 400 for a NUL in the address, before any lookup
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

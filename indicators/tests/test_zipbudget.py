@@ -148,7 +148,8 @@ def test_the_upload_form_refuses_the_bomb_and_stores_nothing(client_for, persona
     data = workbook(one_wide_row(2_700_000))
     started = time.perf_counter()
     response = client.post(f"{RAD}/import/", {"file": SimpleUploadedFile("backlog.xlsx", data)})
-    assert time.perf_counter() - started < 1.0
+    # the check itself takes milliseconds (timed above); this is the whole request, on a shared machine
+    assert time.perf_counter() - started < 3.0
     assert response.status_code == 200
     assert response.context["form"].errors["file"]
     assert not (tmp_path / "imports").exists()

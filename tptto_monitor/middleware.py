@@ -1,0 +1,22 @@
+"""Requests no page can mean: refused at the door with 400, before any view or database sees them."""
+
+from django.core.exceptions import BadRequest
+
+
+class RejectNulMiddleware:
+    """A NUL character in the address or the query string is refused (400).
+
+    No link of the app carries one, and PostgreSQL refuses it in any text it is given ("A string
+    literal cannot contain NUL"), so a view that looked such a value up would fail with a 500. Form
+    fields refuse NUL themselves (Django's CharField validator).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            raise BadRequest("NUL in the address")
+        return self.get_response(request)
