@@ -177,7 +177,9 @@ def indicator(request, code: str):
         }
 
     # the entries link to their page only for those who may open them: one cached copy per such right
-    return _csv_or_page(request, ctx, "reports/indicator.html", build, scope=(can_open_all, own_agency_id, show_entries))
+    return _csv_or_page(
+        request, ctx, "reports/indicator.html", build, scope=(can_open_all, own_agency_id, show_entries)
+    )
 
 
 @dashboard_reader_required
