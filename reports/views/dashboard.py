@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Kind
-from indicators.roles import can_enter, can_read_all
+from indicators.roles import ENTER, can_read_all
 from indicators.rollup import Filters, cached_compute, kecamatan_activity, kecamatan_figures
 from programs.access import plan_page
 from programs.models import Pillar, Plan, Region
@@ -144,7 +144,7 @@ def indicator(request, code: str):
     # the profile's agency id: the agency itself is not needed (one query less)
     own_agency_id = None if can_open_all else getattr(getattr(request.user, "staff_profile", None), "agency_id", None)
     # the list of entries is for the roles that work with entries, not for executives
-    show_entries = can_open_all or can_enter(request.user)
+    show_entries = can_open_all or request.user.has_perm(ENTER)
 
     def build():
         filters = ctx.filters.replace(pillar_number=None, indicator_code=code)
