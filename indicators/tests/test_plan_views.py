@@ -85,7 +85,7 @@ def test_a_user_without_a_role_sees_one_page_saying_so(client_for, personas, pat
     body = response.content.decode()
     assert "your account has no role yet" in body
     assert "Pencegahan" not in body  # nothing of the plan
-    assert "nav-link" not in body  # and no menu
+    assert f'href="{RAD}/dashboard/"' not in body  # and no menu
 
 
 @pytest.mark.django_db

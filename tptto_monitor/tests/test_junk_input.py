@@ -12,6 +12,7 @@ import uuid
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from conftest import RAD
 from indicators.tests.entries_helpers import make_entry
 
 JUNK = [
@@ -79,6 +80,8 @@ def good_values(entry) -> dict:
         "fmt": "csv",
         "token": str(uuid.uuid4()),
         "uidb64": "MQ",
+        "rad": "rad-ttu-2018-2022",
+        "rest": "indicators/1.a.1.1/",  # an old address, before plans had their own
         "slug": "rad-ttu-2018-2022",
     }
 
@@ -124,7 +127,10 @@ def test_every_url_with_junk_answers_without_a_server_error(client_for, personas
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/indicators/%00/", "/dashboard/indicator/%00/", "/indicators/1.a.1.1/?x=%00"])
+@pytest.mark.parametrize(
+    "url",
+    [f"{RAD}/indicators/%00/", f"{RAD}/dashboard/indicator/%00/", f"{RAD}/indicators/1.a.1.1/?x=%00", "/rad/%00/"],
+)
 def test_nul_in_the_address_is_a_bad_request(client_for, personas, url):
     assert client_for(personas["reviewer"]).get(url).status_code == 400
 
@@ -134,11 +140,11 @@ def test_year_0_in_the_entry_forms_is_a_form_error(client_for, personas):
     client = client_for(personas["officer_a"])
     client.cookies["django_language"] = "en"
     data = {"period": "0000S1", "value": "5", "form_key": str(uuid.uuid4())}
-    new = client.post("/indicators/1.a.1.1/entries/new/", data)
+    new = client.post(f"{RAD}/indicators/1.a.1.1/entries/new/", data)
     assert new.status_code == 200
     assert "is not a period like 2021, 2021S1 or 2021S2" in new.content.decode()
     entry = make_entry("1.a.1.1", "2021S1", personas["officer_a"], value=320)
-    edit = client.post(f"/entries/{entry.pk}/edit/", {"period": "0000S1", "value": "5", "version": entry.version})
+    edit = client.post(f"{RAD}/entries/{entry.pk}/edit/", {"period": "0000S1", "value": "5", "version": entry.version})
     assert edit.status_code == 200
     assert "is not a period like 2021, 2021S1 or 2021S2" in edit.content.decode()
 
