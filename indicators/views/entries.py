@@ -174,6 +174,10 @@ def new_entry(request, code: str):
         else:
             messages.success(request, _("The entry was saved as a draft. Submit it when it is complete."))
             return redirect(entry)
+    if request.method == "POST" and (made := services.entry_made_with(request.POST.get("form_key"), request.user)):
+        # a simultaneous POST of this same form made the entry while this one was checked (and found it
+        # a probable double entry): show that entry instead
+        return redirect(made)
     return _render_form(request, indicator, form, entry=None)
 
 
