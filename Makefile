@@ -6,7 +6,7 @@ PORT ?= 8000
 DEMO ?= 1
 VENDOR := static/vendor
 
-.PHONY: run test bench lint format messages check-deploy clean assets serve loadtest lighthouse
+.PHONY: run test bench lint format messages check-deploy clean assets serve loadtest lighthouse apitest
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,10 @@ lighthouse: $(VENV)/.installed-dev assets
 test: $(VENV)/.installed-dev assets
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# schemathesis against the running API's own schema, with a read and a write token (scripts/apitest.sh)
+apitest: $(VENV)/.installed-dev assets
+	scripts/apitest.sh
 
 bench: $(VENV)/.installed-dev assets
 	$(PY) manage.py bench $(BENCH_ARGS)

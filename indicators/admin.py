@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators import admin_users  # noqa: F401 (registers the user admin that keeps within the roles)
+from indicators.dhis2 import Dhis2Mapping
 from indicators.models import Comment, ConsistencyRule, Evidence, Indicator, ProgressEntry, ReportingDeadline, Target
 
 
@@ -94,3 +95,13 @@ class ConsistencyRuleAdmin(admin.ModelAdmin):
     list_display = ["__str__", "plan", "note_id"]
     list_filter = ["plan"]
     search_fields = ["left_code", "right_code", "note_id", "note_en"]
+
+
+@admin.register(Dhis2Mapping)
+class Dhis2MappingAdmin(admin.ModelAdmin):
+    """The editable table of DHIS2 uids for our codes (export_dhis2 --id-scheme uid, import_dhis2)."""
+
+    list_display = ["kind", "code", "uid"]
+    list_filter = ["kind"]
+    list_editable = ["uid"]
+    search_fields = ["code", "uid"]

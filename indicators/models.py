@@ -310,6 +310,16 @@ class ProgressEntryQuerySet(models.QuerySet):
             return self.filter(status__in=[EntryStatus.VERIFIED, EntryStatus.SUBMITTED])
         return self.filter(status=EntryStatus.VERIFIED)
 
+    def visible_to(self, user) -> "ProgressEntryQuerySet":
+        """The entries `user` may read: every one with the read-all permission, else her agency's
+        if she logs progress (the rule of the entry pages, indicators.views.entries.can_see_entry)."""
+        from indicators.roles import can_enter, can_read_all, user_agency
+
+        if can_read_all(user):
+            return self
+        agency = user_agency(user) if can_enter(user) else None
+        return self.filter(agency=agency) if agency else self.none()
+
 
 class ProgressEntry(models.Model):
     """One piece of work for an indicator (a session, a training, a meeting).
@@ -786,3 +796,8 @@ class ImportReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.imported_at:%Y-%m-%d %H:%M})"
+
+
+# Personal API tokens live with the API; imported here so that Django registers the model.
+from indicators.api.tokens import ApiToken  # noqa: E402, F401
+from indicators.dhis2 import Dhis2Mapping  # noqa: E402, F401

@@ -57,7 +57,7 @@ ADMIN_MODELS = {
     "programs": ["plan", "pillar", "program", "activity", "agency", "region", "staffprofile"],
     "indicators": [
         *["indicator", "target", "progressentry", "evidence", "comment"],
-        *["reportingdeadline", "consistencyrule"],
+        *["reportingdeadline", "consistencyrule", "dhis2mapping"],
     ],
     "auth": ["user"],
     "axes": ["accessattempt"],  # sign-in failures; deleting them lifts a lock-out

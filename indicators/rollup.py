@@ -877,3 +877,94 @@ def reporting_gaps(plan: Plan, as_of: datetime.date, year: int | None = None) ->
     )
     agencies = set(Indicator.objects.filter(plan=plan).values_list("agency_id", flat=True).distinct())
     return {agency: [p for p in elapsed if (agency, p.year, p.semester) not in reported] for agency in sorted(agencies)}
+
+
+@dataclass
+class DataValue:
+    """The entries of one indicator in one semester at one place, added up by the kind's rule.
+
+    `kecamatan_id` None: entries that name no kecamatan (the regency as a whole). Sums of
+    value, its sex and age parts, numerator and denominator; for a milestone the latest
+    status reported in the semester, for a level the latest value, for a qualitative indicator the latest narrative
+    (latest: by date, then id, as in compute()). This is the form aggregate systems such
+    as DHIS2 exchange data in: everything compute() derives can be derived again from it.
+    """
+
+    indicator: Indicator
+    period: Period
+    kecamatan_id: int | None
+    entries: int
+    value: int | None = None
+    male: int | None = None
+    female: int | None = None
+    child: int | None = None
+    adult: int | None = None
+    numerator: int | None = None
+    denominator: int | None = None
+    milestone_status: str = ""
+    narrative: str = ""
+
+
+def data_values(plan: Plan, year: int | None = None, filters: Filters | None = None) -> list[DataValue]:
+    """Every indicator × semester × kecamatan aggregate of the (official) entries, in code order."""
+    filters = filters or Filters()
+    indicators = {i.id: i for i in filters.indicators(plan)}
+    entries = filters.entries(plan)
+    if year is not None:
+        entries = entries.filter(year=year)
+    latest_kinds = set(Kind.where("is_latest"))
+    summed = [iid for iid, i in indicators.items() if i.kind not in latest_kinds]
+    latest = [iid for iid, i in indicators.items() if i.kind in latest_kinds]
+    result = []
+    rows = (
+        entries.filter(indicator_id__in=summed)
+        .values("indicator_id", "year", "semester", "kecamatan_id")
+        .annotate(
+            n=Count("id"),
+            value=Sum("value"),
+            male=Sum("male"),
+            female=Sum("female"),
+            child=Sum("child"),
+            adult=Sum("adult"),
+            numerator=Sum("numerator"),
+            denominator=Sum("denominator"),
+        )
+        .order_by()
+    )
+    for row in rows:
+        parts = {name: row[name] for name in ("value", "male", "female", "child", "adult", "numerator", "denominator")}
+        period = Period(row["year"], row["semester"])
+        result.append(DataValue(indicators[row["indicator_id"]], period, row["kecamatan_id"], row["n"], **parts))
+    # the latest report per semester, chosen as compute() chooses it: by date, then by id
+    reports = (
+        entries.filter(indicator_id__in=latest)
+        .values("indicator_id", "year", "semester", "milestone_status", "value")
+        .annotate(last_date=Max("date"), last_id=Max("id"), n=Count("id"))
+        .order_by()
+    )
+    best: dict[tuple[int, Period], dict] = {}
+    counts: dict[tuple[int, Period], int] = defaultdict(int)
+    for row in reports:
+        key = (row["indicator_id"], Period(row["year"], row["semester"]))
+        counts[key] += row["n"]
+        if key not in best or (row["last_date"], row["last_id"]) > (best[key]["last_date"], best[key]["last_id"]):
+            best[key] = row
+    texts = dict(
+        ProgressEntry.objects.filter(id__in=[row["last_id"] for row in best.values()]).values_list("id", "narrative")
+    )
+    for (iid, period), row in best.items():
+        kind = indicators[iid].kind
+        result.append(
+            DataValue(
+                indicators[iid],
+                period,
+                None,
+                counts[(iid, period)],
+                value=row["value"] if kind == Kind.LEVEL else None,
+                milestone_status=row["milestone_status"] if kind == Kind.MILESTONE else "",
+                narrative=texts.get(row["last_id"], "") if kind == Kind.QUALITATIVE else "",
+            )
+        )
+    order = {iid: position for position, iid in enumerate(indicators)}
+    result.sort(key=lambda v: (order[v.indicator.id], v.period, v.kecamatan_id or 0))
+    return result

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",  # sign-in throttling
+    "ninja",  # serves the API docs page (Swagger UI) from its own static files, not a CDN
     "programs",
     "indicators",
     "reports",
@@ -212,3 +213,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "WARNING", LOG_LEVELS)},
     "loggers": {"tptto": {"level": env_choice("LOG_LEVEL_APP", "INFO", LOG_LEVELS)}},
 }
+
+# IATI 2.03 export (export_iati): who publishes and under which activity identifier. IOM's
+# organisation identifier by default; the activity identifier defaults to "<org ref>-<plan slug>".
+IATI_REPORTING_ORG_REF = env_str("IATI_REPORTING_ORG_REF", "XM-DAC-47066")
+IATI_REPORTING_ORG_TYPE = env_str("IATI_REPORTING_ORG_TYPE", "40")  # OrganisationType: 40 multilateral
+IATI_REPORTING_ORG_NAME = env_str("IATI_REPORTING_ORG_NAME", "International Organization for Migration (IOM)")
+IATI_ACTIVITY_IDENTIFIER = env_str("IATI_ACTIVITY_IDENTIFIER", "")

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from indicators.api.v1 import urls as api_v1_urls
+
 admin.site.site_header = "TPPO Monitor"
 admin.site.site_title = "TPPO Monitor"
 
@@ -28,6 +30,7 @@ urlpatterns = [
     # The language switch also works on the sign-in page.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api_v1_urls()),
     # every page of a plan lives under its slug: /rad/rad-ttu-2018-2022/dashboard/
     path("rad/<slug:rad>/", include("indicators.urls")),
     path("rad/<slug:rad>/", include("reports.urls")),

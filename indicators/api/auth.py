@@ -1,0 +1,61 @@
+"""Who is calling: a personal token in `Authorization: Bearer <token>`.
+
+The request then carries the token's owner as `request.user`, so every permission
+check below is the same one the web pages make (indicators.roles). A read token
+additionally cannot write, whatever its owner may do.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from ninja.errors import AuthenticationError, AuthorizationError
+from ninja.security import HttpBearer
+
+from indicators.api.tokens import ApiToken
+
+
+class BearerToken(HttpBearer):
+    def __call__(self, request):
+        header = request.headers.get(self.header, "")
+        if not header.lower().startswith("bearer "):
+            raise AuthenticationError(401, _("Give your API token as “Authorization: Bearer <token>”."))
+        return super().__call__(request)
+
+    def authenticate(self, request, token: str) -> ApiToken:
+        row = ApiToken.lookup(token.strip())
+        if row is None:
+            raise AuthenticationError(401, _("Unknown API token."))
+        if row.is_revoked:
+            raise AuthenticationError(401, _("This API token was revoked."))
+        if row.is_expired:
+            raise AuthenticationError(401, _("This API token has expired; create a new one in your profile."))
+        if not row.user.is_active:
+            raise AuthenticationError(401, _("The account of this API token is disabled."))
+        row.touch()
+        request.user = row.user
+        return row
+
+
+def require_write(request) -> None:
+    """Refuse a write made with a read-only token (403), before anything is read or saved."""
+    if not request.auth.can_write:
+        raise AuthorizationError(403, _("This API token can only read; create a read-write token to change data."))
+
+
+def signed_in_or_token(view):
+    """The schema and its docs page: for a signed-in user (browser) or a valid token (scripts)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            if "Authorization" not in request.headers:
+                return redirect_to_login(request.get_full_path())
+            try:
+                BearerToken()(request)
+            except AuthenticationError as error:
+                return JsonResponse({"detail": error.message, "errors": []}, status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapper

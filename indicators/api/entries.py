@@ -1,0 +1,147 @@
+"""Progress entries: list and read what the user may see; create and edit drafts, submit.
+
+Writes go through `indicators.services`, the same functions the web forms call, so the
+workflow, the agency check, the validation and the audit trail are the forms' own; the
+API adds only the read-only-token check. Each write is one transaction: on any error
+nothing is saved.
+"""
+
+from typing import Annotated
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from indicators import services
+from indicators.api import schemas
+from indicators.api.auth import require_write
+from indicators.api.errors import ERRORS
+from indicators.api.pagination import Page
+from indicators.api.plan import get_plan
+from indicators.models import EntryStatus, Indicator, ProgressEntry
+from programs.models import Plan, Region
+from programs.periods import Period
+
+router = Router(tags=["entries"])
+
+RELATED = ("indicator__plan", "agency", "kecamatan")
+EntryId = Annotated[int, Field(ge=1, le=2**53)]
+
+
+class EntryFilters(Schema):
+    indicator: schemas.Code | None = Field(None, description="indicator code")
+    status: EntryStatus | None = None
+    period: schemas.PeriodText | None = Field(None, description="2021 or 2021S1")
+    agency: schemas.Code | None = None
+    kecamatan: schemas.Code | None = None
+
+
+@router.get("/plans/{code}/entries", response={200: list[schemas.EntryOut], **ERRORS})
+@paginate(Page)
+def entries(request, code: schemas.Code, filters: Query[EntryFilters]):
+    """The plan's entries that the user may read (an officer: her agency's), newest first."""
+    qs = ProgressEntry.objects.visible_to(request.user).filter(indicator__plan=get_plan(code)).select_related(*RELATED)
+    if filters.indicator:
+        qs = qs.filter(indicator__code=filters.indicator)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.period:
+        period = Period.parse(filters.period)
+        qs = qs.filter(year=period.year)
+        if period.semester:
+            qs = qs.filter(semester=period.semester)
+    if filters.agency:
+        qs = qs.filter(agency__code=filters.agency)
+    if filters.kecamatan:
+        qs = qs.filter(kecamatan__code=filters.kecamatan)
+    return qs.order_by("-year", "-semester", "-date", "-id")
+
+
+def _visible_entry(request, pk: int) -> ProgressEntry:
+    entry = ProgressEntry.objects.visible_to(request.user).select_related(*RELATED).filter(pk=pk).first()
+    if entry is None:
+        raise Http404(_("No entry %(id)s, or not one you can read.") % {"id": pk})
+    return entry
+
+
+@router.get("/entries/{entry_id}", response={200: schemas.EntryOut, **ERRORS})
+def entry(request, entry_id: EntryId):
+    return _visible_entry(request, entry_id)
+
+
+def _values(plan: Plan, payload: schemas._EntryValues) -> dict:
+    """The service's `values` from the fields the caller sent (an edit changes only those)."""
+    sent = payload.dict(exclude_unset=True)
+    sent.pop("version", None)
+    sent.pop("indicator", None)
+    sent.pop("allow_duplicate", None)
+    values = {}
+    if "period" in sent:
+        period = sent.pop("period")
+        if period is not None:
+            parsed = Period.parse(period)
+            values["year"], values["semester"] = parsed.year, parsed.semester
+    if "kecamatan" in sent:
+        code = sent.pop("kecamatan")
+        values["kecamatan"] = None
+        if code:
+            place = Region.objects.filter(code=code, level=Region.Level.KECAMATAN, parent=plan.region).first()
+            if place is None:
+                raise ValidationError(
+                    {
+                        "kecamatan": _("No kecamatan “%(code)s” in %(region)s.")
+                        % {"code": code, "region": plan.region.name}
+                    }
+                )
+            values["kecamatan"] = place
+    if "milestone_status" in sent:
+        values["milestone_status"] = sent.pop("milestone_status") or ""
+    for text in ("place", "narrative"):
+        if text in sent:
+            values[text] = (sent.pop(text) or "").strip()
+    values.update(sent)
+    return values
+
+
+@router.post("/plans/{code}/entries", response={201: schemas.EntryOut, **ERRORS})
+def create(request, code: schemas.Code, payload: schemas.EntryCreate):
+    """A new draft for one of your agency's indicators (read-write token)."""
+    require_write(request)
+    plan = get_plan(code)
+    indicator = Indicator.objects.select_related("plan__region").filter(plan=plan, code=payload.indicator).first()
+    if indicator is None:
+        raise ValidationError({"indicator": _("No indicator “%(code)s” in this plan.") % {"code": payload.indicator}})
+    created = services.create_entry(
+        user=request.user, indicator=indicator, values=_values(plan, payload), allow_duplicate=payload.allow_duplicate
+    )
+    return Status(201, _visible_entry(request, created.pk))
+
+
+@router.patch("/entries/{entry_id}", response={200: schemas.EntryOut, **ERRORS})
+def update(request, entry_id: EntryId, payload: schemas.EntryUpdate):
+    """Change a draft or returned entry: only the fields sent; `version` is the one you read."""
+    require_write(request)
+    current = _visible_entry(request, entry_id)
+    services.update_entry(
+        user=request.user,
+        entry=current,
+        version=payload.version,
+        values=_values(current.indicator.plan, payload),
+        allow_duplicate=payload.allow_duplicate,
+    )
+    return _visible_entry(request, entry_id)
+
+
+@router.post("/entries/{entry_id}/submit", response={200: schemas.EntryOut, **ERRORS})
+def submit(request, entry_id: EntryId, payload: schemas.EntryVersion | None = None):
+    """Draft → submitted (or a corrected returned entry → submitted again), for the verifiers."""
+    require_write(request)
+    current = _visible_entry(request, entry_id)
+    version = payload.version if payload else None
+    if current.status == EntryStatus.RETURNED:
+        services.resubmit_entry(user=request.user, entry=current, version=version)
+    else:
+        services.submit_entry(user=request.user, entry=current, version=version)
+    return _visible_entry(request, entry_id)

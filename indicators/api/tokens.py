@@ -1,0 +1,106 @@
+"""Personal API tokens: a user creates and revokes her own, read-only or read-write.
+
+Only a SHA-256 digest of the token is stored, so a copy of the database does not
+hand out working tokens; the token itself is shown once, when it is made. A plain
+hash (not a slow password hash) is enough because a token is 32 random bytes, not
+something a person chose. A request with a token acts with exactly the permissions
+of its owner; a read token can in addition never write.
+"""
+
+import datetime
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+PREFIX = "tppo_"
+DEFAULT_DAYS = 365
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, now: datetime.datetime | None = None) -> "ApiTokenQuerySet":
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class ApiToken(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for, e.g. “R scripts”."))
+    can_write = models.BooleanField(_("can write"), default=False)
+    # the first characters of the token, so that its owner can tell her tokens apart
+    hint = models.CharField(max_length=12, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        app_label = "indicators"
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.hint}… ({self.name})"
+
+    @classmethod
+    def issue(
+        cls, user, *, name: str, can_write: bool = False, days: int | None = DEFAULT_DAYS
+    ) -> tuple["ApiToken", str]:
+        """A new token for `user`: the saved row and the token itself (shown once, never stored)."""
+        token = PREFIX + secrets.token_urlsafe(32)
+        expires = timezone.now() + datetime.timedelta(days=days) if days else None
+        row = cls.objects.create(
+            user=user,
+            name=name,
+            can_write=can_write,
+            hint=token[: len(PREFIX) + 6],
+            digest=digest(token),
+            expires_at=expires,
+        )
+        return row, token
+
+    @classmethod
+    def lookup(cls, token: str) -> "ApiToken | None":
+        """The token's row, whatever its state (the caller says why it cannot be used)."""
+        if not token.startswith(PREFIX):
+            return None
+        return cls.objects.select_related("user").filter(digest=digest(token)).first()
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return not self.is_revoked and not self.is_expired and self.user.is_active
+
+    def revoke(self) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
+
+    def touch(self) -> None:
+        """Record the use, at most once a minute (no write per request)."""
+        now = timezone.now()
+        if self.last_used_at is None or now - self.last_used_at > datetime.timedelta(minutes=1):
+            ApiToken.objects.filter(pk=self.pk).update(last_used_at=now)
+            self.last_used_at = now
