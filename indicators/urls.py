@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from indicators.views import cockpit, entries, importing, plan, review, tokens
+from indicators.views import cockpit, entries, importing, plan, review
 
 app_name = "indicators"
 
@@ -16,4 +16,3 @@ urlpatterns += entries.urlpatterns + review.urlpatterns + importing.urlpatterns
 
 # The secretariat's cockpit (issue 13): completeness, data quality, follow-ups.
 urlpatterns += cockpit.urlpatterns
-urlpatterns += tokens.urlpatterns

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from indicators.api.v1 import urls as api_v1_urls
+from indicators.views import tokens as api_tokens
 
 admin.site.site_header = "TPPO Monitor"
 admin.site.site_title = "TPPO Monitor"
@@ -31,6 +32,8 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api_v1_urls()),
+    # a person's own API tokens: not a plan's page
+    *api_tokens.urlpatterns,
     # every page of a plan lives under its slug: /rad/rad-ttu-2018-2022/dashboard/
     path("rad/<slug:rad>/", include("indicators.urls")),
     path("rad/<slug:rad>/", include("reports.urls")),

@@ -27,7 +27,7 @@ def test_only_the_digest_is_stored(personas):
 @pytest.mark.django_db
 def test_profile_page_creates_a_token_shown_once(client_for, personas):
     client = client_for(personas["reviewer"])
-    response = client.post(reverse("indicators:api_tokens"), {"name": "R scripts", "access": "read", "days": "90"})
+    response = client.post(reverse("api_tokens"), {"name": "R scripts", "access": "read", "days": "90"})
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     row = ApiToken.objects.get(user=personas["reviewer"])
@@ -36,14 +36,14 @@ def test_profile_page_creates_a_token_shown_once(client_for, personas):
     assert not row.can_write
     assert token in response.content.decode()
     # the next visit lists it by its first characters only
-    again = client.get(reverse("indicators:api_tokens")).content.decode()
+    again = client.get(reverse("api_tokens")).content.decode()
     assert row.hint in again and token not in again
 
 
 @pytest.mark.django_db
 def test_profile_page_write_token(client_for, personas):
     client = client_for(personas["officer_a"])
-    client.post(reverse("indicators:api_tokens"), {"name": "sync", "access": "write", "days": "30"})
+    client.post(reverse("api_tokens"), {"name": "sync", "access": "write", "days": "30"})
     assert ApiToken.objects.get(user=personas["officer_a"]).can_write
 
 
@@ -51,7 +51,7 @@ def test_profile_page_write_token(client_for, personas):
 def test_revoked_token_stops_working(client_for, personas, client):
     row, token = ApiToken.issue(personas["reviewer"], name="R")
     assert call(client, "get", "/agencies", token).status_code == 200
-    client_for(personas["reviewer"]).post(reverse("indicators:revoke_api_token", args=[row.pk]))
+    client_for(personas["reviewer"]).post(reverse("revoke_api_token", args=[row.pk]))
     client.logout()  # the token alone signs the request in; logging out also drops the language cookie
     client.cookies["django_language"] = "en"
     response = call(client, "get", "/agencies", token)
@@ -63,15 +63,15 @@ def test_revoked_token_stops_working(client_for, personas, client):
 def test_nobody_revokes_or_sees_another_users_token(client_for, personas):
     row, _token = ApiToken.issue(personas["reviewer"], name="reviewer's")
     client = client_for(personas["officer_a"])
-    assert client.post(reverse("indicators:revoke_api_token", args=[row.pk])).status_code == 404
-    assert "reviewer&#x27;s" not in client.get(reverse("indicators:api_tokens")).content.decode()
+    assert client.post(reverse("revoke_api_token", args=[row.pk])).status_code == 404
+    assert "reviewer&#x27;s" not in client.get(reverse("api_tokens")).content.decode()
     row.refresh_from_db()
     assert row.revoked_at is None
 
 
 @pytest.mark.django_db
 def test_token_page_needs_sign_in(client):
-    response = client.get(reverse("indicators:api_tokens"))
+    response = client.get(reverse("api_tokens"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 

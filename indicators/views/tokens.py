@@ -55,7 +55,7 @@ def revoke(request, pk: int):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     token.revoke()
     messages.success(request, _("The token “%(name)s” was revoked; it no longer works.") % {"name": token.name})
-    return redirect("indicators:api_tokens")
+    return redirect("api_tokens")
 
 
 urlpatterns = [
