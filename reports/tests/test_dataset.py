@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from django.core.management import call_command
 
+from conftest import rad_url
 from indicators.models import EntryStatus
 from indicators.tests.factories import entry
 from reports import dataset
@@ -111,7 +112,7 @@ def test_csv_and_xlsx_read_back(data):
     [("reviewer", 200), ("executive", 200), ("verifier", 200), ("admin", 200), ("officer_a", 403), ("outsider", 403)],
 )
 def test_download_by_role(client_for, personas, persona, status):
-    response = client_for(personas[persona]).get("/reports/dataset.csv")
+    response = client_for(personas[persona]).get(rad_url("reports:dataset", "csv"))
     assert response.status_code == status
     if status == 200:
         assert response["Content-Disposition"] == 'attachment; filename="rad-ttu-2018-2022-dataset.csv"'
@@ -120,7 +121,9 @@ def test_download_by_role(client_for, personas, persona, status):
 
 @pytest.mark.django_db
 def test_download_unknown_format(client_for, personas):
-    assert client_for(personas["reviewer"]).get("/reports/dataset.pdf").status_code == 404
+    assert client_for(personas["reviewer"]).get(rad_url("reports:dataset", "pdf")).status_code == 404
+    # another plan's address: no such plan
+    assert client_for(personas["reviewer"]).get(rad_url("reports:dataset", "csv", rad="rad-x")).status_code == 404
 
 
 @pytest.mark.django_db
