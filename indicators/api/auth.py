@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer
 
 from indicators.api.tokens import ApiToken
+from indicators.roles import has_role
 
 
 class BearerToken(HttpBearer):
@@ -33,6 +34,9 @@ class BearerToken(HttpBearer):
             raise AuthenticationError(401, _("This API token has expired; create a new one in your profile."))
         if not row.user.is_active:
             raise AuthenticationError(401, _("The account of this API token is disabled."))
+        if not has_role(row.user):
+            # as on the web: a signed-in user without a role reads nothing
+            raise AuthorizationError(403, _("Your account has no role yet; ask an administrator."))
         row.touch()
         request.user = row.user
         return row

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indicators", "0008_entry_form_key_import_receipt"),
+        ("indicators", "0010_administrators_unlock_sign_ins"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

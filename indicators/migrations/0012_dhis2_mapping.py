@@ -18,7 +18,7 @@ def grant_administrator(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indicators", "0009_api_token"),
+        ("indicators", "0011_api_token"),
     ]
 
     operations = [
