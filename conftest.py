@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission, User
 
 from indicators.plan_loader import load_plan
 from indicators.roles import ADMINISTRATOR, EXECUTIVE, OFFICER, REVIEWER, VERIFIER, build_role_groups
-from programs.models import Agency, Plan, StaffProfile
+from programs.models import Agency, Plan, Region, StaffProfile
 from tptto_monitor.env import env_cache
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 (test accounts only)
@@ -103,11 +103,12 @@ def plan(db) -> Plan:
     return Plan.objects.get(code=DEFAULT_RAD)
 
 
-def make_user(username: str, role: str | None, agency: Agency | None = None, **extra) -> User:
+def make_user(username: str, role: str | None, agency: Agency | None = None, *, region: str = "53.03", **extra) -> User:
+    """A user of the regency (or province) with Kemendagri code `region`: TTU unless told."""
     user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, **extra)
     if role:
         user.groups.add(Group.objects.get(name=role))
-    StaffProfile.objects.create(user=user, agency=agency)
+    StaffProfile.objects.create(user=user, agency=agency, region=Region.objects.get(code=region))
     return user
 
 

@@ -5,15 +5,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from indicators import admin_users  # noqa: F401 (registers the user admin that keeps within the roles)
 from indicators.dhis2 import Dhis2Mapping
 from indicators.models import Comment, ConsistencyRule, Evidence, Indicator, ProgressEntry, ReportingDeadline, Target
+from programs.admin_scope import RegencyScopedAdmin
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(RegencyScopedAdmin, admin.TabularInline):
     model = Target
     extra = 0
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(RegencyScopedAdmin, admin.ModelAdmin):
     list_display = ["code", "text_id", "kind", "plan_target", "agency", "agency_inferred"]
     list_filter = ["kind", "agency", "activity__program__pillar"]
     list_select_related = ["agency"]
@@ -23,14 +24,14 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(RegencyScopedAdmin, admin.ModelAdmin):
     list_display = ["indicator", "year", "value"]
     list_filter = ["year"]
     list_select_related = ["indicator"]
     search_fields = ["indicator__code"]
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(RegencyScopedAdmin, admin.TabularInline):
     model = Evidence
     extra = 0
     readonly_fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
@@ -41,7 +42,7 @@ class EvidenceInline(admin.TabularInline):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(RegencyScopedAdmin, admin.ModelAdmin):
     """Shown in the admin, changed only through the app's own pages and services."""
 
     def has_add_permission(self, request) -> bool:
@@ -85,13 +86,13 @@ class CommentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReportingDeadline)
-class ReportingDeadlineAdmin(admin.ModelAdmin):
+class ReportingDeadlineAdmin(RegencyScopedAdmin, admin.ModelAdmin):
     list_display = ["plan", "year", "semester", "deadline"]
     list_filter = ["plan", "year"]
 
 
 @admin.register(ConsistencyRule)
-class ConsistencyRuleAdmin(admin.ModelAdmin):
+class ConsistencyRuleAdmin(RegencyScopedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "plan", "note_id"]
     list_filter = ["plan"]
     search_fields = ["left_code", "right_code", "note_id", "note_en"]

@@ -12,6 +12,9 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
 
 from indicators.roles import ADMINISTRATOR, ROLE_PERMISSIONS
+from programs.access import home_region
+from programs.admin_scope import RegencyScopedAdmin
+from programs.models import StaffProfile
 
 POWER_FIELDS = ("is_superuser", "is_staff", "user_permissions")
 
@@ -21,7 +24,7 @@ def assignable_roles():
     return Group.objects.filter(name__in=[role for role in ROLE_PERMISSIONS if role != ADMINISTRATOR])
 
 
-class RoleUserAdmin(UserAdmin):
+class RoleUserAdmin(RegencyScopedAdmin, UserAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))
         if request.user.is_superuser:
@@ -46,6 +49,13 @@ class RoleUserAdmin(UserAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return super().has_delete_permission(request, obj) and not self._above(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # a person an administrator adds works in her regency (and so stays within her sight)
+        region = home_region(request.user)
+        if not request.user.is_superuser and region is not None:
+            StaffProfile.objects.get_or_create(user=obj, defaults={"region": region})
 
     def save_related(self, request, form, formsets, change):
         # groups outside what she may give (administrator, or any other) stay as they were

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from indicators.models import FollowUp, ProgressEntry
 from indicators.roles import can_verify
 from indicators.services import check_plan_open
+from programs.access import check_acts_in
 
 
 class AlreadyResolved(Exception):
@@ -33,6 +34,7 @@ def listed(*, plan, resolved: bool = False):
 @transaction.atomic
 def open_follow_up(*, user, entry: ProgressEntry, note: str) -> FollowUp:
     check_plan_open(entry.indicator)
+    check_acts_in(user, entry.indicator.plan)
     _check_verifier(user)
     item = FollowUp(entry=entry, note=(note or "").strip(), created_by=user)
     if not item.note:

@@ -32,6 +32,7 @@ from simple_history.utils import bulk_create_with_history
 from indicators.checks import DataWarning, check_entries, record_import_warnings
 from indicators.models import KIND_FIELDS, EntryStatus, Indicator, Kind, ProgressEntry
 from indicators.zipbudget import OverBudget, ZipBudget, check_zip
+from programs.access import acts_in
 from programs.models import Agency, Plan, Region
 from programs.periods import Period
 
@@ -523,6 +524,11 @@ def import_file(
     refused = plan.entries_refused()
     if refused:
         raise ImportFileError(refused)
+    if not acts_in(user, plan):
+        raise ImportFileError(
+            _("%(user)s cannot import into the plan “%(plan)s”: it belongs to another regency.")
+            % {"user": user.get_username(), "plan": plan.code}
+        )
     rows = read_rows(data)
     try:
         with transaction.atomic():

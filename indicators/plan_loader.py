@@ -70,11 +70,17 @@ def read_plan_file(plan_file: str = PLAN_FILE) -> dict:
 def load_plan(plan_file: str = PLAN_FILE) -> LoadResult:
     result = LoadResult()
     regions = _read("regions_ttu.json")
+    provinsi = _upsert(
+        result,
+        Region,
+        {"code": regions["provinsi"]["code"]},
+        {"name": regions["provinsi"]["name"], "level": Region.Level.PROVINSI, "parent": None},
+    )
     kabupaten = _upsert(
         result,
         Region,
         {"code": regions["kabupaten"]["code"]},
-        {"name": regions["kabupaten"]["name"], "level": Region.Level.KABUPATEN, "parent": None},
+        {"name": regions["kabupaten"]["name"], "level": Region.Level.KABUPATEN, "parent": provinsi},
     )
     for item in regions["kecamatan"]:
         _upsert(

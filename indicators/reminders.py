@@ -56,13 +56,14 @@ def language_of(user: User) -> str:
     return (profile.language if profile and profile.language else "") or settings.LANGUAGE_CODE
 
 
-def _people(permission: str):
+def _people(permission: str, plan: Plan):
+    """Active people with an email address and the permission, working in the plan's regency."""
     app_label, codename = permission.split(".")
     perm = Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label) | Q(
         user_permissions__codename=codename, user_permissions__content_type__app_label=app_label
     )
     return (
-        User.objects.filter(perm, is_active=True)
+        User.objects.filter(perm, is_active=True, staff_profile__region=plan.region_id)
         .exclude(email="")
         .select_related("staff_profile__agency")
         .distinct()
@@ -90,7 +91,7 @@ def officer_reminders(plan: Plan, period: Period, today: datetime.date) -> list[
         returned.setdefault(entry.agency_id, []).append(entry)
     reminders = []
     # administrators hold every entry permission through the admin site's; they verify, they are not officers
-    officers = _people(ENTER).exclude(groups__permissions__codename=VERIFY.split(".")[1])
+    officers = _people(ENTER, plan).exclude(groups__permissions__codename=VERIFY.split(".")[1])
     for user in officers:
         agency = user.staff_profile.agency if hasattr(user, "staff_profile") else None
         if agency is None:
@@ -130,7 +131,9 @@ def digest_reminders(plan: Plan, period: Period) -> list[Reminder]:
     )
     follow_ups = FollowUp.objects.filter(entry__indicator__plan=plan, resolved_at__isnull=True).count()
     context = {**totals, "plan": plan, "by_agency": by_agency, "oldest_entries": oldest, "follow_ups": follow_ups}
-    return [Reminder(user, SentReminder.Kind.DIGEST, period, language_of(user), context) for user in _people(VERIFY)]
+    return [
+        Reminder(user, SentReminder.Kind.DIGEST, period, language_of(user), context) for user in _people(VERIFY, plan)
+    ]
 
 
 def reminders_for(plan: Plan, period: Period, today: datetime.date) -> list[Reminder]:

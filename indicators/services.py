@@ -24,6 +24,7 @@ from indicators import checks
 from indicators import evidence as evidence_types
 from indicators.models import Comment, EntryStatus, Evidence, Indicator, ProgressEntry
 from indicators.roles import COMMENT, can_enter, can_verify, user_agency
+from programs.access import check_acts_in
 
 workflow_logger = logging.getLogger("tptto.workflow")
 
@@ -110,6 +111,7 @@ def check_plan_open(indicator: Indicator) -> None:
 
 def _check_officer(user, indicator: Indicator) -> None:
     check_plan_open(indicator)
+    check_acts_in(user, indicator.plan)
     agency = user_agency(user)
     if not can_enter(user) or agency is None or agency.pk != indicator.agency_id:
         raise PermissionDenied(_("You can only log progress for your own agency's indicators."))
@@ -117,6 +119,7 @@ def _check_officer(user, indicator: Indicator) -> None:
 
 def _check_verifier(user, entry: ProgressEntry) -> None:
     check_plan_open(entry.indicator)
+    check_acts_in(user, entry.indicator.plan)
     if not can_verify(user):
         raise PermissionDenied(_("Only the secretariat's verifiers and administrators can do this."))
 
@@ -394,6 +397,7 @@ def add_evidence(*, user, entry: ProgressEntry, upload) -> Evidence:
 def add_comment(*, user, entry: ProgressEntry, text: str) -> Comment:
     """A remark on an entry by a reviewer, verifier or administrator; it changes no data."""
     check_plan_open(entry.indicator)
+    check_acts_in(user, entry.indicator.plan)
     if not user.has_perm(COMMENT):
         raise PermissionDenied(_("You cannot comment on entries."))
     comment = Comment(entry=entry, author=user, text=(text or "").strip())

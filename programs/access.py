@@ -1,20 +1,83 @@
-"""Which plans a person may open, and the plan of a `/rad/<slug>/` page.
+"""Which plans a person may open and act in, and the plan of a `/rad/<slug>/` page.
+
+A person belongs to a regency or to a province (her staff profile). She reads
+and acts only within her regency's plans; a province's people read every
+regency of the province and act in none. A plan she may not read does not
+exist for her (404). Superusers, who run the installation, see everything.
 
 Every plan page is addressed by its plan's slug; `plan_page` resolves it once,
-checks that the user may read the plan, and puts it on `request.plan` (and
-thereby in every template, see `tptto_monitor.context_processors`).
+checks that the user may read the plan, refuses every write (any method but
+GET/HEAD) from someone who may only read it, and puts the plan on
+`request.plan` (and thereby in every template, see
+`tptto_monitor.context_processors`).
 """
 
 from functools import wraps
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from programs.models import Plan
+from programs.models import Plan, Region
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def home_region(user) -> Region | None:
+    """The regency or province on the user's staff profile."""
+    profile = getattr(user, "staff_profile", None)
+    return profile.region if profile is not None and profile.region_id else None
+
+
+def regencies_acted_in(user):
+    """The regencies whose data the user may change (a queryset of regions); a superuser's: all."""
+    if user.is_superuser:
+        return Region.objects.filter(level=Region.Level.KABUPATEN)
+    region = home_region(user)
+    if region is None or region.level != Region.Level.KABUPATEN:
+        return Region.objects.none()
+    return Region.objects.filter(pk=region.pk)
+
+
+def regencies_read(user):
+    """The regencies whose plans the user may read: her own, or every regency of her province."""
+    if user.is_superuser:
+        return Region.objects.filter(level=Region.Level.KABUPATEN)
+    region = home_region(user)
+    if region is None:
+        return Region.objects.none()
+    if region.level == Region.Level.PROVINSI:
+        return Region.objects.filter(parent=region, level=Region.Level.KABUPATEN)
+    return Region.objects.filter(pk=region.pk)
 
 
 def plans_for(user):
     """The plans the user may read."""
-    return Plan.objects.select_related("region")
+    plans = Plan.objects.select_related("region")
+    if user.is_superuser:
+        return plans
+    region = home_region(user)
+    if region is None:
+        return plans.none()
+    if region.level == Region.Level.PROVINSI:
+        return plans.filter(region__parent=region)
+    return plans.filter(region=region)
+
+
+def acts_in(user, plan: Plan) -> bool:
+    """Whether the user may change anything of the plan (still subject to her role)."""
+    if user.is_superuser:
+        return True
+    region = home_region(user)
+    return region is not None and region.level == Region.Level.KABUPATEN and region.pk == plan.region_id
+
+
+def check_acts_in(user, plan: Plan) -> None:
+    if not acts_in(user, plan):
+        raise PermissionDenied(
+            _("You can read the plan “%(plan)s” but not change it: it belongs to another regency.")
+            % {"plan": plan.code}
+        )
 
 
 def get_plan_for_user(user, slug: str) -> Plan:
@@ -26,11 +89,16 @@ def get_plan_for_user(user, slug: str) -> Plan:
 
 
 def plan_page(view):
-    """For views under `/rad/<slug:rad>/`: the plan from the address, on `request.plan`."""
+    """For views under `/rad/<slug:rad>/`: the plan from the address, on `request.plan`.
+
+    A write (POST …) from someone who may only read the plan is refused here, before any view code runs.
+    """
 
     @wraps(view)
     def wrapper(request, rad: str, *args, **kwargs):
         request.plan = get_plan_for_user(request.user, rad)
+        if request.method not in SAFE_METHODS:
+            check_acts_in(request.user, request.plan)
         return view(request, *args, **kwargs)
 
     return wrapper

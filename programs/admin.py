@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from programs.admin_scope import RegencyScopedAdmin
 from programs.models import Activity, Agency, Pillar, Plan, Program, Region, StaffProfile
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(RegencyScopedAdmin, admin.ModelAdmin):
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
@@ -17,50 +18,51 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "agency"]
-    list_select_related = ["user", "agency"]
+class StaffProfileAdmin(RegencyScopedAdmin, admin.ModelAdmin):
+    list_display = ["user", "region", "agency"]
+    list_select_related = ["user", "agency", "region"]
+    list_filter = ["region"]
     autocomplete_fields = ["agency"]
 
 
-class PillarInline(admin.TabularInline):
+class PillarInline(RegencyScopedAdmin, admin.TabularInline):
     model = Pillar
     extra = 0
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(RegencyScopedAdmin, admin.ModelAdmin):
     list_display = ["code", "name_id", "region", "start_year", "end_year", "status"]
     list_filter = ["status"]
     list_select_related = ["region"]
     inlines = [PillarInline]
 
 
-class ProgramInline(admin.TabularInline):
+class ProgramInline(RegencyScopedAdmin, admin.TabularInline):
     model = Program
     extra = 0
 
 
 @admin.register(Pillar)
-class PillarAdmin(admin.ModelAdmin):
+class PillarAdmin(RegencyScopedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "plan"]
     inlines = [ProgramInline]
 
 
-class ActivityInline(admin.TabularInline):
+class ActivityInline(RegencyScopedAdmin, admin.TabularInline):
     model = Activity
     extra = 0
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(RegencyScopedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "pillar"]
     list_select_related = ["pillar"]
     inlines = [ActivityInline]
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(RegencyScopedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "program"]
     list_select_related = ["program__pillar"]
     search_fields = ["name_id", "name_en"]

@@ -29,6 +29,7 @@ class BilingualMixin:
 
 class Region(models.Model):
     class Level(models.TextChoices):
+        PROVINSI = "provinsi", _("Province")
         KABUPATEN = "kabupaten", _("Regency")
         KECAMATAN = "kecamatan", _("District (kecamatan)")
         DESA = "desa", _("Village (desa)")
@@ -46,7 +47,7 @@ class Region(models.Model):
         verbose_name_plural = _("regions")
         constraints = [
             models.CheckConstraint(
-                condition=Q(level="kabupaten") | Q(parent__isnull=False),
+                condition=Q(level__in=["provinsi", "kabupaten"]) | Q(parent__isnull=False),
                 name="region_below_kabupaten_has_parent",
             ),
         ]
@@ -83,9 +84,22 @@ class Agency(BilingualMixin, models.Model):
 
 
 class StaffProfile(models.Model):
-    """Links a user to the agency whose indicators they report on."""
+    """Where a person works: a regency (with the agency whose indicators she reports on) or a province.
+
+    The regency bounds everything she sees and does; a province's people read every regency of it.
+    """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff_profile")
+    region = models.ForeignKey(
+        Region,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        limit_choices_to={"level__in": ["provinsi", "kabupaten"]},
+        related_name="staff",
+        verbose_name=_("regency or province"),
+        help_text=_("A regency's people act within its plans; a province's people read every regency of it."),
+    )
     agency = models.ForeignKey(Agency, models.PROTECT, null=True, blank=True, verbose_name=_("agency"))
     language = models.CharField(
         _("language"),
@@ -100,7 +114,13 @@ class StaffProfile(models.Model):
         verbose_name_plural = _("staff profiles")
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.agency or '-'})"
+        return f"{self.user} ({self.agency or '-'}, {self.region.name if self.region_id else '-'})"
+
+    def clean(self) -> None:
+        if self.region_id and self.region.level not in (Region.Level.PROVINSI, Region.Level.KABUPATEN):
+            raise ValidationError({"region": _("Choose a regency or a province, not a kecamatan or desa.")})
+        if self.agency_id and self.region_id and self.region.level == Region.Level.PROVINSI:
+            raise ValidationError({"agency": _("An agency belongs to a regency; a province's people have none.")})
 
 
 class PlanQuerySet(models.QuerySet):

@@ -8,14 +8,16 @@ from django.contrib.auth.models import Group, User
 from indicators.models import EntryStatus
 from indicators.roles import OFFICER
 from indicators.tests.factories import entry
-from programs.models import Agency, StaffProfile
+from programs.models import Agency, Region, StaffProfile
 
 
 def secretariat_officer() -> User:
     """Coverage, percent, periodic and qualitative indicators all belong to the secretariat."""
     user = User.objects.create_user("officer_s", "officer_s@example.org", "x")
     user.groups.add(Group.objects.get(name=OFFICER))
-    StaffProfile.objects.create(user=user, agency=Agency.objects.get(code="sekretariat"))
+    StaffProfile.objects.create(
+        user=user, agency=Agency.objects.get(code="sekretariat"), region=Region.objects.get(code="53.03")
+    )
     return user
 
 

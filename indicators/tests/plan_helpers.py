@@ -5,8 +5,11 @@ from programs.models import Plan, Region
 
 
 def make_regency(code: str = "53.04", name: str = "Kabupaten Belu", kecamatan: int = 3) -> Region:
-    """A regency with `kecamatan` kecamatan named after their codes (53.04.01 …)."""
-    regency, _ = Region.objects.get_or_create(code=code, defaults={"name": name, "level": Region.Level.KABUPATEN})
+    """A regency (in its province, when that is loaded) with `kecamatan` kecamatan: 53.04.01 …"""
+    province = Region.objects.filter(code=code.split(".")[0], level=Region.Level.PROVINSI).first()
+    regency, _ = Region.objects.get_or_create(
+        code=code, defaults={"name": name, "level": Region.Level.KABUPATEN, "parent": province}
+    )
     for n in range(1, kecamatan + 1):
         Region.objects.get_or_create(
             code=f"{code}.{n:02d}", defaults={"name": f"{name} {n}", "level": Region.Level.KECAMATAN, "parent": regency}

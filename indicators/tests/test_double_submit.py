@@ -143,7 +143,8 @@ def test_another_users_key_is_refused(client_for, personas):
     colleague.groups.set(personas["officer_a"].groups.all())
     from programs.models import StaffProfile
 
-    StaffProfile.objects.create(user=colleague, agency=personas["officer_a"].staff_profile.agency)
+    own = personas["officer_a"].staff_profile
+    StaffProfile.objects.create(user=colleague, agency=own.agency, region=own.region)
     client = client_for(colleague)
     client.cookies["django_language"] = "en"
     data = {**entry_form(client), "form_key": str(other.form_key)}

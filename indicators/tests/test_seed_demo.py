@@ -121,7 +121,7 @@ def test_is_idempotent_and_reset_recreates_the_same_data(plan, demo_mode):
     out = seed()
     assert "Created" not in out
     assert ProgressEntry.objects.count() == len(first)
-    assert User.objects.filter(username__startswith="demo_").count() == 6
+    assert User.objects.filter(username__startswith="demo_").count() == 7  # one per role, and the province
 
     seed("--reset")
     again = list(
@@ -159,6 +159,7 @@ def test_demo_users_one_per_role_with_printed_password(plan, demo_mode, client):
         "demo_reviewer",
         "demo_executive",
         "demo_admin",
+        "demo_province",
     ):
         assert name in out
         # through the sign-in form: the throttling backend (django-axes) needs the request
@@ -173,6 +174,11 @@ def test_demo_users_one_per_role_with_printed_password(plan, demo_mode, client):
     assert admin.is_staff and not admin.is_superuser
     assert admin.groups.filter(name="administrator").exists()
     assert not User.objects.get(username="demo_reviewer").has_perm("indicators.enter_progress")
+    # everyone works in the plan's regency, except the province reviewer, who reads all of NTT
+    regions = dict(
+        User.objects.filter(username__startswith="demo_").values_list("username", "staff_profile__region__code")
+    )
+    assert regions == {name: "53" if name == "demo_province" else "53.03" for name in regions}
 
 
 @pytest.mark.django_db

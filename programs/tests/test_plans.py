@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from conftest import RAD, rad_url
+from conftest import RAD, make_user, rad_url
+from indicators.roles import REVIEWER
 from indicators.tests.plan_helpers import make_plan, make_regency
 from programs.models import Plan
 
@@ -19,7 +20,8 @@ def test_home_leads_to_the_only_active_plan(client_for, personas):
 @pytest.mark.django_db
 def test_home_lists_the_plans_when_several_are_active(client_for, personas):
     make_plan()
-    client = client_for(personas["reviewer"])
+    assert client_for(personas["reviewer"]).get("/").url == f"{RAD}/"  # the other regency's plan is not hers
+    client = client_for(make_user("province", REVIEWER, region="53"))
     response = client.get("/")
     assert response.url == reverse("programs:plans")
     body = client.get(response.url).content.decode()
@@ -43,7 +45,7 @@ def test_home_lists_the_plans_when_several_are_active(client_for, personas):
 )
 def test_old_addresses_lead_to_the_default_plan(client_for, personas, old, new):
     make_plan()  # with a second plan the bookmark still means the first one
-    response = client_for(personas["reviewer"]).get(old)
+    response = client_for(make_user("province", REVIEWER, region="53")).get(old)
     assert response.status_code == 302
     assert response.url == new
 
@@ -59,7 +61,7 @@ def test_an_entry_is_found_only_under_its_own_plan(client_for, personas):
 
     other = make_plan()
     item = entry("1.a.1.1", "2021S1", value=5)
-    client = client_for(personas["reviewer"])
+    client = client_for(make_user("province", REVIEWER, region="53"))
     assert client.get(rad_url("indicators:entry", item.pk)).status_code == 200
     assert client.get(rad_url("indicators:entry", item.pk, rad=other.code)).status_code == 404
 

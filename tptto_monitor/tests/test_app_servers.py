@@ -10,12 +10,14 @@ from tptto_monitor.tests.servers import AppServer, Browser, manage, server_env
 
 USERS = f"""
 from django.contrib.auth.models import Group, User
-from programs.models import Agency, StaffProfile
+from programs.models import Agency, Region, StaffProfile
 for name, group, agency in [("officer", "officer", "disnakertrans"), ("verifier", "verifier", "sekretariat"),
                             ("reviewer", "reviewer", None)]:
     user = User.objects.create_user(name, password="{PASSWORD}")
     user.groups.add(Group.objects.get(name=group))
-    StaffProfile.objects.create(user=user, agency=Agency.objects.get(code=agency) if agency else None)
+    StaffProfile.objects.create(
+        user=user, agency=Agency.objects.get(code=agency) if agency else None, region=Region.objects.get(code="53.03")
+    )
 """
 
 

@@ -36,7 +36,10 @@ DEMO_USERS = {
     "demo_reviewer": (REVIEWER, None, False, "Demo Reviewer IOM"),
     "demo_executive": (EXECUTIVE, None, False, "Demo Kantor Bupati"),
     "demo_admin": (ADMINISTRATOR, "sekretariat", True, "Demo Administrator"),
+    # of the plan's province, not its regency: reads every regency of the province, changes nothing
+    "demo_province": (REVIEWER, None, False, "Demo Gugus Tugas Provinsi"),
 }
+PROVINCE_USERS = {"demo_province"}
 
 RETURN_REASON = "Data demo: mohon lampirkan daftar hadir kegiatan dan perbaiki jumlah peserta."
 
@@ -253,9 +256,13 @@ class DemoBuilder:
         return self.entries
 
 
-def ensure_demo_users() -> dict[str, User]:
+def ensure_demo_users(plan: Plan) -> dict[str, User]:
+    """One user per role in the plan's regency, and a province reviewer when the regency has a province."""
     users = {}
     for username, (role, agency_code, is_staff, full_name) in DEMO_USERS.items():
+        region = plan.region.parent if username in PROVINCE_USERS else plan.region
+        if region is None:
+            continue
         first, _sep, last = full_name.rpartition(" ")
         user, created = User.objects.get_or_create(
             username=username,
@@ -271,7 +278,7 @@ def ensure_demo_users() -> dict[str, User]:
             user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=role))
         agency = Agency.objects.get(code=agency_code) if agency_code else None
-        StaffProfile.objects.update_or_create(user=user, defaults={"agency": agency})
+        StaffProfile.objects.update_or_create(user=user, defaults={"agency": agency, "region": region})
         users[username] = user
     return users
 
@@ -304,7 +311,7 @@ class Command(BaseCommand):
             )
         plan = plan_from_option(rad)
         with transaction.atomic():
-            users = ensure_demo_users()
+            users = ensure_demo_users(plan)
             if reset:
                 removed = delete_demo_entries()
                 self.stdout.write(_("Removed %(count)s demo entries.") % {"count": removed})

@@ -1,0 +1,59 @@
+"""The admin site within one regency: an administrator sees and changes only her regency's rows.
+
+Each model names the path from its rows to their regency (`REGENCY_PATHS`);
+list, change and delete pages read through `get_queryset`, so a row of another
+regency is simply not found, and every choice of a related row (plan,
+indicator, entry, region …) is narrowed the same way. Superusers see all.
+"""
+
+from django.db.models import Q
+
+from programs.access import regencies_acted_in
+
+# app_label.model → the lookup from a row to its regency (a Region of level kabupaten)
+REGENCY_PATHS = {
+    "programs.plan": "region",
+    "programs.pillar": "plan__region",
+    "programs.program": "pillar__plan__region",
+    "programs.activity": "program__pillar__plan__region",
+    "programs.staffprofile": "region",
+    "auth.user": "staff_profile__region",
+    "indicators.indicator": "plan__region",
+    "indicators.target": "indicator__plan__region",
+    "indicators.progressentry": "indicator__plan__region",
+    "indicators.evidence": "entry__indicator__plan__region",
+    "indicators.comment": "entry__indicator__plan__region",
+    "indicators.reportingdeadline": "plan__region",
+    "indicators.consistencyrule": "plan__region",
+}
+
+
+def scope_filter(model, user) -> Q | None:
+    """The filter that keeps `model`'s rows of the user's regency; None when it is not narrowed."""
+    if user.is_superuser:
+        return None
+    regencies = regencies_acted_in(user)
+    if model._meta.label_lower == "programs.region":
+        # the regency itself, its kecamatan and their desa: regions are shared reference data otherwise
+        return Q(pk__in=regencies) | Q(parent__in=regencies) | Q(parent__parent__in=regencies)
+    path = REGENCY_PATHS.get(model._meta.label_lower)
+    if path is None:
+        return None
+    return Q(**{f"{path}__in": regencies})
+
+
+class RegencyScopedAdmin:
+    """Mixin for a ModelAdmin (or inline): rows and choices of the administrator's regency only."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        scope = scope_filter(queryset.model, request.user)
+        return queryset if scope is None else queryset.filter(scope).distinct()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            scope = scope_filter(field.queryset.model, request.user)
+            if scope is not None:
+                field.queryset = field.queryset.filter(scope)
+        return field

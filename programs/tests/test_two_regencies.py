@@ -1,0 +1,166 @@
+"""Two regencies on one installation: nothing of one is visible or writable from the other.
+
+TTU's people (the usual personas) against the plan of Kabupaten Belu: every page, file, chart CSV,
+piece of evidence, import and admin page of Belu is not found for them, and every write is refused with
+nothing changed. A province reviewer reads both regencies and writes in neither.
+"""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from conftest import make_user, rad_url
+from indicators import services
+from indicators.importing import ImportFileError, import_file
+from indicators.models import Comment, EntryStatus, Evidence, Indicator, ProgressEntry
+from indicators.roles import ADMINISTRATOR, OFFICER, REVIEWER, VERIFIER
+from indicators.tests.entries_helpers import PDF_BYTES
+from indicators.tests.factories import entry
+from indicators.tests.import_helpers import csv_bytes
+from indicators.tests.plan_helpers import make_plan
+from programs.models import Agency
+
+BELU = "rad-belu-2019-2023"
+TTU_PERSONAS = ["officer_a", "officer_b", "verifier", "reviewer", "executive", "admin", "outsider"]
+
+
+@pytest.fixture
+def belu(db, personas, settings, tmp_path):
+    """Belu's plan with one submitted entry carrying evidence, and Belu's own officer, verifier and admin."""
+    settings.MEDIA_ROOT = tmp_path
+    plan = make_plan(BELU)
+    disnakertrans = Agency.objects.get(code="disnakertrans")
+    people = {
+        "officer": make_user("officer_belu", OFFICER, disnakertrans, region="53.04"),
+        "verifier": make_user("verifier_belu", VERIFIER, Agency.objects.get(code="sekretariat"), region="53.04"),
+        "admin": make_user("admin_belu", ADMINISTRATOR, region="53.04", is_staff=True),
+    }
+    item = entry("1.a.1.1", "2021S1", rad=BELU, status=EntryStatus.SUBMITTED, value=40, user=people["officer"])
+    evidence = Evidence.objects.create(
+        entry=item,
+        file=SimpleUploadedFile("hadir.pdf", PDF_BYTES),
+        original_name="hadir.pdf",
+        content_type="application/pdf",
+        size=len(PDF_BYTES),
+        uploaded_by=people["officer"],
+    )
+    return {"plan": plan, "entry": item, "evidence": evidence, **people}
+
+
+def belu_pages(belu) -> list[str]:
+    pk, evidence = belu["entry"].pk, belu["evidence"].pk
+    pages = [
+        rad_url("indicators:plan", rad=BELU),
+        rad_url("indicators:indicator", "1.a.1.1", rad=BELU),
+        rad_url("reports:overview", rad=BELU),
+        rad_url("reports:overview", rad=BELU) + "?csv=pillar-years",
+        rad_url("reports:pillar", 1, rad=BELU),
+        rad_url("reports:indicator", "1.a.1.1", rad=BELU) + "?csv=kecamatan",
+        rad_url("reports:kecamatan", rad=BELU),
+        rad_url("reports:summaries", rad=BELU),
+        rad_url("reports:year_summary", 2021, "csv", rad=BELU),
+        rad_url("indicators:indicator_entries", "1.a.1.1", rad=BELU),
+        rad_url("indicators:entry", pk, rad=BELU),
+        rad_url("indicators:evidence", evidence, rad=BELU),
+        rad_url("indicators:my_indicators", rad=BELU),
+        rad_url("indicators:review_queue", rad=BELU),
+        rad_url("indicators:import", rad=BELU),
+        rad_url("indicators:completeness", rad=BELU),
+    ]
+    return pages
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", TTU_PERSONAS)
+def test_no_page_or_file_of_the_other_regency_is_found(client_for, personas, belu, who):
+    client = client_for(personas[who])
+    # 404: the plan does not exist for her; 403 where her role is refused before the plan is even looked up
+    shown = {url: status for url in belu_pages(belu) if (status := client.get(url).status_code) not in (403, 404)}
+    assert shown == {}
+    # and the entry is not reachable under TTU's own plan either
+    assert client.get(rad_url("indicators:entry", belu["entry"].pk)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_other_regencys_own_people_read_it(client_for, belu):
+    client = client_for(belu["verifier"])
+    readable = [url for url in belu_pages(belu) if "my-indicators" not in url and "import" not in url]  # officers'
+    assert {url: client.get(url).status_code for url in readable} == dict.fromkeys(readable, 200)
+    assert client.get(rad_url("indicators:plan")).status_code == 404  # and TTU's plan is not theirs
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["officer_a", "verifier", "admin"])
+def test_no_write_reaches_the_other_regency(client_for, personas, belu, who):
+    client = client_for(personas[who])
+    pk = belu["entry"].pk
+    writes = [
+        (rad_url("indicators:new_entry", "1.a.1.1", rad=BELU), {"period": "2021S1", "value": "5"}),
+        (rad_url("indicators:verify_entry", pk, rad=BELU), {}),
+        (rad_url("indicators:return_entry", pk, rad=BELU), {"reason": "x"}),
+        (rad_url("indicators:comment_entry", pk, rad=BELU), {"text": "x"}),
+        (rad_url("indicators:upload_evidence", pk, rad=BELU), {"file": SimpleUploadedFile("a.pdf", PDF_BYTES)}),
+        (rad_url("indicators:import", rad=BELU), {"file": SimpleUploadedFile("b.csv", b"code\n")}),
+    ]
+    answered = {url: client.post(url, data).status_code for url, data in writes}
+    assert {url: status for url, status in answered.items() if status not in (403, 404)} == {}
+    item = ProgressEntry.objects.get(pk=pk)
+    assert (item.status, ProgressEntry.objects.filter(indicator__plan=belu["plan"]).count()) == (
+        EntryStatus.SUBMITTED,
+        1,
+    )
+    assert not Comment.objects.exists() and Evidence.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_services_refuse_a_person_of_another_regency(personas, belu):
+    indicator = Indicator.objects.get(plan=belu["plan"], code="1.a.1.1")
+    with pytest.raises(PermissionDenied):
+        services.create_entry(user=personas["officer_a"], indicator=indicator, values={"year": 2021, "semester": 1})
+    with pytest.raises(PermissionDenied):
+        services.verify_entry(user=personas["verifier"], entry=belu["entry"])
+    row = {"code": "1.a.1.1", "period": "2021S1", "date": "2021-03-01", "value": "3", "narrative": "x"}
+    with pytest.raises(ImportFileError, match=BELU):
+        import_file(csv_bytes([row]), plan=belu["plan"], user=personas["admin"], status=EntryStatus.SUBMITTED)
+    assert ProgressEntry.objects.filter(indicator__plan=belu["plan"]).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_province_reviewer_reads_every_regency_and_writes_in_none(client_for, belu):
+    reviewer = make_user("ntt", REVIEWER, region="53")
+    client = client_for(reviewer)
+    for rad in ("rad-ttu-2018-2022", BELU):
+        assert client.get(rad_url("reports:overview", rad=rad)).status_code == 200
+        assert client.get(rad_url("reports:year_summary", 2021, "csv", rad=rad)).status_code == 200
+    assert client.get(rad_url("indicators:entry", belu["entry"].pk, rad=BELU)).status_code == 200
+    listing = client.get("/rad/").content.decode()
+    assert "Kabupaten Belu" in listing and "Kabupaten Timor Tengah Utara" in listing
+    response = client.post(rad_url("indicators:comment_entry", belu["entry"].pk, rad=BELU), {"text": "x"})
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_site_shows_and_changes_only_the_own_regency(client_for, personas, belu):
+    client = client_for(personas["admin"])  # TTU's administrator
+    entries = client.get("/admin/indicators/progressentry/").content.decode()
+    assert f"/admin/indicators/progressentry/{belu['entry'].pk}/change/" not in entries
+    plans = client.get("/admin/programs/plan/").content.decode()
+    assert "rad-ttu-2018-2022" in plans and BELU not in plans
+    users = client.get("/admin/auth/user/").content.decode()
+    assert "officer_a" in users and "officer_belu" not in users
+    for url in [
+        f"/admin/indicators/progressentry/{belu['entry'].pk}/change/",
+        f"/admin/programs/plan/{belu['plan'].pk}/change/",
+        f"/admin/auth/user/{belu['officer'].pk}/change/",
+        f"/admin/indicators/evidence/{belu['evidence'].pk}/change/",
+    ]:
+        assert client.get(url).status_code in (302, 404), url  # "does not exist": back to the index
+    indicator = Indicator.objects.get(plan=belu["plan"], code="1.a.1.1")
+    response = client.post(f"/admin/indicators/indicator/{indicator.pk}/delete/", {"post": "yes"})
+    assert response.status_code in (302, 404)
+    assert Indicator.objects.filter(pk=indicator.pk).exists()
+    # and Belu's administrator sees Belu only
+    belu_admin = client_for(belu["admin"])
+    plans = belu_admin.get("/admin/programs/plan/").content.decode()
+    assert BELU in plans and "rad-ttu-2018-2022" not in plans
