@@ -15,6 +15,7 @@ GET/HEAD) from someone who may only read it, and puts the plan on
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -52,16 +53,14 @@ def regencies_read(user):
 
 
 def plans_for(user):
-    """The plans the user may read."""
+    """The plans the user may read: her regency's, or every regency's of her province (one query, no profile read)."""
     plans = Plan.objects.select_related("region")
     if user.is_superuser:
         return plans
-    region = home_region(user)
-    if region is None:
+    if not user.is_authenticated:
         return plans.none()
-    if region.level == Region.Level.PROVINSI:
-        return plans.filter(region__parent=region)
-    return plans.filter(region=region)
+    # a plan's region is a regency, whose parent is a province: a profile matches one side or neither
+    return plans.filter(Q(region__staff__user=user) | Q(region__parent__staff__user=user))
 
 
 def acts_in(user, plan: Plan) -> bool:
