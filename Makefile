@@ -37,6 +37,7 @@ assets: $(VENDOR)/.installed
 
 run: $(VENV)/.installed assets
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_regions 53.03
 	$(PY) manage.py load_plan
 	@if [ "$(DEMO)" != "0" ]; then $(PY) manage.py seed_demo --if-demo-mode --rad rad-ttu-2018-2022; fi
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
