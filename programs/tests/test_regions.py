@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from programs.models import Region
 from programs.regions import DATA_DIR
@@ -18,7 +19,8 @@ def package_rows(name: str) -> list[dict]:
 
 
 def load(*codes: str, capsys) -> str:
-    call_command("load_regions", *codes)
+    with translation.override("en"):
+        call_command("load_regions", *codes)
     return capsys.readouterr().out
 
 
