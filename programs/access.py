@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from programs.models import Plan, Region
+from programs.models import Plan, Region, StaffProfile
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -59,8 +59,10 @@ def plans_for(user):
         return plans
     if not user.is_authenticated:
         return plans.none()
-    # a plan's region is a regency, whose parent is a province: a profile matches one side or neither
-    return plans.filter(Q(region__staff__user=user) | Q(region__parent__staff__user=user))
+    # a plan's region is a regency, whose parent is a province: her profile's region matches one side or neither
+    # (a subquery, not a join through the region's staff, which would repeat each plan once per colleague)
+    home = StaffProfile.objects.filter(user=user).values("region")
+    return plans.filter(Q(region__in=home) | Q(region__parent__in=home))
 
 
 def acts_in(user, plan: Plan) -> bool:
