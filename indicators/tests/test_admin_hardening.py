@@ -11,6 +11,7 @@ from django.urls import reverse
 from indicators.models import Comment, EntryStatus, ProgressEntry
 from indicators.roles import ADMINISTRATOR, VERIFIER
 from indicators.tests.entries_helpers import make_entry
+from programs.models import StaffProfile
 
 
 @pytest.fixture
@@ -128,6 +129,8 @@ def test_administrator_cannot_give_single_permissions_or_her_own_role(client_for
 def test_administrator_cannot_touch_a_superuser_or_another_administrator(client_for, personas):
     root = User.objects.create_superuser("root", "root@example.org", "x")
     other_admin = User.objects.create_user("admin2", "admin2@example.org", "x", is_staff=True)
+    for account in (root, other_admin):  # in her regency, so the admin site lists them to her at all
+        StaffProfile.objects.create(user=account, region=personas["admin"].staff_profile.region)
     client = client_for(personas["admin"])
     for account in (root, other_admin):
         response = client.post(change_url(account), user_form(account, email="mine@example.org"))
