@@ -314,11 +314,13 @@ class ProgressEntryQuerySet(models.QuerySet):
         """The entries `user` may read: every one with the read-all permission, else her agency's
         if she logs progress (the rule of the entry pages, indicators.views.entries.can_see_entry)."""
         from indicators.roles import can_enter, can_read_all, user_agency
+        from programs.access import plans_for
 
+        mine = self.filter(indicator__plan__in=plans_for(user))  # her regency's plans (or her province's)
         if can_read_all(user):
-            return self
+            return mine
         agency = user_agency(user) if can_enter(user) else None
-        return self.filter(agency=agency) if agency else self.none()
+        return mine.filter(agency=agency) if agency else self.none()
 
 
 class ProgressEntry(models.Model):

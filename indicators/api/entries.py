@@ -42,7 +42,11 @@ class EntryFilters(Schema):
 @paginate(Page)
 def entries(request, code: schemas.Code, filters: Query[EntryFilters]):
     """The plan's entries that the user may read (an officer: her agency's), newest first."""
-    qs = ProgressEntry.objects.visible_to(request.user).filter(indicator__plan=get_plan(code)).select_related(*RELATED)
+    qs = (
+        ProgressEntry.objects.visible_to(request.user)
+        .filter(indicator__plan=get_plan(request, code))
+        .select_related(*RELATED)
+    )
     if filters.indicator:
         qs = qs.filter(indicator__code=filters.indicator)
     if filters.status:
@@ -109,7 +113,7 @@ def _values(plan: Plan, payload: schemas._EntryValues) -> dict:
 def create(request, code: schemas.Code, payload: schemas.EntryCreate):
     """A new draft for one of your agency's indicators (read-write token)."""
     require_write(request)
-    plan = get_plan(code)
+    plan = get_plan(request, code)
     indicator = Indicator.objects.select_related("plan__region").filter(plan=plan, code=payload.indicator).first()
     if indicator is None:
         raise ValidationError({"indicator": _("No indicator “%(code)s” in this plan.") % {"code": payload.indicator}})

@@ -82,7 +82,7 @@ def schemas_error(field: str, message: str) -> ValidationError:
 @router.get("/plans/{code}/figures", response={200: schemas.FiguresOut, 304: None, **ERRORS})
 def figures(request, response: HttpResponse, code: schemas.Code, query: Query[FigureFilters]):
     """Official figures (verified entries) unless `unverified=true`. Answers 304 to a current `If-None-Match`."""
-    plan = get_plan(code)
+    plan = get_plan(request, code)
     period = Period.parse(query.period) if query.period else None
     if period is not None and not plan.contains_year(period.year):
         raise schemas_error(

@@ -13,13 +13,15 @@ from indicators.api import schemas
 from indicators.api.errors import ERRORS
 from indicators.api.pagination import Page
 from indicators.models import Indicator, Kind, Target
+from programs.access import plans_for
 from programs.models import Activity, Agency, Pillar, Plan, Program, Region
 
 router = Router(tags=["plan"])
 
 
-def get_plan(code: str) -> Plan:
-    plan = Plan.objects.select_related("region").filter(code=code).first()
+def get_plan(request, code: str) -> Plan:
+    """The plan if the user may read it (her regency's, or her province's): otherwise it does not exist."""
+    plan = plans_for(request.user).filter(code=code).first()
     if plan is None:
         raise Http404(_("No plan “%(code)s”.") % {"code": code})
     return plan
@@ -28,23 +30,23 @@ def get_plan(code: str) -> Plan:
 @router.get("/plans", response={200: list[schemas.PlanOut], **ERRORS})
 @paginate(Page)
 def plans(request):
-    return Plan.objects.select_related("region").order_by("-start_year", "id")
+    return plans_for(request.user).order_by("-start_year", "id")
 
 
 @router.get("/plans/{code}", response={200: schemas.PlanOut, **ERRORS})
 def plan(request, code: schemas.Code):
-    return get_plan(code)
+    return get_plan(request, code)
 
 
 @router.get("/plans/{code}/pillars", response={200: list[schemas.PillarOut], **ERRORS})
 def pillars(request, code: schemas.Code):
-    return Pillar.objects.filter(plan=get_plan(code)).order_by("number")
+    return Pillar.objects.filter(plan=get_plan(request, code)).order_by("number")
 
 
 @router.get("/plans/{code}/programs", response={200: list[schemas.ProgramOut], **ERRORS})
 def programs(request, code: schemas.Code):
     return (
-        Program.objects.filter(pillar__plan=get_plan(code))
+        Program.objects.filter(pillar__plan=get_plan(request, code))
         .select_related("pillar")
         .order_by("pillar__number", "letter")
     )
@@ -53,7 +55,7 @@ def programs(request, code: schemas.Code):
 @router.get("/plans/{code}/activities", response={200: list[schemas.ActivityOut], **ERRORS})
 def activities(request, code: schemas.Code):
     return (
-        Activity.objects.filter(program__pillar__plan=get_plan(code))
+        Activity.objects.filter(program__pillar__plan=get_plan(request, code))
         .select_related("program__pillar")
         .order_by("program__pillar__number", "program__letter", "number")
     )
@@ -76,7 +78,7 @@ def _indicators(plan: Plan):
 @router.get("/plans/{code}/indicators", response={200: list[schemas.IndicatorOut], **ERRORS})
 @paginate(Page)
 def indicators(request, code: schemas.Code, filters: Query[IndicatorFilters]):
-    qs = _indicators(get_plan(code))
+    qs = _indicators(get_plan(request, code))
     if filters.pillar is not None:
         qs = qs.filter(activity__program__pillar__number=filters.pillar)
     if filters.agency:
@@ -88,7 +90,7 @@ def indicators(request, code: schemas.Code, filters: Query[IndicatorFilters]):
 
 @router.get("/plans/{code}/indicators/{indicator}", response={200: schemas.IndicatorOut, **ERRORS})
 def indicator(request, code: schemas.Code, indicator: schemas.Code):
-    obj = _indicators(get_plan(code)).filter(code=indicator).first()
+    obj = _indicators(get_plan(request, code)).filter(code=indicator).first()
     if obj is None:
         raise Http404(_("No indicator “%(code)s” in this plan.") % {"code": indicator})
     return obj
