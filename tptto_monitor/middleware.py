@@ -1,6 +1,8 @@
 """Requests no page can mean: refused at the door with 400, before any view or database sees them."""
 
 from django.core.exceptions import BadRequest
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
 
 class RejectNulMiddleware:
@@ -18,5 +20,8 @@ class RejectNulMiddleware:
         if "\x00" in request.path or any(
             "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
         ):
+            if request.path.startswith("/api/"):
+                # the API answers every error in its own JSON format (indicators/api/errors.py)
+                return JsonResponse({"detail": _("The address contains a NUL character."), "errors": []}, status=400)
             raise BadRequest("NUL in the address")
         return self.get_response(request)

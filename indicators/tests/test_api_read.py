@@ -177,3 +177,11 @@ def test_list_query_counts_do_not_grow(client, tokens, django_assert_num_queries
     # the page's rows with their tree and agency, the prefetched targets
     with django_assert_num_queries(7):
         assert len(call(client, "get", f"/plans/{PLAN}/indicators?limit=500", token).json()["items"]) == 47
+
+
+@pytest.mark.django_db
+def test_nul_in_the_query_is_a_json_400(client, tokens):
+    response = call(client, "get", "/regions?parent=53%0003", tokens["reviewer"])
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert set(response.json()) == {"detail", "errors"}
