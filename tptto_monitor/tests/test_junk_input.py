@@ -83,6 +83,8 @@ def good_values(entry) -> dict:
         "rad": "rad-ttu-2018-2022",
         "rest": "indicators/1.a.1.1/",  # an old address, before plans had their own
         "slug": "rad-ttu-2018-2022",
+        "indicator": "1.a.1.1",  # the API's /plans/<code>/indicators/<indicator>
+        "entry_id": str(entry.pk),  # the API's /entries/<entry_id>
     }
 
 
