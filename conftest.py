@@ -154,7 +154,7 @@ def _chromium_path() -> str | None:
 
 
 @pytest.fixture
-def browser_page(live_server, monkeypatch, settings):
+def browser_page(live_server, monkeypatch, settings, request):
     """A headless Chromium page (Playwright driving Debian's chromium) on the live server.
 
     Skipped when Chromium is absent, unless E2E_REQUIRED=1 (as in CI), then it fails.
@@ -187,7 +187,9 @@ def browser_page(live_server, monkeypatch, settings):
                 "--no-first-run",
             ],
         )
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        # a test that injects its own script (axe-core) marks itself bypass_csp; the others run under the policy
+        bypass_csp = request.node.get_closest_marker("bypass_csp") is not None
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=bypass_csp)
         page = context.new_page()
         page.base_url = live_server.url
         yield page

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from indicators import evidence as evidence_types
-from indicators.models import KIND_FIELDS, SPLIT_FIELDS, Indicator, Kind, ProgressEntry
+from indicators.models import KIND_FIELDS, SPLIT_FIELDS, TEXT_LIMIT, Indicator, Kind, ProgressEntry
 from indicators.services import ENTRY_FIELDS, duplicate_message
 from programs.models import Region
 from programs.periods import Period, semesters
@@ -258,6 +258,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_LIMIT,
         error_messages={"required": gettext_lazy("Give the reason, so that the officer knows what to correct.")},
         help_text=gettext_lazy("The officer sees this reason. Do not name victims or witnesses."),
     )
@@ -273,7 +274,7 @@ class CommentForm(forms.Form):
     text = forms.CharField(
         label=gettext_lazy("Comment"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
+        max_length=TEXT_LIMIT,
         help_text=gettext_lazy("Comments change no data. Do not name victims or witnesses."),
     )
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -70,6 +70,16 @@ class Kind(models.TextChoices):
     def where(cls, group: str, value: bool = True) -> "list[Kind]":
         """The kinds of a group, e.g. `Kind.where("is_targeted")`; with `value=False`, the others."""
         return [kind for kind in cls if getattr(kind, group) is value]
+
+
+# What one person types into a narrative, a reason or a comment: a long page, not a file (1,000,000
+# characters were accepted). Forms show a counter (static/js/counter.js); full_clean() enforces it on every
+# write path, the import's included.
+TEXT_LIMIT = 5000
+
+
+def limited_text(verbose_name, **kwargs) -> models.TextField:
+    return models.TextField(verbose_name, max_length=TEXT_LIMIT, validators=[MaxLengthValidator(TEXT_LIMIT)], **kwargs)
 
 
 SPLIT_FIELDS = ("male", "female", "child", "adult")
@@ -354,11 +364,11 @@ class ProgressEntry(models.Model):
     milestone_status = models.CharField(
         _("milestone status"), max_length=12, choices=MilestoneStatus.choices, blank=True
     )
-    narrative = models.TextField(
+    narrative = limited_text(
         _("narrative"), blank=True, help_text=_("What happened. Never write the name of a victim or a witness.")
     )
     status = models.CharField(_("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.DRAFT)
-    return_reason = models.TextField(_("reason for return"), blank=True)
+    return_reason = limited_text(_("reason for return"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
     created_by = models.ForeignKey(
@@ -563,7 +573,7 @@ class Comment(models.Model):
 
     entry = models.ForeignKey(ProgressEntry, models.CASCADE, related_name="comments", verbose_name=_("entry"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
-    text = models.TextField(_("comment"))
+    text = limited_text(_("comment"))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -722,7 +732,7 @@ class FollowUp(models.Model):
     note = models.TextField(_("what needs following up"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("opened"), default=timezone.now)
-    resolution = models.TextField(_("how it was resolved"), blank=True)
+    resolution = limited_text(_("how it was resolved"), blank=True)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
 

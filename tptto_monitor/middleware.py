@@ -25,3 +25,20 @@ class RejectNulMiddleware:
                 return JsonResponse({"detail": _("The address contains a NUL character."), "errors": []}, status=400)
             raise BadRequest("NUL in the address")
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Every response says which sources the browser may use: the app's own, and nothing from elsewhere.
+
+    The policy is settings.CONTENT_SECURITY_POLICY; a view may set its own header instead.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "tptto_monitor.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "tptto_monitor.middleware.RejectNulMiddleware",  # 400 for a NUL in the address, before any lookup
+    "tptto_monitor.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -189,6 +190,27 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends when the browser closes, and SESSION_HOURS (8) after signing in at the latest.
+SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 8, minimum=1) * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Only the app's own scripts, styles, images and connections: no CDN, no inline script. Bootstrap's CSS
+# draws its icons as data: SVG images; plotly.js adds a <style> element of its own rules when it draws,
+# so inline styles are allowed. CSS cannot run code, and with images and connections limited to the app
+# itself an injected style cannot send anything elsewhere.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
