@@ -69,8 +69,9 @@ def acts_in(user, plan: Plan) -> bool:
     """Whether the user may change anything of the plan (still subject to her role)."""
     if user.is_superuser:
         return True
-    region = home_region(user)
-    return region is not None and region.level == Region.Level.KABUPATEN and region.pk == plan.region_id
+    # a plan's region is a regency, so an equal id is her regency (a province's id never equals it)
+    profile = getattr(user, "staff_profile", None)
+    return profile is not None and profile.region_id is not None and profile.region_id == plan.region_id
 
 
 def check_acts_in(user, plan: Plan) -> None:
