@@ -142,6 +142,16 @@ class Indicator(BilingualMixin, models.Model):
         blank=True,
         help_text=_("Milestones only: the year by which it must be achieved. Empty: the plan's last year."),
     )
+    # the same measure in every regency's plan (people reached by socialisation, officers trained …), so that
+    # the province view can add the plans' figures up (DESIGN.md, the province task force)
+    standard_tag = models.SlugField(
+        _("standard indicator tag"),
+        max_length=50,
+        blank=True,
+        help_text=_(
+            "Indicators with the same tag measure the same thing in every plan; the province view adds them up."
+        ),
+    )
 
     objects = IndicatorQuerySet.as_manager()
 

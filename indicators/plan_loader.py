@@ -166,6 +166,7 @@ def _load_indicator(result: LoadResult, plan: Plan, activity: Activity, spec: di
             "agency_inferred": spec["agency_inferred"],
             "note_id": spec["note_id"],
             "note_en": spec["note_en"],
+            "standard_tag": spec.get("standard_tag", ""),
         },
         create_only={"due_year": spec.get("due_year")},
     )

@@ -14,4 +14,21 @@ def site(request) -> dict:
     plan = getattr(request, "plan", None)
     if plan is not None:
         context["plan"] = plan
+    context["province_codes"] = _province_codes(request, plan)
     return context
+
+
+def _province_codes(request, plan) -> list[str]:
+    """The provinces whose view the navigation links to: a superuser's on a plan page (the Kemendagri code's
+    first part, no query); on the list of plans, those the user may read (one query, that page only)."""
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    if plan is not None and user.is_superuser:
+        return [plan.region.code.split(".")[0]]
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name == "programs:plans":
+        from reports.province import provinces_for
+
+        return list(provinces_for(user).values_list("code", flat=True))
+    return []

@@ -37,5 +37,6 @@ urlpatterns = [
     # every page of a plan lives under its slug: /rad/rad-ttu-2018-2022/dashboard/
     path("rad/<slug:rad>/", include("indicators.urls")),
     path("rad/<slug:rad>/", include("reports.urls")),
+    path("", include("reports.views.province")),
     path("", include("programs.views")),
 ]

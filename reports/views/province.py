@@ -1,0 +1,47 @@
+"""`/province/<code>/`: the regencies' active plans side by side for a year, and its XLSX download.
+
+Who may open it: the province's own people and superusers; anyone else is told it does not exist
+(reports.province.province_for_user), as for a plan of another regency.
+"""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+
+from reports import province_xlsx
+from reports.province import build, province_for_user
+
+
+def _year(request) -> int | None:
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() else None
+
+
+def _view(request, code: str):
+    province = province_for_user(request.user, code)
+    view = build(province, _year(request), as_of=timezone.localdate())
+    return view
+
+
+def province(request, code: str):
+    view = _view(request, code)
+    return render(request, "reports/province.html", {"view": view, "province_codes": [view.province.code]})
+
+
+def province_download(request, code: str):
+    view = _view(request, code)
+    response = HttpResponse(
+        province_xlsx.render(view),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="province-{view.province.code}-{view.year}.xlsx"'
+    return response
+
+
+app_name = "province"
+
+urlpatterns = [
+    path("province/<str:code>/", province, name="province"),
+    path("province/<str:code>/province.xlsx", province_download, name="download"),
+]
