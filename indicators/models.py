@@ -144,6 +144,16 @@ class Indicator(BilingualMixin, models.Model):
     )
     # the same measure in every regency's plan (people reached by socialisation, officers trained …), so that
     # the province view can add the plans' figures up (DESIGN.md, the province task force)
+    # the indicator of the plan this one's plan was copied from (manage.py copy_plan): its page shows both
+    predecessor = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("predecessor"),
+        help_text=_("The same indicator in the plan this plan was copied from."),
+    )
     standard_tag = models.SlugField(
         _("standard indicator tag"),
         max_length=50,

@@ -6,13 +6,25 @@ targets are not copied: the new plan's years get the default split of each
 plan target.
 """
 
-from django.db import transaction
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal
 
-from indicators.models import Indicator, Target
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from indicators.models import Indicator, Kind, Target
+from indicators.rollup import compute
 from programs.models import Plan
 
+# the kinds whose unmet part can be carried into the next plan: things done and places reached
+CARRIED_KINDS = (Kind.COUNT, Kind.COVERAGE)
+ZERO = Decimal(0)
+
 # fields that belong to the copy itself, not to the indicator's content
-NOT_COPIED = {"id", "plan", "activity"}
+NOT_COPIED = {"id", "plan", "activity", "predecessor"}
 
 
 def _clone(obj, **changes):
@@ -23,10 +35,14 @@ def _clone(obj, **changes):
 
 
 @transaction.atomic
-def copy_structure(source: Plan, target: Plan, *, targets: dict[str, object] | None = None) -> dict[str, Indicator]:
+def copy_structure(
+    source: Plan, target: Plan, *, targets: dict[str, object] | None = None, successor: bool = False
+) -> dict[str, Indicator]:
     """Copy every pillar, program, activity and indicator of `source` into the saved, empty `target`.
 
     `targets`: a new plan target per indicator code (the carry-over); the others keep theirs.
+    `successor`: the target plan is the next plan of `source` (copy_plan), so each copy remembers its
+    predecessor; a plan of another regency that merely borrows the structure does not.
     Returns the new indicators by code.
     """
     targets = targets or {}
@@ -43,6 +59,8 @@ def copy_structure(source: Plan, target: Plan, *, targets: dict[str, object] | N
                 new_activity.save()
                 for indicator in activity.indicators.all():
                     copy = _clone(indicator, plan_id=target.pk, activity_id=new_activity.pk)
+                    if successor:
+                        copy.predecessor_id = indicator.pk
                     if indicator.code in targets:
                         copy.plan_target = targets[indicator.code]
                     if copy.due_year is not None:
@@ -69,3 +87,51 @@ def new_plan_like(source: Plan, **fields) -> Plan:
     plan.full_clean()
     plan.save()
     return plan
+
+
+@dataclass(frozen=True)
+class CarryOver:
+    """What a count or coverage indicator of the old plan left unmet: its new plan target."""
+
+    code: str
+    target: Decimal
+    actual: Decimal  # the official (verified) actual to date; for coverage, the places reached
+    unmet: Decimal  # target − actual, never below 0
+
+
+def carry_over(source: Plan, *, as_of: datetime.date) -> list[CarryOver]:
+    """Each targeted count and coverage indicator's unmet part, from the rollup's plan-to-date figures."""
+    rows = []
+    for row in compute(source, as_of=as_of).indicators:
+        indicator = row.indicator
+        if indicator.kind not in CARRIED_KINDS or indicator.plan_target is None:
+            continue
+        actual = row.to_date.actual or Decimal(0)
+        rows.append(CarryOver(indicator.code, indicator.plan_target, actual, max(indicator.plan_target - actual, ZERO)))
+    return rows
+
+
+def parse_years(text: str) -> tuple[int, int]:
+    """'2023-2027' → (2023, 2027); anything else is refused with a clear message."""
+    match = re.fullmatch(r"\s*(\d{4})\s*[-–]\s*(\d{4})\s*", text or "")
+    if match is None:
+        raise ValidationError(_("Years must be given as FIRST-LAST, e.g. 2023-2027, not “%(text)s”.") % {"text": text})
+    start, end = int(match.group(1)), int(match.group(2))
+    if end < start:
+        raise ValidationError(
+            _("The last year %(end)s comes before the first year %(start)s.") % {"start": start, "end": end}
+        )
+    return start, end
+
+
+@transaction.atomic
+def copy_plan(source: Plan, *, code: str, years: tuple[int, int], carry: bool, as_of: datetime.date):
+    """The next plan of `source`'s regency: a draft with its structure, each indicator remembering its
+    predecessor; with `carry`, each count and coverage target is what the old plan left unmet.
+    All or nothing: a refused plan (slug taken, years overlapping a plan that is not closed) leaves nothing."""
+    if Plan.objects.filter(code=code).exists():
+        raise ValidationError(_("A plan with the slug “%(code)s” already exists.") % {"code": code})
+    carried = carry_over(source, as_of=as_of) if carry else []
+    plan = new_plan_like(source, code=code, start_year=years[0], end_year=years[1], status=Plan.Status.DRAFT)
+    copy_structure(source, plan, targets={row.code: row.unmet for row in carried}, successor=True)
+    return plan, carried

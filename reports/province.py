@@ -163,7 +163,7 @@ def build(province: Region, year: int | None, *, as_of: datetime.date) -> Provin
             figure = row.years[year]
             target, actual = total.by_plan.get(plan.pk, (None, None))
             total.by_plan[plan.pk] = (_add(target, figure.target), _add(actual, figure.actual))
-    return ProvinceView(province, year, years, columns, sorted(numbers), [tags[t] for t in sorted(tags)])
+    return ProvinceView(province, year, years, columns, sorted(numbers), sorted(tags.values(), key=lambda t: t.label))
 
 
 def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
