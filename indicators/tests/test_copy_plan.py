@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import translation
 
 from indicators.models import EntryStatus, Indicator, Target
@@ -99,3 +100,23 @@ def test_bad_input_is_refused_and_nothing_is_created(plan, args, message):
         run(*args)
     assert message in str(refused.value)
     assert (Plan.objects.count(), Pillar.objects.count(), Indicator.objects.count(), Target.objects.count()) == before
+
+
+def test_the_indicator_page_shows_it_across_plans(reported, client_for, personas):
+    Plan.objects.filter(code=TTU).update(status=Plan.Status.CLOSED)
+    run(TTU, "--years", "2023-2027", "--slug", NEXT, "--carry-over")
+    url = reverse("indicators:indicator", args=[NEXT, "1.a.1.1"])
+    response = client_for(personas["reviewer"]).get(url, HTTP_ACCEPT_LANGUAGE="en")
+    across = response.context["across"]
+    assert [item.plan.code for item, _figure in across] == [TTU, NEXT]
+    old, new = (figure for _item, figure in across)
+    # the old plan to date: 3,200 of 5,000 verified, 64 %; the new plan's target is the 1,800 left
+    assert (old.target, old.actual, old.achievement) == (Decimal(5000), Decimal(3200), Decimal(64))
+    assert new.target == Decimal(1800)
+    body = response.content.decode()
+    assert "Across plans" in body and "3,200" in body and "64 %" in body
+    # the old plan's page has no predecessor: no table
+    first = client_for(personas["reviewer"]).get(reverse("indicators:indicator", args=[TTU, "1.a.1.1"]))
+    assert first.context["across"] == []
+    # a user without a role reads no figures
+    assert client_for(personas["outsider"]).get(url).context["across"] == []

@@ -3,8 +3,11 @@
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 
+from indicators.across_plans import across_plans
 from indicators.models import Indicator
+from indicators.roles import ENTER, READ_ALL
 from programs.access import plan_page
 from programs.models import Activity, Pillar, Program
 
@@ -28,4 +31,7 @@ def indicator(request, code: str):
         obj = Indicator.objects.with_tree().prefetch_related("targets").get(plan=plan, code=code)
     except Indicator.DoesNotExist:
         raise Http404("Unknown indicator") from None
-    return render(request, "indicators/indicator.html", {"plan": plan, "indicator": obj})
+    # figures only for those who read the dashboards (every role does; a user without one does not)
+    shows_figures = request.user.has_perm(READ_ALL) or request.user.has_perm(ENTER)
+    across = across_plans(obj, request.user, as_of=timezone.localdate()) if shows_figures else []
+    return render(request, "indicators/indicator.html", {"plan": plan, "indicator": obj, "across": across})
