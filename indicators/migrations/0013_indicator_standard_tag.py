@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indicators", "0008_entry_form_key_import_receipt"),
+        ("indicators", "0012_dhis2_mapping"),
     ]
 
     operations = [
