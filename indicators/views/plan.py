@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from indicators.across_plans import across_plans
 from indicators.models import Indicator
-from indicators.roles import ENTER, READ_ALL
 from programs.access import plan_page
 from programs.models import Activity, Pillar, Program
 
@@ -31,7 +30,5 @@ def indicator(request, code: str):
         obj = Indicator.objects.with_tree().prefetch_related("targets").get(plan=plan, code=code)
     except Indicator.DoesNotExist:
         raise Http404("Unknown indicator") from None
-    # figures only for those who read the dashboards (every role does; a user without one does not)
-    shows_figures = request.user.has_perm(READ_ALL) or request.user.has_perm(ENTER)
-    across = across_plans(obj, request.user, as_of=timezone.localdate()) if shows_figures else []
+    across = across_plans(obj, request.user, as_of=timezone.localdate())
     return render(request, "indicators/indicator.html", {"plan": plan, "indicator": obj, "across": across})

@@ -91,11 +91,15 @@ def test_only_active_plans(client_for, province_reviewer, belu):
     assert [c.plan.code for c in view.columns] == [TTU]
 
 
-@pytest.mark.parametrize("who", ["officer_a", "verifier", "reviewer", "executive", "admin", "outsider"])
+@pytest.mark.parametrize("who", ["officer_a", "verifier", "reviewer", "executive", "admin"])
 def test_a_regencys_people_do_not_see_the_province(client_for, personas, who):
     # a regency's staff see only their regency (DESIGN.md): the province view does not exist for them
     assert client_for(personas[who]).get(URL).status_code == 404
     assert client_for(personas[who]).get(XLSX).status_code == 404
+
+
+def test_a_person_without_a_role_is_refused(client_for, personas):
+    assert client_for(personas["outsider"]).get(URL).status_code == 403
 
 
 def test_signed_out_is_sent_to_sign_in(client, plan):
@@ -113,18 +117,19 @@ def test_a_superuser_and_the_province_see_it_and_the_nav_links_it(client_for, pr
 
 
 def test_queries_do_not_grow_with_indicators(client_for, province_reviewer, belu, django_assert_num_queries):
-    """Six besides the plans (session, user, province, profile, the active plans, the demo check) and eight per
-    plan: the rollup's six (indicators, targets, three entry aggregates, pillars) and the reporting gaps' two.
+    """Eight besides the plans (session, user, the role check's two, province, profile, the active plans, the demo
+    check) and eight per plan: the rollup's six (indicators, targets, three entry aggregates, pillars) and the
+    reporting gaps' two.
     The cache is emptied before each count, so that every plan's figures are computed."""
     client = client_for(province_reviewer)
     Plan.objects.filter(code=BELU).update(status=Plan.Status.CLOSED)
     clear_cache(cache)
-    with django_assert_num_queries(6 + 8):
+    with django_assert_num_queries(8 + 8):
         client.get(URL, {"year": 2021})
     Plan.objects.filter(code=BELU).update(status=Plan.Status.ACTIVE)
     make_plan("rad-alor-2020-2024", region=make_regency("53.05", "Kabupaten Alor"), years=(2020, 2024))
     clear_cache(cache)
-    with django_assert_num_queries(6 + 3 * 8):
+    with django_assert_num_queries(8 + 3 * 8):
         response = client.get(URL, {"year": 2021})
     assert len(response.context["view"].columns) == 3
 
