@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indicators", "0013_indicator_standard_tag"),
+        ("indicators", "0014_indicator_standard_tag"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indicators", "0012_dhis2_mapping"),
+        ("indicators", "0013_text_limits"),
     ]
 
     operations = [
