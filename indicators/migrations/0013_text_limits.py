@@ -5,45 +5,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indicators', '0012_dhis2_mapping'),
+        ("indicators", "0012_dhis2_mapping"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='comment',
-            name='text',
-            field=models.TextField(max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='comment'),
+            model_name="comment",
+            name="text",
+            field=models.TextField(
+                max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name="comment"
+            ),
         ),
         migrations.AlterField(
-            model_name='followup',
-            name='resolution',
-            field=models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='how it was resolved'),
+            model_name="followup",
+            name="resolution",
+            field=models.TextField(
+                blank=True,
+                max_length=5000,
+                validators=[django.core.validators.MaxLengthValidator(5000)],
+                verbose_name="how it was resolved",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalfollowup',
-            name='resolution',
-            field=models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='how it was resolved'),
+            model_name="historicalfollowup",
+            name="resolution",
+            field=models.TextField(
+                blank=True,
+                max_length=5000,
+                validators=[django.core.validators.MaxLengthValidator(5000)],
+                verbose_name="how it was resolved",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalprogressentry',
-            name='narrative',
-            field=models.TextField(blank=True, help_text='What happened. Never write the name of a victim or a witness.', max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='narrative'),
+            model_name="historicalprogressentry",
+            name="narrative",
+            field=models.TextField(
+                blank=True,
+                help_text="What happened. Never write the name of a victim or a witness.",
+                max_length=5000,
+                validators=[django.core.validators.MaxLengthValidator(5000)],
+                verbose_name="narrative",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalprogressentry',
-            name='return_reason',
-            field=models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='reason for return'),
+            model_name="historicalprogressentry",
+            name="return_reason",
+            field=models.TextField(
+                blank=True,
+                max_length=5000,
+                validators=[django.core.validators.MaxLengthValidator(5000)],
+                verbose_name="reason for return",
+            ),
         ),
         migrations.AlterField(
-            model_name='progressentry',
-            name='narrative',
-            field=models.TextField(blank=True, help_text='What happened. Never write the name of a victim or a witness.', max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='narrative'),
+            model_name="progressentry",
+            name="narrative",
+            field=models.TextField(
+                blank=True,
+                help_text="What happened. Never write the name of a victim or a witness.",
+                max_length=5000,
+                validators=[django.core.validators.MaxLengthValidator(5000)],
+                verbose_name="narrative",
+            ),
         ),
         migrations.AlterField(
-            model_name='progressentry',
-            name='return_reason',
-            field=models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='reason for return'),
+            model_name="progressentry",
+            name="return_reason",
+            field=models.TextField(
+                blank=True,
+                max_length=5000,
+                validators=[django.core.validators.MaxLengthValidator(5000)],
+                verbose_name="reason for return",
+            ),
         ),
     ]
