@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.page import PageMargins
 
-from indicators.models import Indicator
+from indicators.models import Indicator, Kind
 from programs.models import Plan
 from reports.summary_csv import number, text
 
@@ -78,7 +78,9 @@ def rows(plan: Plan) -> list[dict]:
             "unit_id": ind.unit_id,
             "unit_en": ind.unit_en,
             "target": ind.plan_target,
-            "due_year": ind.due_year,
+            # an empty due year means the plan's last year (Indicator.milestone_due_year): written out, so the
+            # file says when each milestone falls due and reads back inside the new plan's years
+            "due_year": ind.milestone_due_year if ind.kind == Kind.MILESTONE else None,
             "agency": ind.agency.code,
             "agency_inferred": "yes" if ind.agency_inferred else "",
             "note_id": ind.note_id,

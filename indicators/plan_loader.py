@@ -103,7 +103,9 @@ def load_plan(plan_file: str = PLAN_FILE) -> LoadResult:
 
 
 @transaction.atomic
-def load_plan_data(data: dict, *, region: Region, result: LoadResult | None = None) -> Plan:
+def load_plan_data(
+    data: dict, *, region: Region, result: LoadResult | None = None, status: str = Plan.Status.ACTIVE
+) -> Plan:
     """One plan tree from `data` (as `read_plan_file()` returns it) for `region`; agencies must exist.
 
     The benchmark loads its synthetic regencies' copies of the plan through here too, so that they are
@@ -121,8 +123,9 @@ def load_plan_data(data: dict, *, region: Region, result: LoadResult | None = No
         "source": spec["source"],
     }
     if not Plan.objects.filter(code=spec["code"]).exists():
-        # the embedded plan starts active; later its status is the administrator's, never reset here
-        values["status"] = Plan.Status.ACTIVE
+        # the embedded plan starts active, an imported one (import_plan) as a draft; later its status is the
+        # administrator's, never reset here
+        values["status"] = status
     plan = _upsert(result, Plan, {"code": spec["code"]}, values)
     for p in data["pillars"]:
         pillar = _upsert(
