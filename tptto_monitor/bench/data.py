@@ -30,7 +30,7 @@ from django.utils import timezone
 from indicators.models import EntryStatus, Indicator, Kind, MilestoneStatus, ProgressEntry
 from indicators.plan_loader import load_plan_data, read_plan_file
 from indicators.roles import REVIEWER
-from programs.models import Plan, Region
+from programs.models import Plan, Region, StaffProfile
 from programs.periods import semesters
 
 REGENCIES = 22
@@ -338,10 +338,13 @@ def analyze() -> None:
             cursor.execute("ANALYZE")
 
 
-def bench_user() -> User:
+def bench_user(region: Region | None = None) -> User:
+    """The reviewer the pages are timed as; given a regency, she belongs to it (else she may read no plan)."""
     user, created = User.objects.get_or_create(username=BENCH_USER, defaults={"email": "bench@example.org"})
     if created:
         user.set_unusable_password()
         user.save()
         user.groups.add(Group.objects.get(name=REVIEWER))
+    if region is not None:
+        StaffProfile.objects.update_or_create(user=user, defaults={"region": region})
     return user

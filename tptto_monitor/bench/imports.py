@@ -97,13 +97,14 @@ class ImportMeasure:
     web_confirm: Timed
 
 
-def import_user() -> User:
+def import_user(plan: Plan) -> User:
+    """An administrator of the plan's regency (outside it, the plan's pages answer 404)."""
     user, created = User.objects.get_or_create(username=IMPORT_USER)
     if created:
         user.set_unusable_password()
         user.save()
         user.groups.add(Group.objects.get(name=ADMINISTRATOR))
-        StaffProfile.objects.create(user=user)
+    StaffProfile.objects.update_or_create(user=user, defaults={"region": plan.region})
     return user
 
 
@@ -133,7 +134,7 @@ def measure(plan: Plan, rows: int, user: User, client: Client) -> ImportMeasure:
 def run(plan: Plan, sizes=IMPORT_SIZES, say=print) -> list[ImportMeasure]:
     if ProgressEntry.objects.exists():
         raise RuntimeError("the import bench runs on a plan without entries (it deletes what it imports)")
-    user = import_user()
+    user = import_user(plan)
     client = Client()
     client.force_login(user)
     results = []

@@ -327,7 +327,7 @@ def run(
             out.flush()
 
     province = build_province(regencies=regencies)
-    user = bench_user()
+    user = bench_user(province.base.region)
     client = Client()
     client.force_login(user)
     plan = province.base  # the real plan; the others are its synthetic copies
