@@ -59,6 +59,14 @@ BEHIND_FROM = Decimal("0.50")
 HIGHLIGHTS_PER_PILLAR = 3
 
 
+SUMMED_FIELDS = ("value", "numerator", "denominator", "male", "female", "child", "adult")
+
+
+def summed_fields() -> dict[str, Sum]:
+    """The entry fields that add up within a group (one list for the period and the kecamatan rows)."""
+    return {field: Sum(field) for field in SUMMED_FIELDS}
+
+
 def share(part, whole) -> Decimal | None:
     """part ÷ whole × 100, or None when there is no whole.
 
@@ -290,16 +298,7 @@ class _EntryAggregates:
             rows = (
                 entries.filter(indicator_id__in=summed)
                 .values("indicator_id", "year", "semester")
-                .annotate(
-                    value=Sum("value"),
-                    numerator=Sum("numerator"),
-                    denominator=Sum("denominator"),
-                    male=Sum("male"),
-                    female=Sum("female"),
-                    child=Sum("child"),
-                    adult=Sum("adult"),
-                    n=Count("id"),
-                )
+                .annotate(n=Count("id"), **summed_fields())
                 .order_by()
             )
             for row in rows:
@@ -919,16 +918,7 @@ def data_values(plan: Plan, year: int | None = None, filters: Filters | None = N
     rows = (
         entries.filter(indicator_id__in=summed)
         .values("indicator_id", "year", "semester", "kecamatan_id")
-        .annotate(
-            n=Count("id"),
-            value=Sum("value"),
-            male=Sum("male"),
-            female=Sum("female"),
-            child=Sum("child"),
-            adult=Sum("adult"),
-            numerator=Sum("numerator"),
-            denominator=Sum("denominator"),
-        )
+        .annotate(n=Count("id"), **summed_fields())
         .order_by()
     )
     for row in rows:
