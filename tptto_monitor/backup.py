@@ -28,6 +28,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from tptto_monitor import exact_json
+
 FORMAT = "tppo-backup/1"
 DATA = "data.json"
 MEDIA = "media"
@@ -104,6 +106,7 @@ def backup(output: Path) -> dict:
             "dumpdata",
             *[m._meta.label for m in models],
             use_base_manager=True,
+            format=exact_json.FORMAT,  # timestamps to the microsecond (Django's JSON keeps milliseconds)
             output=str(output / DATA),
             verbosity=0,
         )

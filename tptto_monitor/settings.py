@@ -113,6 +113,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"tppo-test-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# JSON with timestamps to the microsecond, for backups (tptto_monitor.exact_json)
+SERIALIZATION_MODULES = {"json-exact": "tptto_monitor.exact_json"}
 
 # Per-process memory cache for the dashboards' computed figures (~140 KB each, keyed on the plan's
 # data version, so app servers never need to share it); 200 entries cap it near 30 MB a process.
