@@ -161,7 +161,8 @@ def env_cache(name: str, max_entries: int, key_prefix: str = "tppo") -> dict:
 
     Empty or unset: the memory cache (capped at `max_entries`). `redis://host:6379/0` (or
     `rediss://` for TLS, with `user:password@` if the server asks for it) switches to Django's
-    own Redis backend, so that figures computed by one app server serve all the others.
+    own Redis backend, so that figures computed by one app server serve all the others; a Redis
+    that stops answering reads as an empty cache (tptto_monitor.cache), never as an error page.
     Every key starts with `key_prefix`, so several sites can share one Redis database.
     """
     from urllib.parse import urlsplit
@@ -185,7 +186,7 @@ def env_cache(name: str, max_entries: int, key_prefix: str = "tppo") -> dict:
     if db and not db.isdigit():
         raise ImproperlyConfigured(f"{name} must end in a Redis database number, like {example}; got {shown!r}")
     return {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "tptto_monitor.cache.TolerantRedisCache",
         "LOCATION": raw,
         "KEY_PREFIX": key_prefix,
         # A Redis that does not answer fails a request within seconds, not at gunicorn's timeout.
