@@ -72,6 +72,16 @@ def redis_cache(settings, monkeypatch):
     clear_cache(cache)
 
 
+@pytest.fixture
+def redis_down(settings, monkeypatch):
+    """The default cache on a Redis that refuses every connection (nothing listens on port 1), as CACHE_URL sets it."""
+    from django.core.cache import cache
+
+    monkeypatch.setenv("CACHE_URL", "redis://127.0.0.1:1/0")
+    settings.CACHES = {"default": env_cache("CACHE_URL", max_entries=1, key_prefix="down")}
+    return cache
+
+
 @pytest.fixture(params=["memory", "redis"])
 def any_cache(request):
     """Runs the test once on the per-process memory cache and once on Redis (CACHE_URL)."""

@@ -147,9 +147,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = []  # the log names the account and the address (staff log-ins, not victims' data)
 # The client's address: the connection's own, unless TRUSTED_PROXIES reverse proxies in front of the app
 # append theirs to X-Forwarded-For (a client could otherwise write any address there and never be locked).
+# Read by tptto_monitor.accounts.client_address (axes' own AXES_IPWARE_* settings need django-ipware).
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXIES or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXIES else ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "tptto_monitor.accounts.client_address"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "programs:home"
@@ -164,6 +164,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A reset link in a mailbox is a key to the account: it lapses after a day (Django's default: three).
 PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
+# Reset requests an hour that send an e-mail, per address asked for and per client address; beyond them
+# the same page answers and nothing is sent (tptto_monitor.accounts).
+PASSWORD_RESETS_PER_ADDRESS = env_int("PASSWORD_RESETS_PER_ADDRESS", 3, minimum=1)
+PASSWORD_RESETS_PER_CLIENT = env_int("PASSWORD_RESETS_PER_CLIENT", 20, minimum=1)
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]

@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from indicators.api.v1 import urls as api_v1_urls
 from indicators.views import tokens as api_tokens
+from tptto_monitor import accounts
 
 admin.site.site_header = "TPPO Monitor"
 admin.site.site_title = "TPPO Monitor"
@@ -16,7 +17,8 @@ urlpatterns = [
     # Every user changes her own password; a forgotten one is reset through a link sent by e-mail (EMAIL_URL).
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    # at most a few reset e-mails an hour per address and per client (tptto_monitor.accounts)
+    path("accounts/password/reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "accounts/password/reset/<uidb64>/<token>/",

@@ -9,19 +9,6 @@ from conftest import RAD
 from indicators.tests.factories import entry
 from reports.tests.test_served_from_cache import PAGES, actual_to_date
 from tptto_monitor import cache as tolerant
-from tptto_monitor.env import env_cache
-
-CLOSED_PORT = "redis://127.0.0.1:1/0"  # nothing listens on port 1: every connection is refused at once
-
-
-@pytest.fixture
-def redis_down(settings, monkeypatch):
-    """The default cache on a Redis that refuses every connection, configured as CACHE_URL would."""
-    from django.core.cache import cache
-
-    monkeypatch.setenv("CACHE_URL", CLOSED_PORT)
-    settings.CACHES = {"default": env_cache("CACHE_URL", max_entries=1, key_prefix="down")}
-    return cache
 
 
 @pytest.mark.django_db

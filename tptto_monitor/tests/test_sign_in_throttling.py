@@ -118,3 +118,50 @@ def test_failures_are_logged(personas, client, caplog):
     with caplog.at_level(logging.WARNING, logger="axes"):
         sign_in(client, "officer_a", "wrong")
     assert any("officer_a" in record.getMessage() for record in caplog.records if record.name.startswith("axes"))
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_the_forwarded_client_is_locked_not_the_proxy(personas, client, settings):
+    """TRUSTED_PROXIES=1: the proxy appends the client's address; what the client wrote before it is ignored."""
+    settings.TRUSTED_PROXIES = 1
+    proxy = "10.0.0.2"
+    for n in range(10):
+        client.post(
+            reverse("login"),
+            {"username": f"guess{n}", "password": "wrong"},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}, 198.51.100.9",
+        )
+    locked = client.post(
+        reverse("login"),
+        {"username": "verifier", "password": PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR="198.51.100.9",
+    )
+    assert locked.status_code == 429
+    other = client.post(
+        reverse("login"),
+        {"username": "verifier", "password": PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+    assert other.status_code == 302  # another person behind the same proxy signs in
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "client"),
+    [
+        (0, "203.0.113.7", "10.0.0.2"),  # no proxy trusted: the header is the client's own writing
+        (1, "203.0.113.7", "203.0.113.7"),
+        (1, "1.2.3.4, 203.0.113.7", "203.0.113.7"),  # what the client wrote before the proxy's entry
+        (2, "1.2.3.4, 203.0.113.7, 10.0.0.9", "203.0.113.7"),  # the outer proxy's entry, then the inner's
+        (2, "203.0.113.7", "10.0.0.2"),  # fewer entries than proxies: it did not come through them
+        (1, "", "10.0.0.2"),
+    ],
+)
+def test_the_client_address(rf, settings, proxies, forwarded, client):
+    from tptto_monitor.accounts import client_address
+
+    settings.TRUSTED_PROXIES = proxies
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == client
