@@ -41,7 +41,7 @@ import dataclasses
 import datetime
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -135,7 +135,11 @@ class Filters:
         return ";".join(parts)
 
     def entries(self, plan: Plan):
-        qs = ProgressEntry.objects.official(self.include_unverified).filter(indicator__plan=plan)
+        return self.entries_of([plan])
+
+    def entries_of(self, plans: Sequence[Plan]):
+        """The entries behind the figures of several plans at once (an entry's indicator says whose it is)."""
+        qs = ProgressEntry.objects.official(self.include_unverified).filter(indicator__plan__in=list(plans))
         if self.year:
             qs = qs.filter(year=self.year)
         if self.agency_id:
@@ -151,7 +155,10 @@ class Filters:
         return qs
 
     def indicators(self, plan: Plan):
-        qs = Indicator.objects.filter(plan=plan).select_related("activity__program__pillar", "agency")
+        return self.indicators_of([plan])
+
+    def indicators_of(self, plans: Sequence[Plan]):
+        qs = Indicator.objects.filter(plan__in=list(plans)).select_related("activity__program__pillar", "agency")
         if self.agency_id:
             qs = qs.filter(agency_id=self.agency_id)
         if self.pillar_number:
@@ -280,10 +287,10 @@ def pace_status(actual: Decimal | None, due: Decimal | None, has_data: bool, beg
 
 
 class _EntryAggregates:
-    """The grouped queries behind every figure; one instance per compute()."""
+    """The grouped queries behind every figure; one instance per compute(), whatever the number of plans:
+    every row is keyed by its indicator, and an indicator belongs to one plan."""
 
-    def __init__(self, plan: Plan, filters: Filters, indicators: list[Indicator]):
-        entries = filters.entries(plan)
+    def __init__(self, entries, indicators: list[Indicator]):
         kinds: dict[str, list[int]] = defaultdict(list)
         for indicator in indicators:
             kinds[indicator.kind].append(indicator.id)
@@ -698,15 +705,59 @@ def compute(
 
     `pillars` saves a query when the caller has already read the plan's pillars.
     """
-    filters = filters or Filters()
-    as_of = min(as_of, plan.end_date)
-    indicators = list(filters.indicators(plan))
+    given = {plan.pk: pillars} if pillars is not None else None
+    return _compute([plan], filters or Filters(), as_of, given)[plan.pk]
+
+
+def compute_many(
+    plans: Sequence[Plan], filters: Filters | None = None, *, as_of: datetime.date
+) -> dict[int, PlanRollup]:
+    """Plan id → `compute(plan, filters, as_of=as_of)` for each plan, with the same few grouped queries
+    as one plan takes, whatever the number of plans (the province view reads every regency's plan)."""
+    return _compute(list(plans), filters or Filters(), as_of, None)
+
+
+def _compute(
+    plans: list[Plan], filters: Filters, as_of: datetime.date, given_pillars: dict[int, list[Pillar]] | None
+) -> dict[int, PlanRollup]:
+    if not plans:
+        return {}
+    indicators = list(filters.indicators_of(plans))
     targets = _targets_by_indicator(indicators)
-    agg = _EntryAggregates(plan, filters, indicators)
-    if pillars is None and (filters.indicator_code or filters.indicator_ids is not None):
-        pillars = sorted({i.activity.program.pillar for i in indicators}, key=lambda p: p.number)
-    elif pillars is None:
-        pillars = list(Pillar.objects.filter(plan=plan).order_by("number"))
+    agg = _EntryAggregates(filters.entries_of(plans), indicators)
+    pillars = given_pillars or _pillars(plans, filters, indicators)
+    by_plan: dict[int, list[Indicator]] = defaultdict(list)
+    for indicator in indicators:
+        by_plan[indicator.plan_id].append(indicator)
+    return {
+        plan.pk: _plan_rollup(
+            plan, filters, min(as_of, plan.end_date), pillars[plan.pk], by_plan[plan.pk], targets, agg
+        )
+        for plan in plans
+    }
+
+
+def _pillars(plans: list[Plan], filters: Filters, indicators: list[Indicator]) -> dict[int, list[Pillar]]:
+    """Plan id → its pillars by number: those of the indicators read when the filters name indicators, else all."""
+    pillars: dict[int, list[Pillar]] = {plan.pk: [] for plan in plans}
+    if filters.indicator_code or filters.indicator_ids is not None:
+        for pillar in sorted({i.activity.program.pillar for i in indicators}, key=lambda p: p.number):
+            pillars[pillar.plan_id].append(pillar)
+    else:
+        for pillar in Pillar.objects.filter(plan__in=plans).order_by("plan_id", "number"):
+            pillars[pillar.plan_id].append(pillar)
+    return pillars
+
+
+def _plan_rollup(
+    plan: Plan,
+    filters: Filters,
+    as_of: datetime.date,
+    pillars: list[Pillar],
+    indicators: list[Indicator],
+    targets: dict[int, dict[int, Decimal]],
+    agg: _EntryAggregates,
+) -> PlanRollup:
     by_id = {p.id: p for p in pillars if not filters.pillar_number or p.number == filters.pillar_number}
     grouped: dict[int, list[IndicatorRollup]] = {pid: [] for pid in by_id}
     for indicator in indicators:
@@ -726,6 +777,11 @@ def compute(
 CACHE_SECONDS = 24 * 3600
 
 
+def _cache_key(plan: Plan, filters: Filters, as_of: datetime.date) -> str:
+    digest = hashlib.sha256(filters.key().encode()).hexdigest()[:32]
+    return f"rollup:{plan.pk}:{plan.data_version}:{min(as_of, plan.end_date).isoformat()}:{digest}"
+
+
 def cached_compute(
     plan: Plan, filters: Filters | None = None, *, as_of: datetime.date, pillars: list[Pillar] | None = None
 ) -> PlanRollup:
@@ -737,14 +793,30 @@ def cached_compute(
     version is the database's. The day is part of the key: statuses move with the calendar.
     """
     filters = filters or Filters()
-    as_of = min(as_of, plan.end_date)
-    digest = hashlib.sha256(filters.key().encode()).hexdigest()[:32]
-    key = f"rollup:{plan.pk}:{plan.data_version}:{as_of.isoformat()}:{digest}"
+    key = _cache_key(plan, filters, as_of)
     result = cache.get(key)
     if result is None:
         result = compute(plan, filters, as_of=as_of, pillars=pillars)
         cache.set(key, result, CACHE_SECONDS)
     return result
+
+
+def cached_compute_many(
+    plans: Sequence[Plan], filters: Filters | None = None, *, as_of: datetime.date
+) -> dict[int, PlanRollup]:
+    """Plan id → `cached_compute(plan, filters, as_of=as_of)`: one cache look-up for all the plans (under the
+    keys the dashboards use, so each reads what the other computed), and the plans not found computed
+    together by `compute_many()`."""
+    filters = filters or Filters()
+    keys = {plan.pk: _cache_key(plan, filters, as_of) for plan in plans}
+    found = cache.get_many(list(keys.values()))
+    results = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [plan for plan in plans if plan.pk not in results]
+    if missing:
+        computed = compute_many(missing, filters, as_of=as_of)
+        cache.set_many({keys[pk]: rollup for pk, rollup in computed.items()}, CACHE_SECONDS)
+        results.update(computed)
+    return {plan.pk: results[plan.pk] for plan in plans}
 
 
 # --- figures beside the rollup: kecamatan, highlights, reporting gaps, entry counts ----------------------------
@@ -866,16 +938,42 @@ def entry_counts(plan: Plan, filters: Filters | None = None) -> dict[str, int]:
 def reporting_gaps(plan: Plan, as_of: datetime.date, year: int | None = None) -> dict[int, list[Period]]:
     """Agency id → the semesters (of `year`, or of the whole plan) that had ended by `as_of` in which the
     agency responsible for some indicator sent no entry that was submitted or verified."""
-    as_of = min(as_of, plan.end_date)
-    elapsed = [p for p in semesters(plan.years) if p.end <= as_of and (year is None or p.year == year)]
-    reported = set(
-        ProgressEntry.objects.filter(indicator__plan=plan)
-        .filter(Q(status=EntryStatus.VERIFIED) | Q(status=EntryStatus.SUBMITTED))
-        .values_list("agency_id", "year", "semester")
-        .distinct()
+    return reporting_gaps_many([plan], as_of, year)[plan.pk]
+
+
+def reporting_gaps_many(
+    plans: Sequence[Plan],
+    as_of: datetime.date,
+    year: int | None = None,
+    *,
+    agencies: Mapping[int, Collection[int]] | None = None,
+) -> dict[int, dict[int, list[Period]]]:
+    """Plan id → `reporting_gaps(plan, as_of, year)`, in two queries whatever the number of plans.
+
+    `agencies` (plan id → the agencies responsible for its indicators) saves one of them when the
+    caller has read the indicators already (the plans' rollups have).
+    """
+    reported = ProgressEntry.objects.filter(indicator__plan__in=list(plans)).filter(
+        Q(status=EntryStatus.VERIFIED) | Q(status=EntryStatus.SUBMITTED)
     )
-    agencies = set(Indicator.objects.filter(plan=plan).values_list("agency_id", flat=True).distinct())
-    return {agency: [p for p in elapsed if (agency, p.year, p.semester) not in reported] for agency in sorted(agencies)}
+    if year is not None:
+        reported = reported.filter(year=year)
+    # no ordering: the entries' default one would make DISTINCT return every entry
+    sent = set(reported.values_list("indicator__plan_id", "agency_id", "year", "semester").order_by().distinct())
+    if agencies is None:
+        agencies = defaultdict(set)
+        pairs = Indicator.objects.filter(plan__in=list(plans)).values_list("plan_id", "agency_id")
+        for plan_id, agency_id in pairs.order_by().distinct():
+            agencies[plan_id].add(agency_id)
+    gaps = {}
+    for plan in plans:
+        capped = min(as_of, plan.end_date)
+        elapsed = [p for p in semesters(plan.years) if p.end <= capped and (year is None or p.year == year)]
+        gaps[plan.pk] = {
+            agency: [p for p in elapsed if (plan.pk, agency, p.year, p.semester) not in sent]
+            for agency in sorted(agencies[plan.pk])
+        }
+    return gaps
 
 
 @dataclass

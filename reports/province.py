@@ -2,7 +2,7 @@
 indicators that share a standard tag across plans (DESIGN.md: the province task force reads across
 its regencies; a regency's staff see only their own).
 
-Every figure comes from `indicators.rollup`, computed per plan; nothing here is written.
+Every figure comes from `indicators.rollup`, computed for all the plans together; nothing here is written.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Kind
-from indicators.rollup import PlanRollup, Status, cached_compute, reporting_gaps, share
+from indicators.rollup import PlanRollup, Status, cached_compute_many, reporting_gaps_many, share
 from programs.models import Plan, Region
 
 # the standard tags of the embedded plan, named; a tag of an imported plan file without a name here shows as it is
@@ -28,20 +28,19 @@ TAG_LABELS = {
 }
 
 
-def can_read_province(user, province: Region) -> bool:
-    """Superusers, and the people of the province itself (not a regency's: they see only their regency)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    profile = getattr(user, "staff_profile", None)
-    return profile is not None and profile.region_id == province.pk
-
-
 def province_for_user(user, code: str) -> Region:
-    """The province with this Kemendagri code if the user may read it; 404 otherwise (as for plans)."""
-    province = Region.objects.filter(code=code, level=Region.Level.PROVINSI).first()
-    if province is None or not can_read_province(user, province):
+    """The province with this Kemendagri code if the user may read it; 404 otherwise (as for plans).
+
+    Superusers may read every province; anyone else only the province her profile names (a regency's
+    people see only their regency). One query: the profile is matched in the database, not read.
+    """
+    provinces = Region.objects.filter(code=code, level=Region.Level.PROVINSI)
+    if not user.is_authenticated:
+        provinces = provinces.none()
+    elif not user.is_superuser:
+        provinces = provinces.filter(staff__user=user)
+    province = provinces.first()
+    if province is None:
         raise Http404("No such province")
     return province
 
@@ -139,10 +138,13 @@ def build(province: Region, year: int | None, *, as_of: datetime.date) -> Provin
     if year is None:
         year = default_year(years, as_of)
     in_year = [plan for plan in plans if year is not None and plan.contains_year(year)]
+    # every plan's figures and gaps at once: the page's queries do not grow with the number of regencies
+    rollups = cached_compute_many(in_year, as_of=as_of)
+    agencies = {pk: {row.indicator.agency_id for row in rollup.indicators} for pk, rollup in rollups.items()}
+    gaps_by_plan = reporting_gaps_many(in_year, as_of, year, agencies=agencies)
     columns, tags, numbers = [], {}, set()
     for plan in in_year:
-        rollup = cached_compute(plan, as_of=as_of)
-        gaps = reporting_gaps(plan, as_of, year)
+        rollup, gaps = rollups[plan.pk], gaps_by_plan[plan.pk]
         pillars = {p.pillar.number: p.years[year].achievement for p in rollup.pillars}
         numbers.update(pillars)
         columns.append(

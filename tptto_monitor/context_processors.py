@@ -6,9 +6,12 @@ def site(request) -> dict:
     from indicators.models import ProgressEntry
 
     demo = False
-    # demo entries can only be made in demo mode (seed_demo refuses otherwise): production skips the query
+    # demo entries can only be made in demo mode (seed_demo refuses otherwise): production skips the query;
+    # asked once a request, though a dashboard renders its cached content and then the page around it
     if settings.DEMO_MODE and request.user.is_authenticated:
-        demo = ProgressEntry.objects.filter(is_demo=True).exists()
+        if not hasattr(request, "_demo_data"):
+            request._demo_data = ProgressEntry.objects.filter(is_demo=True).exists()
+        demo = request._demo_data
     context = {"demo_data": demo, "debug": settings.DEBUG}
     # the plan of a /rad/<slug>/ page (programs.access.plan_page): the templates' links and the footer name it
     plan = getattr(request, "plan", None)

@@ -1,13 +1,15 @@
 """Province-scale synthetic data for `manage.py bench`.
 
 The data is "as for a province of 22 regencies": the real plan plus 21 copies
-of it, one per synthetic regency with 24 synthetic kecamatan each. The copies
-are loaded from the plan file by the plan loader itself
+of it, one per synthetic regency with 24 synthetic kecamatan each, all in the
+real plan's province, so that its province view shows the 22 side by side. The
+copies are loaded from the plan file by the plan loader itself
 (`indicators.plan_loader.load_plan_data`), so they are made, and validated,
-exactly as the real plan is. Synthetic regions use the province code 99,
-which Kemendagri does not assign, so `99.xx` / `99.xx.yy` can never collide
-with a real region; synthetic plans are coded `bench-xx`. Entries are spread
-over every plan, indicator kind, year and semester; most are verified.
+exactly as the real plan is. Synthetic regions are coded under 99, which
+Kemendagri does not assign as a province, so `99.xx` / `99.xx.yy` can never
+collide with a real region (the hierarchy is the regions' parents, not their
+codes); synthetic plans are coded `bench-xx`. Entries are spread over every
+plan, indicator kind, year and semester; most are verified.
 
 This module writes to whatever database is connected, which is why it lives
 here, in a development package, and not in `reports/` (which only reads).
@@ -37,7 +39,9 @@ REGENCIES = 22
 KECAMATAN_PER_REGENCY = 24
 SYNTHETIC_PROVINCE = "99"  # not a Kemendagri province code
 PLAN_PREFIX = "bench-"
-BENCH_USER = "bench-reviewer"
+BENCH_USER = "bench-reviewer"  # reads the real plan's regency
+PROVINCE_USER = "bench-province-reviewer"  # reads the province view
+REGENCY_USER = "bench-regency-reviewer"  # reads a synthetic regency's dashboard
 BATCH = 10_000  # rows per INSERT batch (SQLite) and per transaction
 COPY_BATCH = 100_000  # rows per COPY (PostgreSQL)
 
@@ -64,6 +68,10 @@ class Province:
     def synthetic_plans(self) -> list[Plan]:
         return [p for p in self.plans if p.code.startswith(PLAN_PREFIX)]
 
+    @property
+    def province(self) -> Region:
+        return self.base.region.parent
+
 
 def real_plan() -> Plan:
     plan = Plan.objects.exclude(code__startswith=PLAN_PREFIX).order_by("-start_year", "id").first()
@@ -76,10 +84,16 @@ def real_plan() -> Plan:
 def build_province(base: Plan | None = None, regencies: int = REGENCIES) -> Province:
     """The real plan plus `regencies - 1` synthetic copies (created once, then reused)."""
     base = base or real_plan()
+    if base.region.parent is None:
+        raise RuntimeError(f"{base.region} has no province: the synthetic regencies need one to join")
     existing = set(Plan.objects.filter(code__startswith=PLAN_PREFIX).values_list("code", flat=True))
     wanted = [n for n in range(1, regencies) if f"{PLAN_PREFIX}{n:02d}" not in existing]
     if wanted:
         _copy_plan(base, wanted)
+    # in the real plan's province (a bench database made before they were kept there is moved)
+    Region.objects.filter(code__startswith=f"{SYNTHETIC_PROVINCE}.", level=Region.Level.KABUPATEN).exclude(
+        parent=base.region.parent
+    ).update(parent=base.region.parent)
     plans = [base, *Plan.objects.filter(code__startswith=PLAN_PREFIX).order_by("code")][:regencies]
     plan_ids = [p.id for p in plans]
     indicators = list(
@@ -100,7 +114,12 @@ def _copy_plan(base: Plan, numbers: list[int]) -> None:
     prov = SYNTHETIC_PROVINCE
     Region.objects.bulk_create(
         [
-            Region(code=f"{prov}.{n:02d}", name=f"Kabupaten Sintetis {n:02d}", level=Region.Level.KABUPATEN)
+            Region(
+                code=f"{prov}.{n:02d}",
+                name=f"Kabupaten Sintetis {n:02d}",
+                level=Region.Level.KABUPATEN,
+                parent=base.region.parent,
+            )
             for n in numbers
         ],
         ignore_conflicts=True,
@@ -338,9 +357,10 @@ def analyze() -> None:
             cursor.execute("ANALYZE")
 
 
-def bench_user(region: Region | None = None) -> User:
-    """The reviewer the pages are timed as; given a regency, she belongs to it (else she may read no plan)."""
-    user, created = User.objects.get_or_create(username=BENCH_USER, defaults={"email": "bench@example.org"})
+def bench_user(region: Region | None = None, username: str = BENCH_USER) -> User:
+    """A reviewer the pages are timed as; given a regency or a province, she belongs to it (else she may read
+    no plan)."""
+    user, created = User.objects.get_or_create(username=username, defaults={"email": f"{username}@example.org"})
     if created:
         user.set_unusable_password()
         user.save()

@@ -6,6 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, F
+from django.test import Client
+from django.urls import reverse
 
 from indicators.models import EntryStatus, Indicator, Kind, ProgressEntry, Target
 from programs.models import Plan, Region
@@ -56,19 +58,46 @@ def test_generator_builds_a_province_and_the_table_prints(plan):
     assert not entries.filter(indicator__kind=Kind.MILESTONE, milestone_status="").exists()
     assert not entries.exclude(agency=F("indicator__agency")).exists()
 
-    # the table: one row per size and page, with queries and the bare aggregate
+    # the table: one row per size and page, with queries (warm / after a change) and the bare aggregate
     text = out.getvalue()
     assert (
-        "| entries (plan) | what | median ms | after a change ms | queries | bare aggregate ms | page ÷ bare |" in text
+        "| entries (of its plans) | what | median ms | after a change ms | queries (after a change) "
+        "| bare aggregate ms | page ÷ bare |" in text
     )
     pages = [m for m in report.results if m.kind == "page"]
-    assert [(m.size, m.what) for m in pages] == [(200, "overview"), (200, "pillar 1")]
+    other = synthetic.first().code
+    assert [(m.size, m.what) for m in pages] == [
+        (200, "overview"),
+        (200, "pillar 1"),
+        (200, f"overview {other}"),
+        (200, "province 53"),
+    ]
+    # every page answered 200, warm and right after a change, as a reader who may open it
     for m in pages:
         assert m.error == "", m.error
-        assert m.queries and m.queries > 0
-        assert m.bare_ms is not None and m.median_ms is not None
+        assert 0 < m.queries <= timing.QUERY_BUDGET
+        assert 0 < m.cold_queries <= timing.QUERY_BUDGET
+        assert None not in (m.median_ms, m.cold_ms, m.bare_ms)
         assert f"| {m.size:,} (" in report.table
+    # the province view reads all four plans; its bare aggregate too
+    assert pages[3].plan_entries == 200
+    assert "FAIL" not in report.table
     assert "80 added" in text
+
+
+def test_a_page_that_does_not_answer_is_a_failure(plan):
+    """No falling back to something else: the row says FAIL and why, below the table."""
+    province = data.build_province(regencies=2)
+    stranger = Client()
+    stranger.force_login(data.bench_user(Region.objects.get(code=f"{data.SYNTHETIC_PROVINCE}.01"), "stranger"))
+    page = timing.Page("province 53", "province:province", ["53"], stranger, province.plans)
+    m = timing.measure_pages([page], 0, runs=1)[0]
+    assert m.error == f"BenchError: GET {reverse('province:province', args=['53'])} answered 404"
+    assert m.median_ms is None and m.cold_ms is None and m.bare_ms is not None
+    assert timing.verdict(m, "postgresql") == ("", "FAIL")
+    table = timing.format_table([m], "postgresql")
+    assert "| province 53 | — | — | — |" in table
+    assert f"- province 53 at 0: {m.error}" in table
 
 
 def test_verdicts_apply_the_budgets():
@@ -76,7 +105,8 @@ def test_verdicts_apply_the_budgets():
     assert timing.verdict(page, "postgresql")[1] == "MISS: 3.0× bare"
     page.median_ms = 180
     assert timing.verdict(page, "postgresql")[1] == "PASS"
-    page.queries = 16
+    page.cold_ms, page.cold_queries = 520, 16  # right after a change: the figures computed again
+    assert timing.verdict(page, "postgresql")[1] == "MISS: 16 queries, 520 ms after a change"
     assert timing.verdict(page, "sqlite") == ("q ≤ 15", "MISS: 16 queries")
     pdf = timing.Measure(1_000_000, 45_000, "PDF 2022", "pdf", median_ms=6000, queries=20)
     assert timing.verdict(pdf, "postgresql") == ("< 5 s", "MISS: 6.0 s")

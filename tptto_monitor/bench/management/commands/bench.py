@@ -4,6 +4,8 @@ Never touches the real database. The command creates a throw-away database
 beside it (SQLite: a file per checkout in the temporary directory; PostgreSQL:
 `<name>_bench` on the server that DATABASE_URL names), runs itself again there with `--in-place`
 (migrate, load_plan, generate, measure), then drops it unless `--keep`.
+`--keep` then `--reuse` measures again on the data of the earlier run (a million
+entries take minutes to generate): only what a larger size needs is added.
 """
 
 import argparse
@@ -60,6 +62,9 @@ class Command(BaseCommand):
         parser.add_argument("--regencies", type=int, default=22, help="plans in the synthetic province")
         parser.add_argument("--no-files", action="store_true", help="skip the PDF/XLSX summaries")
         parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
+        parser.add_argument(
+            "--reuse", action="store_true", help="measure on the entries a --keep run left in the bench database"
+        )
         parser.add_argument("--no-imports", action="store_true", help="skip the import timings (50/500/5,000 rows)")
         parser.add_argument("--imports-only", action="store_true", help="only the import timings")
         parser.add_argument("--import-sizes", type=parse_sizes, default=[50, 500, 5000], help="rows per import file")
@@ -77,8 +82,9 @@ class Command(BaseCommand):
     def spawn(self, options):
         db = settings.DATABASES["default"]
         engine = db["ENGINE"]
+        reuse = options["reuse"]
         if engine.endswith("sqlite3"):
-            for suffix in ("", "-wal", "-shm", "-journal"):
+            for suffix in ("", "-wal", "-shm", "-journal") if not reuse else ():
                 Path(f"{bench_sqlite()}{suffix}").unlink(missing_ok=True)
             url = f"sqlite:///{bench_sqlite()}"
         elif engine.endswith("postgresql"):
@@ -86,7 +92,8 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"DATABASE_URL names a bench database ({db['NAME']}); name the one it is made beside"
                 )
-            self._pg_admin(db, f"CREATE DATABASE {bench_pg(db['NAME'])}", drop_first=True)
+            if not (reuse and self._pg_exists(db)):
+                self._pg_admin(db, f"CREATE DATABASE {bench_pg(db['NAME'])}", drop_first=True)
             parts = urlsplit(os.environ["DATABASE_URL"])
             url = urlunsplit(parts._replace(path=f"/{bench_pg(db['NAME'])}"))
         else:
@@ -111,7 +118,7 @@ class Command(BaseCommand):
             raise CommandError(f"the benchmark failed (exit status {code})")
 
     @staticmethod
-    def _pg_admin(db: dict, statement: str | None, drop_first: bool) -> None:
+    def _pg_connect(db: dict):
         import psycopg2
 
         conn = psycopg2.connect(
@@ -119,12 +126,25 @@ class Command(BaseCommand):
             host=db.get("HOST") or None, port=db.get("PORT") or None,
         )  # fmt: skip
         conn.autocommit = True
+        return conn
+
+    def _pg_admin(self, db: dict, statement: str | None, drop_first: bool) -> None:
+        conn = self._pg_connect(db)
         try:
             with conn.cursor() as cursor:
                 if drop_first:
                     cursor.execute(f"DROP DATABASE IF EXISTS {bench_pg(db['NAME'])} WITH (FORCE)")
                 if statement:
                     cursor.execute(statement)
+        finally:
+            conn.close()
+
+    def _pg_exists(self, db: dict) -> bool:
+        conn = self._pg_connect(db)
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [bench_pg(db["NAME"])])
+                return cursor.fetchone() is not None
         finally:
             conn.close()
 
