@@ -2,20 +2,23 @@
 indicators that share a standard tag across plans (DESIGN.md: the province task force reads across
 its regencies; a regency's staff see only their own).
 
-Every figure comes from `indicators.rollup`, computed for all the plans together; nothing here is written.
+Every figure comes from `indicators.rollup`, computed for all the plans together; nothing here is written
+but the cache.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Kind
-from indicators.rollup import PlanRollup, Status, cached_compute_many, reporting_gaps_many, share
+from indicators.rollup import CACHE_SECONDS, PlanRollup, Status, cached_compute_many, reporting_gaps_many, share
 from programs.models import Plan, Region
 
 # the standard tags of the embedded plan, named; a tag of an imported plan file without a name here shows as it is
@@ -66,14 +69,14 @@ def active_plans(province: Region):
 
 @dataclass
 class RegencyColumn:
-    """One regency's plan in the year: pillar achievements, status counts and reporting gaps."""
+    """One regency's plan in the year: pillar achievements, status counts, reporting gaps and standard tags."""
 
     plan: Plan
-    rollup: PlanRollup
     pillars: dict[int, Decimal | None]  # pillar number → the pillar's mean capped achievement (None: nothing due)
     statuses: dict[str, int]
     gaps: int  # agency-semesters of the year that had ended without a submitted or verified entry
     agencies_with_gaps: int
+    tags: dict[str, tuple[str, Decimal | None, Decimal | None]]  # standard tag → (unit, target, actual) of the year
 
 
 @dataclass
@@ -138,34 +141,58 @@ def build(province: Region, year: int | None, *, as_of: datetime.date) -> Provin
     if year is None:
         year = default_year(years, as_of)
     in_year = [plan for plan in plans if year is not None and plan.contains_year(year)]
-    # every plan's figures and gaps at once: the page's queries do not grow with the number of regencies
-    rollups = cached_compute_many(in_year, as_of=as_of)
-    agencies = {pk: {row.indicator.agency_id for row in rollup.indicators} for pk, rollup in rollups.items()}
-    gaps_by_plan = reporting_gaps_many(in_year, as_of, year, agencies=agencies)
-    columns, tags, numbers = [], {}, set()
-    for plan in in_year:
-        rollup, gaps = rollups[plan.pk], gaps_by_plan[plan.pk]
-        pillars = {p.pillar.number: p.years[year].achievement for p in rollup.pillars}
-        numbers.update(pillars)
-        columns.append(
-            RegencyColumn(
-                plan,
-                rollup,
-                pillars,
-                rollup.status_counts(year),
-                sum(len(periods) for periods in gaps.values()),
-                sum(1 for periods in gaps.values() if periods),
-            )
-        )
-        for row in rollup.indicators:
-            tag = row.indicator.standard_tag
-            if not tag or not Kind(row.indicator.kind).is_summed:
-                continue
-            total = tags.setdefault(tag, TagTotal(tag, row.indicator.unit))
-            figure = row.years[year]
-            target, actual = total.by_plan.get(plan.pk, (None, None))
-            total.by_plan[plan.pk] = (_add(target, figure.target), _add(actual, figure.actual))
-    return ProvinceView(province, year, years, columns, sorted(numbers), sorted(tags.values(), key=lambda t: t.label))
+    columns = regency_columns(in_year, year, as_of=as_of) if in_year else []
+    tags: dict[str, TagTotal] = {}
+    for column in columns:
+        for tag, (unit, target, actual) in column.tags.items():
+            tags.setdefault(tag, TagTotal(tag, unit)).by_plan[column.plan.pk] = (target, actual)
+    numbers = sorted({number for column in columns for number in column.pillars})
+    return ProvinceView(province, year, years, columns, numbers, sorted(tags.values(), key=lambda t: t.label))
+
+
+COLUMN_KEY = "province-column"
+
+
+def regency_columns(plans: list[Plan], year: int, *, as_of: datetime.date) -> list[RegencyColumn]:
+    """Each plan's column for the year, in the cache beside its figures under the plan's data version, the day
+    and the year: read again, the page unpickles a few numbers a plan rather than each plan's whole rollup.
+    The plans not found are computed together (rollup.cached_compute_many, reporting_gaps_many): the page's
+    queries do not grow with the number of regencies."""
+    keys = {
+        plan.pk: f"{COLUMN_KEY}:{plan.pk}:{plan.data_version}:{min(as_of, plan.end_date).isoformat()}:{year}"
+        for plan in plans
+    }
+    found = cache.get_many(list(keys.values()))
+    missing = [plan for plan in plans if keys[plan.pk] not in found]
+    if missing:
+        rollups = cached_compute_many(missing, as_of=as_of)
+        # the agencies responsible for some indicator, from the rollups (which have read the indicators)
+        agencies = {pk: {row.indicator.agency_id for row in rollup.indicators} for pk, rollup in rollups.items()}
+        gaps = reporting_gaps_many(missing, as_of, year, agencies=agencies)
+        made = {keys[plan.pk]: _column(plan, rollups[plan.pk], gaps[plan.pk], year) for plan in missing}
+        cache.set_many(made, CACHE_SECONDS)
+        found.update(made)
+    # with the plan read now (a cached column keeps the plan of its day)
+    return [dataclasses.replace(found[keys[plan.pk]], plan=plan) for plan in plans]
+
+
+def _column(plan: Plan, rollup: PlanRollup, gaps: dict[int, list], year: int) -> RegencyColumn:
+    tags: dict[str, tuple[str, Decimal | None, Decimal | None]] = {}
+    for row in rollup.indicators:
+        tag = row.indicator.standard_tag
+        if not tag or not Kind(row.indicator.kind).is_summed:
+            continue
+        unit, target, actual = tags.get(tag, (row.indicator.unit, None, None))
+        figure = row.years[year]
+        tags[tag] = (unit, _add(target, figure.target), _add(actual, figure.actual))
+    return RegencyColumn(
+        plan,
+        {p.pillar.number: p.years[year].achievement for p in rollup.pillars},
+        rollup.status_counts(year),
+        sum(len(periods) for periods in gaps.values()),
+        sum(1 for periods in gaps.values() if periods),
+        tags,
+    )
 
 
 def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:

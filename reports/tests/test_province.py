@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from conftest import clear_cache, make_user
+from indicators import rollup
 from indicators.models import EntryStatus, Indicator
 from indicators.roles import REVIEWER
 from indicators.tests.factories import entry
@@ -134,8 +135,28 @@ def test_queries_do_not_grow_with_plans(client_for, province_reviewer, belu, dja
     with django_assert_num_queries(14):
         response = client.get(URL, {"year": 2021})
     assert len(response.context["view"].columns) == 3
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get(URL, {"year": 2021})
+
+
+def test_a_change_to_one_plan_computes_that_plan_alone(client_for, province_reviewer, belu, monkeypatch):
+    client = client_for(province_reviewer)
+    clear_cache(cache)
+    client.get(URL, {"year": 2021})
+    computed = []
+    batched = rollup.compute_many
+
+    def spy(plans, filters=None, *, as_of):
+        computed.append([plan.code for plan in plans])
+        return batched(plans, filters, as_of=as_of)
+
+    monkeypatch.setattr(rollup, "compute_many", spy)
+    entry("1.a.1.1", "2021S2", rad=BELU, value=50)
+    view = client.get(URL, {"year": 2021}).context["view"]
+    assert computed == [[BELU]]  # TTU's column came from the cache
+    reach = next(t for t in view.tags if t.tag == "socialisation-reach")
+    assert reach.by_plan[belu.pk] == (Decimal(1000), Decimal(450))  # 400 + 50
+    assert reach.actual == Decimal(950)  # TTU's 500 besides
 
 
 def test_xlsx_read_back(client_for, province_reviewer, belu):

@@ -143,13 +143,15 @@ class Page:
     url_name: str
     args: list
     client: Client
-    plans: list[Plan]  # whose figures it shows: a change to them makes it cold; the bare aggregate reads them
+    plans: list[Plan]  # whose figures it shows (the bare aggregate reads their entries)
     pillar_number: int | None = None
+    changed: list[Plan] | None = None  # whose data a change moves before each cold request (None: all the plans)
 
 
 def bench_pages(province: Province) -> list[Page]:
     """The real plan's overview and first pillar, a synthetic regency's overview (as one of her people) and
-    the province view of all the plans (as a province reviewer)."""
+    the province view of all the plans (as a province reviewer), cold after a change to every plan (as on the
+    first view of a day, the day being part of the cached figures' key) and to one."""
     plan, other = province.base, province.synthetic_plans[0] if province.synthetic_plans else province.base
     region = province.province
 
@@ -166,6 +168,14 @@ def bench_pages(province: Province) -> list[Page]:
         Page("pillar 1", "reports:pillar", [plan.code, 1], reviewer, [plan], pillar_number=1),
         Page(f"overview {other.code}", "reports:overview", [other.code], neighbour, [other]),
         Page(f"province {region.code}", "province:province", [region.code], province_reviewer, province.plans),
+        Page(
+            f"province {region.code}, 1 plan changed",
+            "province:province",
+            [region.code],
+            province_reviewer,
+            province.plans,
+            changed=[other],
+        ),
     ]
 
 
@@ -191,7 +201,7 @@ def measure_page(page: Page, size: int, runs: int) -> Measure:
         return response
 
     def change():
-        for plan in page.plans:
+        for plan in page.plans if page.changed is None else page.changed:
             Plan.bump_data_version(plan.pk)
 
     try:

@@ -71,6 +71,7 @@ def test_generator_builds_a_province_and_the_table_prints(plan):
         (200, "pillar 1"),
         (200, f"overview {other}"),
         (200, "province 53"),
+        (200, "province 53, 1 plan changed"),
     ]
     # every page answered 200, warm and right after a change, as a reader who may open it
     for m in pages:
@@ -80,7 +81,7 @@ def test_generator_builds_a_province_and_the_table_prints(plan):
         assert None not in (m.median_ms, m.cold_ms, m.bare_ms)
         assert f"| {m.size:,} (" in report.table
     # the province view reads all four plans; its bare aggregate too
-    assert pages[3].plan_entries == 200
+    assert pages[3].plan_entries == pages[4].plan_entries == 200
     assert "FAIL" not in report.table
     assert "80 added" in text
 
