@@ -3,9 +3,12 @@
 `make loadtest`: fills the database of DATABASE_URL with the plan and the demo data (demo mode, as
 `make run`), starts `make serve` (gunicorn, DEBUG=0) on 127.0.0.1:PORT, signs in, and runs wrk
 (Debian: apt-get install wrk) at 32 connections against the framework's floor (a 405 through the
-same middleware), each dashboard page and the summaries. It prints requests/s, the median latency,
-timeouts, errors and the ratio to the floor's rate: on a shared machine, the ratio within one run
-is the figure to compare.
+same middleware), each dashboard page and the summaries of one plan (`--rad SLUG`, default: the
+only plan loaded), at the addresses the URL conf gives them. It prints the rate of right answers
+(200; the floor's 405), the median latency, timeouts, errors (socket errors and any other status,
+a redirect included) and the ratio to the floor's rate: on a shared machine, the ratio within one
+run is the figure to compare. A page that does not answer 200 before the run, or any wrong answer
+during it, fails the run (exit status 1, after the table).
 
 `make lighthouse` (or `--lighthouse`): Lighthouse's phone profile (simulated slow 4G, 4x slower CPU)
 on every dashboard page, signed in through a cookie header, driving Debian's Chromium; it prints
@@ -35,28 +38,68 @@ USERNAME = "demo_executive"  # reads dashboards and downloads summaries, as the 
 PASSWORD = "demo-tppo-ttu"  # noqa: S105 (the documented demo password; demo data only)
 PROXY = {"X-Forwarded-Proto": "https"}  # what the HTTPS reverse proxy adds in production
 
-# (label, path, expected status): the floor first; pages are followed through any redirect first
+# (label, path, expected status): the floor answers 405 (LogoutView takes POST only), every page 200
 FLOOR = ("a 405 through the same middleware (the floor)", "/accounts/logout/", 405)
-PAGES = [
-    ("dashboard overview", "/dashboard/"),
-    ("a pillar", "/dashboard/pillar/1/"),
-    ("an indicator", "/dashboard/indicator/1.a.1.1/"),
-    ("kecamatan", "/dashboard/kecamatan/"),
-]
-SUMMARIES = [
-    ("summary CSV 2021", "/reports/2021/summary.csv"),
-    ("summary XLSX 2021", "/reports/2021/summary.xlsx"),
-    ("summary PDF 2021", "/reports/2021/summary.pdf"),
-]
 
+# wrk counts only statuses >= 400 as errors: each thread counts every answer but the expected one
+# (a redirect to the sign-in page or to a moved page is not the page), and done() adds them up.
 WRK_REPORT = """
-done = function(summary, latency, requests)
-  local e = summary.errors
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) expected = tonumber(args[1]); wrong = 0 end
+function response(status, headers, body) if status ~= expected then wrong = wrong + 1 end end
+function done(summary, latency, requests)
+  local e, unexpected = summary.errors, 0
+  for _, thread in ipairs(threads) do unexpected = unexpected + thread:get("wrong") end
   io.write(string.format('WRK-JSON {"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,'
-    .. '"status":%d,"timeout":%d,"p50":%d,"p99":%d}\\n', summary.requests, summary.duration, e.connect,
-    e.read, e.write, e.status, e.timeout, latency:percentile(50), latency:percentile(99)))
+    .. '"wrong":%d,"timeout":%d,"p50":%d,"p99":%d}\\n', summary.requests, summary.duration, e.connect,
+    e.read, e.write, unexpected, e.timeout, latency:percentile(50), latency:percentile(99)))
 end
 """
+
+
+def addresses(plan, year: int | None = None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The plan's dashboard pages and summaries, as (label, path), reversed from the URL conf.
+
+    The indicator is the plan's first and the pillar its pillar; the summaries' year is the plan's
+    last but one unless given (2021 for the RAD TTU 2018–2022, as measured before).
+    """
+    from django.urls import reverse
+
+    indicator = plan.indicators.select_related("activity__program__pillar").first()
+    year = year or max(plan.start_year, plan.end_year - 1)
+    pages = [
+        ("dashboard overview", reverse("reports:overview", args=[plan.code])),
+        ("a pillar", reverse("reports:pillar", args=[plan.code, indicator.activity.program.pillar.number])),
+        ("an indicator", reverse("reports:indicator", args=[plan.code, indicator.code])),
+        ("kecamatan", reverse("reports:kecamatan", args=[plan.code])),
+    ]
+    summaries = [
+        (f"summary {fmt.upper()} {year}", reverse("reports:year_summary", args=[plan.code, year, fmt]))
+        for fmt in ("csv", "xlsx", "pdf")
+    ]
+    return pages, summaries
+
+
+def plan_addresses(slug: str | None, year: int | None, env: dict) -> tuple[list, list]:
+    """`addresses()` of the plan named by --rad (or the only one), read from the database of DATABASE_URL."""
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tptto_monitor.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management.base import CommandError
+    from django.db import connections
+
+    from programs.management.rad import plan_from_option
+
+    try:
+        found = addresses(plan_from_option(slug), year)
+    except CommandError as error:
+        sys.exit(str(error))
+    connections.close_all()  # the server gets the database to itself
+    return found
 
 
 def manage(*args: str, env: dict) -> None:
@@ -110,45 +153,42 @@ def sign_in(port: int) -> str:
     return f"sessionid={session.group(1)}; csrftoken={csrf_cookie}"
 
 
-def resolve(port: int, path: str, cookie: str) -> str:
-    """The address that answers 200 (pages moved elsewhere redirect: measure the page, not the redirect)."""
-    for _hop in range(5):
-        response, _ = request(port, "GET", path, {"Cookie": cookie})
-        if response.status == 200:
-            return path
+def answers(port: int, path: str, cookie: str, expected: int = 200) -> None:
+    """Exit unless `path` answers `expected` itself: a redirect is not the page (also the warm-up request)."""
+    response, _ = request(port, "GET", path, {"Cookie": cookie})
+    if response.status != expected:
         location = response.getheader("Location")
-        if response.status not in (301, 302) or not location:
-            sys.exit(f"{path} answered {response.status}")
-        path = re.sub(r"^https?://[^/]+", "", location)
-    sys.exit(f"{path}: too many redirects")
+        sys.exit(f"{path} answered {response.status}, not {expected}" + (f" (to {location})" if location else ""))
 
 
-def wrk(port: int, path: str, cookie: str, seconds: int, connections: int, script: str) -> dict:
+def wrk(port: int, path: str, cookie: str, seconds: int, connections: int, script: str, expected: int = 200) -> dict:
+    """wrk's figures; `rps` counts only the answers with the `expected` status, `errors` all the others."""
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "2s", "-s", script]
     for name, value in {**PROXY, "Cookie": cookie}.items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run(
-        [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True, timeout=seconds + 60
+        [*command, f"http://127.0.0.1:{port}{path}", "--", str(expected)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
     ).stdout
     result = json.loads(re.search(r"WRK-JSON (.*)", output).group(1))
-    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    result["errors"] = result["connect"] + result["read"] + result["write"] + result["wrong"]
+    result["rps"] = (result["requests"] - result["wrong"]) / (result["duration_us"] / 1e6)
     return result
 
 
-def loadtest(port: int, cookie: str, seconds: int, connections: int, only: str | None) -> None:
+def loadtest(port: int, cookie: str, paths: list[tuple[str, str]], seconds: int, connections: int) -> int:
+    """Print the table; the number of wrong answers (any status but the expected one, socket errors)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(WRK_REPORT)
     rows = []
-    paths = [FLOOR, *(p for p in [*PAGES, *SUMMARIES] if not only or only in p[1])]
-    for label, path, *expected in paths:
-        if not expected:
-            path = resolve(port, path, cookie)  # also the warm-up request
-        result = wrk(port, path, cookie, seconds, connections, lua.name)
-        sockets = result["connect"] + result["read"] + result["write"]
-        # wrk counts every status ≥ 400 as an error: the floor's 405 is what it is there for
-        result["errors"] = sockets + (0 if expected else result["status"])
+    for label, path, expected in [FLOOR, *((label, path, 200) for label, path in paths)]:
+        answers(port, path, cookie, expected)
+        result = wrk(port, path, cookie, seconds, connections, lua.name, expected)
         rows.append((label, path, result))
-        print(f"  measured {path}: {result['rps']:.1f} requests/s", file=sys.stderr)
+        print(f"  measured {path}: {result['rps']:.1f} requests/s, {result['errors']} errors", file=sys.stderr)
     os.unlink(lua.name)
     floor = rows[0][2]["rps"]
     print(f"\nwrk, {connections} connections, {seconds} s per path, signed in as {USERNAME}:\n")
@@ -159,6 +199,7 @@ def loadtest(port: int, cookie: str, seconds: int, connections: int, only: str |
             f"| {label}: `{path}` | {r['rps']:.1f} | {r['p50'] / 1000:.0f} ms | {r['timeout']} | {r['errors']} "
             f"| {r['rps'] / floor:.2f} |"
         )
+    return sum(r["errors"] for _label, _path, r in rows)
 
 
 def lighthouse(port: int, cookie: str, pages: list[tuple[str, str]], keep: Path | None) -> None:
@@ -171,7 +212,7 @@ def lighthouse(port: int, cookie: str, pages: list[tuple[str, str]], keep: Path 
     print("| page | performance | total blocking time | first contentful paint | largest contentful paint | CLS |")
     print("|---|---|---|---|---|---|")
     for label, path in pages:
-        path = resolve(port, path, cookie)
+        answers(port, path, cookie)
         with tempfile.TemporaryDirectory() as tmp:
             report = (keep or Path(tmp)) / f"lighthouse-{re.sub(r'[^a-z0-9]+', '-', label)}.json"
             command = [
@@ -202,6 +243,8 @@ def lighthouse(port: int, cookie: str, pages: list[tuple[str, str]], keep: Path 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--rad", metavar="SLUG", help="the plan measured (default: the only plan loaded)")
+    parser.add_argument("--year", type=int, help="the summaries' year (default: the plan's last but one)")
     parser.add_argument("--seconds", type=int, default=20, help="wrk duration per path")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--lighthouse", action="store_true", help="Lighthouse instead of wrk")
@@ -215,7 +258,11 @@ def main() -> None:
         print("Loading the plan and the demo data…", file=sys.stderr)
         manage("migrate", "--no-input", env=env)
         manage("load_plan", env=env)
-        manage("seed_demo", "--if-demo-mode", env=env)
+        manage("seed_demo", "--if-demo-mode", *(["--rad", args.rad] if args.rad else []), env=env)
+    pages, summaries = plan_addresses(args.rad, args.year, env)
+    if args.only:
+        pages = [page for page in pages if args.only in page[1]]
+        summaries = [summary for summary in summaries if args.only in summary[1]]
 
     log = tempfile.NamedTemporaryFile("w", prefix="tppo-serve-", suffix=".log", delete=False)  # noqa: SIM115
     print(f"Starting `make serve` on 127.0.0.1:{args.port} (its log: {log.name})…", file=sys.stderr)
@@ -228,17 +275,19 @@ def main() -> None:
         stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group, so the whole server stops at the end
     )
+    wrong = 0
     try:
         wait_for(args.port, 180, server)
         cookie = sign_in(args.port)
         if args.lighthouse:
-            pages = [page for page in PAGES if not args.only or args.only in page[1]]
             lighthouse(args.port, cookie, pages, args.keep_reports)
         else:
-            loadtest(args.port, cookie, args.seconds, args.connections, args.only)
+            wrong = loadtest(args.port, cookie, [*pages, *summaries], args.seconds, args.connections)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
+    if wrong:
+        sys.exit(f"\n{wrong} wrong answers (a socket error, or a status other than the one expected): see the table")
 
 
 if __name__ == "__main__":
