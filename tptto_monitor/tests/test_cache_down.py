@@ -3,10 +3,13 @@
 import logging
 
 import pytest
+from django.urls import reverse
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from conftest import RAD
+from conftest import RAD, make_user
+from indicators.roles import REVIEWER
 from indicators.tests.factories import entry
+from indicators.tests.plan_helpers import make_plan
 from reports.tests.test_served_from_cache import PAGES, actual_to_date
 from tptto_monitor import cache as tolerant
 
@@ -22,6 +25,22 @@ def test_pages_and_summaries_answer_with_their_figures(redis_down, client_for, p
     assert actual_to_date(client) == "755"  # 700 + 55, computed without a cache
     entry("1.a.1.1", "2020S1", value=45)
     assert actual_to_date(client) == "800"  # and afresh after a write
+
+
+@pytest.mark.django_db
+def test_the_province_view_answers_with_its_totals(redis_down, client_for, plan):
+    """Its figures are looked up with get_many and kept with set_many: both read as misses."""
+    make_plan("rad-belu-2019-2023")
+    entry("1.a.1.1", "2021S1", value=300)
+    entry("1.a.1.1", "2021S2", value=200)
+    entry("1.a.1.1", "2021S1", rad="rad-belu-2019-2023", value=400)
+    province = make_user("province_reviewer", REVIEWER, region="53")
+    response = client_for(province).get(
+        reverse("province:province", args=["53"]), {"year": 2021}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    # people reached by socialisation in 2021: TTU 300 + 200 of 1,000, Belu 400 of 1,000
+    assert '<td class="text-end">500 / 1,000</td><td class="text-end">400 / 1,000</td>' in response.content.decode()
 
 
 @pytest.mark.django_db
