@@ -166,9 +166,9 @@ def regency_columns(plans: list[Plan], year: int, *, as_of: datetime.date) -> li
     missing = [plan for plan in plans if keys[plan.pk] not in found]
     if missing:
         rollups = cached_compute_many(missing, as_of=as_of)
-        # the agencies responsible for some indicator, from the rollups (which have read the indicators)
-        agencies = {pk: {row.indicator.agency_id for row in rollup.indicators} for pk, rollup in rollups.items()}
-        gaps = reporting_gaps_many(missing, as_of, year, agencies=agencies)
+        # the indicators (and the agencies responsible for them) from the rollups, which have read them
+        indicators = {pk: [row.indicator for row in rollup.indicators] for pk, rollup in rollups.items()}
+        gaps = reporting_gaps_many(missing, as_of, year, indicators=indicators)
         made = {keys[plan.pk]: _column(plan, rollups[plan.pk], gaps[plan.pk], year) for plan in missing}
         cache.set_many(made, CACHE_SECONDS)
         found.update(made)

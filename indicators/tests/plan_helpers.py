@@ -39,3 +39,18 @@ def make_plan(
     )
     copy_structure(source, plan)
     return plan
+
+
+def record_computed_plans(monkeypatch) -> list[list[str]]:
+    """The codes of the plans each `rollup.compute_many()` call computes from now on (the cache's misses)."""
+    from indicators import rollup
+
+    computed: list[list[str]] = []
+    batched = rollup.compute_many
+
+    def spy(plans, filters=None, *, as_of):
+        computed.append([plan.code for plan in plans])
+        return batched(plans, filters, as_of=as_of)
+
+    monkeypatch.setattr(rollup, "compute_many", spy)
+    return computed

@@ -6,7 +6,6 @@ import pytest
 from django.core.cache import cache
 
 from conftest import clear_cache
-from indicators import rollup
 from indicators.models import Agency, EntryStatus
 from indicators.rollup import (
     Filters,
@@ -18,7 +17,7 @@ from indicators.rollup import (
     reporting_gaps_many,
 )
 from indicators.tests.factories import entry
-from indicators.tests.plan_helpers import make_plan, make_regency
+from indicators.tests.plan_helpers import make_plan, make_regency, record_computed_plans
 from programs.models import Plan
 from programs.periods import Period
 
@@ -108,14 +107,7 @@ def test_three_plans_take_the_queries_of_one(three, django_assert_num_queries):
 def test_the_cache_is_shared_with_the_dashboards(three, monkeypatch, django_assert_num_queries):
     ttu, belu, alor = three
     clear_cache(cache)
-    computed = []
-    batched = rollup.compute_many
-
-    def spy(plans, filters=None, *, as_of):
-        computed.append([plan.code for plan in plans])
-        return batched(plans, filters, as_of=as_of)
-
-    monkeypatch.setattr(rollup, "compute_many", spy)
+    computed = record_computed_plans(monkeypatch)
     cached_compute(ttu, as_of=AS_OF)  # a dashboard of TTU was read first
     first = cached_compute_many(three, as_of=AS_OF)
     assert computed == [[BELU, ALOR]]  # TTU's figures came from the cache
@@ -154,8 +146,8 @@ def test_reporting_gaps_of_several_plans(three, django_assert_num_queries):
     assert gaps[belu.pk][secretariat] == [s1, s2]
     assert all(periods == [] for periods in gaps[alor.pk].values())
     assert gaps == {plan.pk: reporting_gaps(plan, as_of, 2019) for plan in three}
-    # the agencies from the rollups, which have read the indicators already: one query
+    # the indicators from the rollups, which have read them already: one query
     rollups = compute_many(three, as_of=as_of)
-    agencies = {pk: {row.indicator.agency_id for row in r.indicators} for pk, r in rollups.items()}
+    indicators = {pk: [row.indicator for row in r.indicators] for pk, r in rollups.items()}
     with django_assert_num_queries(1):
-        assert reporting_gaps_many(three, as_of, 2019, agencies=agencies) == gaps
+        assert reporting_gaps_many(three, as_of, 2019, indicators=indicators) == gaps

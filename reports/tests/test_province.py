@@ -10,11 +10,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from conftest import clear_cache, make_user
-from indicators import rollup
 from indicators.models import EntryStatus, Indicator
 from indicators.roles import REVIEWER
 from indicators.tests.factories import entry
-from indicators.tests.plan_helpers import make_plan, make_regency
+from indicators.tests.plan_helpers import make_plan, make_regency, record_computed_plans
 from programs.models import Plan
 
 TTU = "rad-ttu-2018-2022"
@@ -143,14 +142,7 @@ def test_a_change_to_one_plan_computes_that_plan_alone(client_for, province_revi
     client = client_for(province_reviewer)
     clear_cache(cache)
     client.get(URL, {"year": 2021})
-    computed = []
-    batched = rollup.compute_many
-
-    def spy(plans, filters=None, *, as_of):
-        computed.append([plan.code for plan in plans])
-        return batched(plans, filters, as_of=as_of)
-
-    monkeypatch.setattr(rollup, "compute_many", spy)
+    computed = record_computed_plans(monkeypatch)
     entry("1.a.1.1", "2021S2", rad=BELU, value=50)
     view = client.get(URL, {"year": 2021}).context["view"]
     assert computed == [[BELU]]  # TTU's column came from the cache
