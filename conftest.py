@@ -132,9 +132,9 @@ def ensure_role_groups() -> None:
 def personas(plan) -> dict[str, User]:
     """officer_a (Disnakertrans), officer_b (Dinas Sosial), verifier, reviewer, executive, admin, outsider."""
     ensure_role_groups()
-    agency_a = Agency.objects.get(code="disnakertrans")
-    agency_b = Agency.objects.get(code="dinsos")
-    secretariat = Agency.objects.get(code="sekretariat")
+    agency_a = Agency.objects.get(code="disnakertrans", region__code="53.03")
+    agency_b = Agency.objects.get(code="dinsos", region__code="53.03")
+    secretariat = Agency.objects.get(code="sekretariat", region__code="53.03")
     return {
         "officer_a": make_user("officer_a", OFFICER, agency_a),
         "officer_b": make_user("officer_b", OFFICER, agency_b),

@@ -226,6 +226,8 @@ class Indicator(BilingualMixin, models.Model):
         errors = {}
         if self.activity_id and self.plan_id and self.activity.program.pillar.plan_id != self.plan_id:
             errors["activity"] = _("The activity belongs to another plan.")
+        if self.agency_id and self.plan_id and self.agency.region_id not in (None, self.plan.region_id):
+            errors["agency"] = _("The agency belongs to another regency.")
         if self.kind and Kind(self.kind).is_targeted and self.plan_target is None:
             errors["plan_target"] = _("A %(kind)s indicator needs a plan target.") % {"kind": self.get_kind_display()}
         if self.kind and not Kind(self.kind).is_targeted and self.plan_target is not None:

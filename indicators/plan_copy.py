@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator, Kind, Target
 from indicators.rollup import compute
-from programs.models import Plan
+from programs.models import Agency, Plan, Region
 
 # the kinds whose unmet part can be carried into the next plan: things done and places reached
 CARRIED_KINDS = (Kind.COUNT, Kind.COVERAGE)
@@ -47,6 +47,7 @@ def copy_structure(
     """
     targets = targets or {}
     created: dict[str, Indicator] = {}
+    agencies = _agencies_in(target.region, Agency.objects.filter(indicators__plan=source).distinct())
     pillars = source.pillars.prefetch_related("programs__activities__indicators").order_by("number")
     for pillar in pillars:
         new_pillar = _clone(pillar, plan_id=target.pk)
@@ -58,7 +59,12 @@ def copy_structure(
                 new_activity = _clone(activity, program_id=new_program.pk)
                 new_activity.save()
                 for indicator in activity.indicators.all():
-                    copy = _clone(indicator, plan_id=target.pk, activity_id=new_activity.pk)
+                    copy = _clone(
+                        indicator,
+                        plan_id=target.pk,
+                        activity_id=new_activity.pk,
+                        agency_id=agencies.get(indicator.agency_id, indicator.agency_id),
+                    )
                     if successor:
                         copy.predecessor_id = indicator.pk
                     if indicator.code in targets:
@@ -77,6 +83,23 @@ def copy_structure(
         for year, value in indicator.default_annual_targets().items()
     )
     return created
+
+
+def _agencies_in(region: Region, used) -> dict[int, int]:
+    """Old agency id → the id of the agency of the same code in `region`, made (with the same names) where the
+    regency has none yet; shared agencies stay as they are."""
+    own = Agency.objects.by_code(region)
+    mapped = {}
+    for agency in used:
+        if agency.region_id in (None, region.pk):
+            continue
+        twin = own.get(agency.code)
+        if twin is None:
+            twin = _clone(agency, region_id=region.pk)
+            twin.full_clean(validate_constraints=False)
+            twin.save()
+        mapped[agency.pk] = twin.pk
+    return mapped
 
 
 def new_plan_like(source: Plan, **fields) -> Plan:

@@ -1,6 +1,8 @@
 """The plan file (docs/plan-format.md): a plan as one row per indicator, written as CSV or XLSX.
 
 `export_plan` writes it; the rows are what `import_plan` will read back, so the columns live here once.
+`shift` writes the plan as if it began that many years later (annual target columns and milestone
+due years moved along): the starting point for another regency's plan of other years.
 """
 
 import csv
@@ -35,6 +37,9 @@ COLUMNS = [
     # target_YYYY for each year of the plan go here
     "due_year",
     "agency",
+    "agency_short_name",
+    "agency_name_id",
+    "agency_name_en",
     "agency_inferred",
     "note_id",
     "note_en",
@@ -42,12 +47,12 @@ COLUMNS = [
 ]
 
 
-def columns(plan: Plan) -> list[str]:
+def columns(plan: Plan, shift: int = 0) -> list[str]:
     at = COLUMNS.index("target") + 1
-    return COLUMNS[:at] + [f"target_{year}" for year in plan.years] + COLUMNS[at:]
+    return COLUMNS[:at] + [f"target_{year + shift}" for year in plan.years] + COLUMNS[at:]
 
 
-def rows(plan: Plan) -> list[dict]:
+def rows(plan: Plan, shift: int = 0) -> list[dict]:
     """One dict per indicator, in code order; numbers as Decimal/int (or None), texts as stored."""
     indicators = (
         Indicator.objects.filter(plan=plan)
@@ -80,15 +85,18 @@ def rows(plan: Plan) -> list[dict]:
             "target": ind.plan_target,
             # an empty due year means the plan's last year (Indicator.milestone_due_year): written out, so the
             # file says when each milestone falls due and reads back inside the new plan's years
-            "due_year": ind.milestone_due_year if ind.kind == Kind.MILESTONE else None,
+            "due_year": ind.milestone_due_year + shift if ind.kind == Kind.MILESTONE else None,
             "agency": ind.agency.code,
+            "agency_short_name": ind.agency.short_name,
+            "agency_name_id": ind.agency.name_id,
+            "agency_name_en": ind.agency.name_en,
             "agency_inferred": "yes" if ind.agency_inferred else "",
             "note_id": ind.note_id,
             "note_en": ind.note_en,
             "standard_tag": ind.standard_tag,
         }
         for year in plan.years:
-            row[f"target_{year}"] = targets.get(year)
+            row[f"target_{year + shift}"] = targets.get(year)
         out.append(row)
     return out
 
@@ -103,12 +111,12 @@ def _cell_text(value) -> str:
     return text(value)  # the summaries' guard: a text never starts a formula in a spreadsheet
 
 
-def to_csv(plan: Plan) -> bytes:
+def to_csv(plan: Plan, shift: int = 0) -> bytes:
     out = io.StringIO()
-    names = columns(plan)
+    names = columns(plan, shift)
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(names)
-    for row in rows(plan):
+    for row in rows(plan, shift):
         writer.writerow([_cell_text(row[name]) for name in names])
     return out.getvalue().encode("utf-8-sig")  # the mark Excel needs to read "é" and "–" correctly
 
@@ -119,15 +127,15 @@ def _xlsx_value(value):
     return value
 
 
-def to_xlsx(plan: Plan) -> bytes:
+def to_xlsx(plan: Plan, shift: int = 0) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = plan.code[:31]
-    names = columns(plan)
+    names = columns(plan, shift)
     ws.append(names)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for row in rows(plan):
+    for row in rows(plan, shift):
         # openpyxl writes a string starting with "=" as a formula: stored as text the same way as in the CSV
         ws.append([_xlsx_value(row[n]) if not isinstance(row[n], str) else text(row[n]) for n in names])
     ws.freeze_panes = "A2"

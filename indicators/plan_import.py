@@ -44,6 +44,7 @@ class ParsedPlan:
     annual: dict = field(default_factory=dict)  # indicator code → {year: Decimal}, where the file gives them
     errors: list = field(default_factory=list)  # (row, column, message); row 0: the file as a whole
     count: int = 0
+    new_agencies: dict = field(default_factory=dict)  # code → names, for agencies the regency does not have yet
 
 
 def _unguard(value: str) -> str:
@@ -65,7 +66,8 @@ def _whole(value: str) -> int | None:
     return int(value) if re.fullmatch(r"\d+", value) and int(value) >= 1 else None
 
 
-def parse_plan_file(data: bytes, *, years: tuple[int, int]) -> ParsedPlan:
+def parse_plan_file(data: bytes, *, years: tuple[int, int], region: Region | None) -> ParsedPlan:
+    """The file read for a plan of `region` (None: the regency was not found, so no agency is known)."""
     parsed = ParsedPlan()
     try:
         table = read_table(data)
@@ -104,7 +106,7 @@ def parse_plan_file(data: bytes, *, years: tuple[int, int]) -> ParsedPlan:
             parsed.errors.append((header_row, name, _("The column “%(name)s” is missing.") % {"name": name}))
     if parsed.errors:
         return parsed
-    agencies = set(Agency.objects.values_list("code", flat=True))
+    agencies = set(Agency.objects.by_code(region))
     annual_columns = [(int(ANNUAL.fullmatch(n).group(1)), n) for n in columns if ANNUAL.fullmatch(n)]
     named = set(columns.values())
     pillars: dict[int, dict] = {}
@@ -129,6 +131,8 @@ def parse_plan_file(data: bytes, *, years: tuple[int, int]) -> ParsedPlan:
             )
         elif code:
             seen_codes[code] = number
+        if not errors:
+            errors += _new_agency(row, agencies, parsed)
         if not errors:
             errors += _place(pillars, row, parsed)
         parsed.errors += [(number, column, message) for column, message in errors]
@@ -209,11 +213,34 @@ def _check_row(row: dict, plan_years: list[int], agencies: set, annual_columns) 
         )
     elif not due and kind == Kind.MILESTONE:
         errors.append(("due_year", _("A milestone needs a due year inside the plan's years.")))
-    if row["agency"] and row["agency"] not in agencies:
-        errors.append(("agency", _("Unknown agency code “%(code)s”.") % {"code": row["agency"]}))
+    if row["agency"] and row["agency"] not in agencies and not row.get("agency_name_id"):
+        errors.append(
+            (
+                "agency",
+                _("Unknown agency code “%(code)s”: give its name in agency_name_id to create it for the regency.")
+                % {"code": row["agency"]},
+            )
+        )
     if row.get("agency_inferred", "").lower() not in YES | NO:
         errors.append(("agency_inferred", _("Write yes or leave it empty.")))
     return errors
+
+
+def _new_agency(row: dict, agencies: set, parsed: ParsedPlan) -> list[tuple[str, str]]:
+    """An agency the regency does not have yet, named on the row: made with the plan (same names on every row)."""
+    code = row["agency"]
+    if code in agencies:
+        return []
+    names = {
+        "short_name": row.get("agency_short_name") or row["agency_name_id"],
+        "name_id": row["agency_name_id"],
+        "name_en": row.get("agency_name_en", ""),
+    }
+    if len(names["short_name"]) > 50 or len(names["name_id"]) > 200 or len(names["name_en"]) > 200:
+        return [("agency_name_id", _("An agency's short name has at most 50 characters, its names 200."))]
+    if parsed.new_agencies.setdefault(code, names) != names:
+        return [("agency_name_id", _("The agency “%(code)s” has other names on an earlier row.") % {"code": code})]
+    return []
 
 
 def _place(pillars: dict, row: dict, parsed: ParsedPlan) -> list[tuple[str, str]]:
@@ -318,6 +345,10 @@ def create_plan(parsed: ParsedPlan, *, region: Region, code: str, name: str, yea
         },
         "pillars": parsed.pillars,
     }
+    for code, names in parsed.new_agencies.items():
+        agency = Agency(code=code, region=region, **names)
+        agency.full_clean()
+        agency.save()
     plan = load_plan_data(data, region=region, status=Plan.Status.DRAFT)
     for indicator in Indicator.objects.filter(plan=plan, code__in=list(parsed.annual)):
         for year, value in parsed.annual[indicator.code].items():

@@ -95,7 +95,7 @@ def load_plan(plan_file: str = PLAN_FILE) -> LoadResult:
             key: item.get(key, False if key == "is_secretariat" else "")
             for key in ("name_id", "name_en", "short_name", "is_secretariat")
         }
-        _upsert(result, Agency, {"code": item["code"]}, values)
+        _upsert(result, Agency, {"code": item["code"], "region": kabupaten}, values)
 
     data = read_plan_file(plan_file)
     load_plan_data(data, region=Region.objects.get(code=data["plan"]["region"]), result=result)
@@ -106,13 +106,14 @@ def load_plan(plan_file: str = PLAN_FILE) -> LoadResult:
 def load_plan_data(
     data: dict, *, region: Region, result: LoadResult | None = None, status: str = Plan.Status.ACTIVE
 ) -> Plan:
-    """One plan tree from `data` (as `read_plan_file()` returns it) for `region`; agencies must exist.
+    """One plan tree from `data` (as `read_plan_file()` returns it) for `region`; its agencies must exist
+    (the regency's own, or shared ones).
 
     The benchmark loads its synthetic regencies' copies of the plan through here too, so that they are
     made by the same code (and the same validation) as the real plan.
     """
     result = result if result is not None else LoadResult()
-    agencies = {agency.code: agency for agency in Agency.objects.all()}
+    agencies = Agency.objects.by_code(region)
     spec = data["plan"]
     values = {
         "name_id": spec["name_id"],

@@ -12,9 +12,20 @@ class RegionAdmin(RegencyScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["short_name", "code", "name_id", "is_secretariat"]
+class AgencyAdmin(RegencyScopedAdmin, admin.ModelAdmin):
+    list_display = ["short_name", "code", "region", "name_id", "is_secretariat"]
+    list_select_related = ["region"]
+    list_filter = ["region"]
     search_fields = ["short_name", "name_id", "name_en", "code"]
+
+    def has_change_permission(self, request, obj=None):
+        # a shared agency serves several regencies: only a superuser changes it
+        shared = obj is not None and obj.region_id is None
+        return super().has_change_permission(request, obj) and (request.user.is_superuser or not shared)
+
+    def has_delete_permission(self, request, obj=None):
+        shared = obj is not None and obj.region_id is None
+        return super().has_delete_permission(request, obj) and (request.user.is_superuser or not shared)
 
 
 @admin.register(StaffProfile)

@@ -36,6 +36,9 @@ def scope_filter(model, user) -> Q | None:
     if model._meta.label_lower == "programs.region":
         # the regency itself, its kecamatan and their desa: regions are shared reference data otherwise
         return Q(pk__in=regencies) | Q(parent__in=regencies) | Q(parent__parent__in=regencies)
+    if model._meta.label_lower == "programs.agency":
+        # the regency's own agencies, and the shared ones (which only a superuser changes: AgencyAdmin)
+        return Q(region__in=regencies) | Q(region__isnull=True)
     path = REGENCY_PATHS.get(model._meta.label_lower)
     if path is None:
         return None

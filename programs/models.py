@@ -56,22 +56,51 @@ class Region(models.Model):
         return f"{self.code} {self.name}"
 
 
-class Agency(BilingualMixin, models.Model):
-    """A member agency (OPD) of the task force."""
+class AgencyQuerySet(models.QuerySet):
+    def for_region(self, region: "Region | None"):
+        """The agencies a regency's plans may name: its own, and the shared ones (no regency)."""
+        return self.filter(Q(region=region) | Q(region__isnull=True)) if region is not None else self.none()
 
-    code = models.SlugField(_("code"), max_length=30, unique=True)
+    def by_code(self, region: "Region | None") -> "dict[str, Agency]":
+        """Code → agency for the regency; its own agency wins over a shared one of the same code."""
+        found: dict[str, Agency] = {}
+        for agency in self.for_region(region).order_by(F("region_id").asc(nulls_first=True)):
+            found[agency.code] = agency
+        return found
+
+
+class Agency(BilingualMixin, models.Model):
+    """A member agency (OPD) of a regency's task force; without a regency, one that serves several (shared)."""
+
+    code = models.SlugField(_("code"), max_length=30)
+    region = models.ForeignKey(
+        "Region",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        limit_choices_to={"level": "kabupaten"},
+        related_name="agencies",
+        verbose_name=_("regency"),
+        help_text=_("The regency whose task force the agency belongs to; empty: shared by several regencies."),
+    )
     name_id = models.CharField(_("name (Indonesian)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     short_name = models.CharField(_("short name"), max_length=50)
     is_secretariat = models.BooleanField(_("task-force secretariat"), default=False)
+
+    objects = AgencyQuerySet.as_manager()
 
     class Meta:
         ordering = ["short_name"]
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
         constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="agency_code_unique_in_regency"),
             models.UniqueConstraint(
-                fields=["is_secretariat"], condition=Q(is_secretariat=True), name="one_secretariat"
+                fields=["code"], condition=Q(region__isnull=True), name="shared_agency_code_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["region"], condition=Q(is_secretariat=True), name="one_secretariat_per_regency"
             ),
         ]
 
@@ -121,6 +150,8 @@ class StaffProfile(models.Model):
             raise ValidationError({"region": _("Choose a regency or a province, not a kecamatan or desa.")})
         if self.agency_id and self.region_id and self.region.level == Region.Level.PROVINSI:
             raise ValidationError({"agency": _("An agency belongs to a regency; a province's people have none.")})
+        if self.agency_id and self.region_id and self.agency.region_id not in (None, self.region_id):
+            raise ValidationError({"agency": _("The agency belongs to another regency.")})
 
 
 class PlanQuerySet(models.QuerySet):

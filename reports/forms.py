@@ -34,6 +34,8 @@ class DashboardFilters(forms.Form):
         ]
         # only the plan's own regency: a province database holds every regency's kecamatan
         self.fields["kecamatan"].queryset = Region.objects.filter(level=Region.Level.KECAMATAN, parent=plan.region_id)
+        # the agencies responsible in this plan (another regency's agency of the same code is not one of them)
+        self.fields["agency"].queryset = Agency.objects.filter(indicators__plan=plan).distinct()
         for name in ("year", "pillar", "agency", "kecamatan"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
 

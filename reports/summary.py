@@ -208,7 +208,7 @@ def make_summary(
         found = highlights(plan, in_year) if with_highlights else {}
         pillars = [_pillar_summary(p, year, found.get(p.pillar.number, [])) for p in rollup.pillars]
         rows = [row for pillar in pillars for row in pillar.rows]
-        agencies = {a.id: a.name for a in Agency.objects.all()}
+        agencies = {a.id: a.name for a in Agency.objects.for_region(plan.region)}
         # deadlines are judged on the day itself, not the cut-off: the last semester's falls after the plan
         reports = completeness(plan, as_of=as_of, periods=year_periods(plan, year))
         quality = DataQuality(

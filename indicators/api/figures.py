@@ -57,7 +57,8 @@ def _figure(code: str, kind: str, figure: Figure) -> dict:
 def _rollup_filters(plan: Plan, query: FigureFilters) -> Filters:
     agency_id = kecamatan_id = None
     if query.agency:
-        agency_id = Agency.objects.filter(code=query.agency).values_list("id", flat=True).first()
+        agency = Agency.objects.by_code(plan.region).get(query.agency)
+        agency_id = agency.pk if agency else None
         if agency_id is None:
             raise schemas_error("agency", _("Unknown agency “%(code)s”.") % {"code": query.agency})
     if query.kecamatan:

@@ -3,7 +3,7 @@ targets), agencies and regions. Every signed-in role reads the plan, as on the w
 
 from typing import Annotated
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -13,7 +13,7 @@ from indicators.api import schemas
 from indicators.api.errors import ERRORS
 from indicators.api.pagination import Page
 from indicators.models import Indicator, Kind, Target
-from programs.access import plans_for
+from programs.access import plans_for, regencies_read
 from programs.models import Activity, Agency, Pillar, Plan, Program, Region
 
 router = Router(tags=["plan"])
@@ -98,7 +98,9 @@ def indicator(request, code: schemas.Code, indicator: schemas.Code):
 
 @router.get("/agencies", response={200: list[schemas.AgencyOut], **ERRORS})
 def agencies(request):
-    return Agency.objects.order_by("short_name")
+    """The agencies of the regencies whose plans the caller reads, and the shared ones."""
+    readable = Q(region__in=regencies_read(request.user)) | Q(region__isnull=True)
+    return Agency.objects.filter(readable).select_related("region").order_by("short_name", "region__code")
 
 
 class RegionFilters(Schema):

@@ -125,10 +125,15 @@ class IndicatorOut(Schema):
 
 class AgencyOut(Schema):
     code: str
+    region: str | None = Field(description="Kemendagri code of the agency's regency; null: shared by several")
     short_name: str
     name_id: str
     name_en: str
     is_secretariat: bool
+
+    @staticmethod
+    def resolve_region(obj) -> str | None:
+        return obj.region.code if obj.region_id else None
 
 
 class RegionOut(Schema):

@@ -146,7 +146,7 @@ def test_bad_values_all_named(plan, tmp_path):
         row_of(rows, "1.a.1.1")["kind"] = "amount"
         row_of(rows, "1.a.1.2")["target"] = "-5"
         row_of(rows, "1.a.2.1")["target"] = "many"
-        row_of(rows, "1.a.1.3")["agency"] = "nowhere"
+        row_of(rows, "1.a.1.3").update(agency="nowhere", agency_name_id="", agency_short_name="", agency_name_en="")
 
     header, rows = rows_of(export(plan, tmp_path))
     change(header, rows)
@@ -156,7 +156,7 @@ def test_bad_values_all_named(plan, tmp_path):
         f"Row {line['1.a.1.1']}, kind: Unknown kind “amount”",
         f"Row {line['1.a.1.2']}, target: A target cannot be negative.",
         f"Row {line['1.a.2.1']}, target: “many” is not a number.",
-        f"Row {line['1.a.1.3']}, agency: Unknown agency code “nowhere”.",
+        f"Row {line['1.a.1.3']}, agency: Unknown agency code “nowhere”: give its name in agency_name_id",
     )
     assert message.count("\nRow ") == 4
 
@@ -229,6 +229,34 @@ def test_a_closed_plan_does_not_block(plan, tmp_path):
     assert Plan.objects.get(code="rad-ttu-2018-2022-b").indicators.count() == plan.indicators.count()
 
 
-def test_another_regency_plan_of_same_years_is_no_overlap(plan, tmp_path):
+def test_overlap_with_the_regencys_own_plan_is_refused_naming_it(plan, tmp_path):
     make_plan("rad-belu-2019-2023")  # Belu's own active plan 2019–2023 overlaps 2018–2022 in Belu
     refused(export(plan, tmp_path), "rad-belu-2019-2023")
+
+
+def test_a_plan_of_other_years_from_an_export_moved_to_them(plan, tmp_path):
+    """The README's new regency: TTU's 2018–2022 file written as if it began in 2023, imported for 2023–2027."""
+    make_regency()
+    milestone = Indicator.objects.filter(plan=plan, kind="milestone").order_by("code").first()
+    Indicator.objects.filter(pk=milestone.pk).update(due_year=2020)  # the plan's third year
+    Target.objects.filter(indicator__plan=plan, indicator__code="1.a.1.1", year=2019).update(value=1400)
+    Target.objects.filter(indicator__plan=plan, indicator__code="1.a.1.1", year=2018).update(value=600)
+    out = tmp_path / "belu.xlsx"
+    call_command("export_plan", "--output", str(out), "--start-year", "2023", stdout=io.StringIO())
+    run(out, years="2023-2027", slug="rad-belu-2023-2027")
+    new = Plan.objects.get(code="rad-belu-2023-2027")
+    assert list(
+        Target.objects.filter(indicator__plan=new, indicator__code="1.a.1.1")
+        .order_by("year")
+        .values_list("year", "value")
+    ) == [(2023, 600), (2024, 1400), (2025, 1000), (2026, 1000), (2027, 1000)]
+    assert Indicator.objects.get(plan=new, code=milestone.code).milestone_due_year == 2025
+    old, moved = structure(plan), structure(new)
+    assert moved["indicators"] == old["indicators"]
+    assert moved["targets"] == [(code, year + 5, value) for code, year, value in old["targets"]]
+
+
+def test_a_start_year_that_is_no_year_is_refused(plan, tmp_path):
+    with translation.override("en"), pytest.raises(CommandError, match="a year such as 2023: 23"):
+        call_command("export_plan", "--output", str(tmp_path / "p.csv"), "--start-year", "23")
+    assert not (tmp_path / "p.csv").exists()

@@ -29,10 +29,11 @@ def belu(db, personas, settings, tmp_path):
     """Belu's plan with one submitted entry carrying evidence, and Belu's own officer, verifier and admin."""
     settings.MEDIA_ROOT = tmp_path
     plan = make_plan(BELU)
-    disnakertrans = Agency.objects.get(code="disnakertrans")
+    disnakertrans = Agency.objects.get(code="disnakertrans", region__code="53.04")
+    secretariat = Agency.objects.get(code="sekretariat", region__code="53.04")
     people = {
         "officer": make_user("officer_belu", OFFICER, disnakertrans, region="53.04"),
-        "verifier": make_user("verifier_belu", VERIFIER, Agency.objects.get(code="sekretariat"), region="53.04"),
+        "verifier": make_user("verifier_belu", VERIFIER, secretariat, region="53.04"),
         "admin": make_user("admin_belu", ADMINISTRATOR, region="53.04", is_staff=True),
     }
     item = entry("1.a.1.1", "2021S1", rad=BELU, status=EntryStatus.SUBMITTED, value=40, user=people["officer"])
@@ -165,3 +166,17 @@ def test_the_admin_site_shows_and_changes_only_the_own_regency(client_for, perso
     belu_admin = client_for(belu["admin"])
     plans = belu_admin.get("/admin/programs/plan/").content.decode()
     assert BELU in plans and "rad-ttu-2018-2022" not in plans
+    # the agencies too: Belu's copy of Polres is Belu's; TTU's is not found, nor changed
+    polres = {a.region.code: a for a in Agency.objects.filter(code="polres").select_related("region")}
+    Agency.objects.filter(pk=polres["53.04"].pk).update(short_name="Polres Belu")
+    listed = belu_admin.get("/admin/programs/agency/").content.decode()
+    assert "Polres Belu" in listed and "Polres TTU" not in listed
+    assert belu_admin.get(f"/admin/programs/agency/{polres['53.03'].pk}/change/").status_code in (302, 404)
+    response = belu_admin.post(f"/admin/programs/agency/{polres['53.03'].pk}/change/", {"short_name": "X"})
+    assert response.status_code in (302, 404)
+    assert Agency.objects.get(pk=polres["53.03"].pk).short_name == "Polres TTU"
+    # a shared agency is seen by both administrators and changed by neither
+    shared = Agency.objects.create(code="bp3mi", name_id="BP3MI NTT", short_name="BP3MI")
+    assert belu_admin.get(f"/admin/programs/agency/{shared.pk}/change/").status_code == 200
+    belu_admin.post(f"/admin/programs/agency/{shared.pk}/change/", {"code": "bp3mi", "short_name": "X", "name_id": "X"})
+    assert Agency.objects.get(pk=shared.pk).short_name == "BP3MI"

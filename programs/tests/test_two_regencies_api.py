@@ -19,8 +19,13 @@ def test_the_api_shows_only_the_own_regency(client, personas):
     assert call(client, "get", f"/plans/{belu.code}", token).status_code == 404
     assert call(client, "get", f"/plans/{belu.code}/entries", token).status_code == 404
     assert call(client, "get", f"/entries/{item.pk}", token).status_code == 404
+    # Belu's agencies (copies of TTU's, same codes) are not TTU's to see
+    assert {a["region"] for a in call(client, "get", "/agencies", token).json()} == {"53.03"}
     # the province's reviewer reads both
     province = token_for(make_user("ntt", REVIEWER, region="53"))
     assert call(client, "get", "/plans", province).json()["count"] == 2
     assert call(client, "get", f"/plans/{belu.code}", province).status_code == 200
     assert call(client, "get", f"/entries/{item.pk}", province).status_code == 200
+    listed = call(client, "get", "/agencies", province).json()
+    assert {a["region"] for a in listed} == {"53.03", "53.04"}
+    assert sum(1 for a in listed if a["code"] == "polres") == 2

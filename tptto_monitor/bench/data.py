@@ -32,7 +32,7 @@ from django.utils import timezone
 from indicators.models import EntryStatus, Indicator, Kind, MilestoneStatus, ProgressEntry
 from indicators.plan_loader import load_plan_data, read_plan_file
 from indicators.roles import REVIEWER
-from programs.models import Plan, Region, StaffProfile
+from programs.models import Agency, Plan, Region, StaffProfile
 from programs.periods import semesters
 
 REGENCIES = 22
@@ -109,6 +109,11 @@ def build_province(base: Plan | None = None, regencies: int = REGENCIES) -> Prov
     return Province(base, plans, indicators, kecamatan)
 
 
+def _clone_agency(agency: Agency, region: Region) -> Agency:
+    fields = ("code", "name_id", "name_en", "short_name", "is_secretariat")
+    return Agency(region=region, **{name: getattr(agency, name) for name in fields})
+
+
 def _copy_plan(base: Plan, numbers: list[int]) -> None:
     """Synthetic regencies with their kecamatan, and the plan file loaded again for each of them."""
     prov = SYNTHETIC_PROVINCE
@@ -141,7 +146,12 @@ def _copy_plan(base: Plan, numbers: list[int]) -> None:
     data = read_plan_file()
     if data["plan"]["code"] != base.code:
         raise RuntimeError(f"bench copies the plan file of {data['plan']['code']}, but the pages show {base.code}")
+    own = list(Agency.objects.filter(region=base.region))
     for n in numbers:
+        # each regency has agencies of its own (copies of the real regency's, same codes)
+        Agency.objects.bulk_create(
+            [_clone_agency(agency, regencies[f"{prov}.{n:02d}"]) for agency in own], ignore_conflicts=True
+        )
         spec = data["plan"]
         copy = {
             **data,

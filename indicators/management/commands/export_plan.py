@@ -1,4 +1,5 @@
-"""`manage.py export_plan [--rad SLUG] --output FILE.xlsx|FILE.csv`: a plan as the plan file (docs/plan-format.md)."""
+"""`manage.py export_plan [--rad SLUG] --output FILE.xlsx|FILE.csv [--start-year YEAR]`: a plan as the plan file
+(docs/plan-format.md); with --start-year, as if it began that year (a starting point for a plan of other years)."""
 
 from pathlib import Path
 
@@ -15,15 +16,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         add_rad_argument(parser)
         parser.add_argument("--output", required=True, metavar="FILE", help="FILE.xlsx or FILE.csv")
+        parser.add_argument(
+            "--start-year",
+            type=int,
+            metavar="YEAR",
+            help="write the plan as if it began in YEAR: annual target columns and milestone due years move along",
+        )
 
-    def handle(self, *args, rad, output, **options):
+    def handle(self, *args, rad, output, start_year=None, **options):
         path = Path(output)
         writers = {".csv": to_csv, ".xlsx": to_xlsx}
         writer = writers.get(path.suffix.lower())
         if writer is None:
             raise CommandError(_("The output must end in .csv or .xlsx: %(name)s") % {"name": output})
         plan = plan_from_option(rad)
-        path.write_bytes(writer(plan))
+        if start_year is not None and not 1900 < start_year < 2200:
+            raise CommandError(_("The start year must be a year such as 2023: %(year)s") % {"year": start_year})
+        path.write_bytes(writer(plan, start_year - plan.start_year if start_year is not None else 0))
         self.stdout.write(
             _("Wrote %(n)s indicators of “%(code)s” to %(name)s.")
             % {"n": plan.indicators.count(), "code": plan.code, "name": output}

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         region, problems = check_plan(region_code=regency, code=slug, name=name, years=span)
-        parsed = parse_plan_file(path.read_bytes(), years=span)
+        parsed = parse_plan_file(path.read_bytes(), years=span, region=region)
         lines = list(problems)
         for row, column, message in parsed.errors:
             where = _("Row %(row)s") % {"row": row} if row else _("The file")
@@ -44,9 +44,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("The file is correct: %(n)s indicators. Nothing was created (--dry-run).") % {"n": parsed.count}
             )
+            self._say_agencies(parsed, _("Agencies the plan would add to the regency: %(codes)s."))
             return
         plan = create_plan(parsed, region=region, code=slug, name=name, years=span)
         self.stdout.write(
             _("Created the draft plan “%(code)s” (%(start)s–%(end)s) with %(n)s indicators.")
             % {"code": plan.code, "start": plan.start_year, "end": plan.end_year, "n": plan.indicators.count()}
         )
+        self._say_agencies(parsed, _("Agencies added to the regency: %(codes)s."))
+
+    def _say_agencies(self, parsed, text: str) -> None:
+        if parsed.new_agencies:
+            self.stdout.write(text % {"codes": ", ".join(sorted(parsed.new_agencies))})

@@ -47,9 +47,10 @@ class Command(BaseCommand):
         plan = plan_from_option(rad)
         agency_obj = None
         if agency:
-            agency_obj = Agency.objects.filter(code=agency).first()
+            known = Agency.objects.by_code(plan.region)
+            agency_obj = known.get(agency)
             if agency_obj is None:
-                codes = ", ".join(Agency.objects.values_list("code", flat=True))
+                codes = ", ".join(sorted(known))
                 raise CommandError(_("Unknown agency “%(code)s”. Known: %(codes)s.") % {"code": agency, "codes": codes})
         importer = self.importing_user(user)
         try:

@@ -277,7 +277,7 @@ def ensure_demo_users(plan: Plan) -> dict[str, User]:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=role))
-        agency = Agency.objects.get(code=agency_code) if agency_code else None
+        agency = Agency.objects.by_code(plan.region)[agency_code] if agency_code else None
         StaffProfile.objects.update_or_create(user=user, defaults={"agency": agency, "region": region})
         users[username] = user
     return users
