@@ -90,12 +90,17 @@ def load_plan(plan_file: str = PLAN_FILE) -> LoadResult:
             {"name": item["name"], "level": Region.Level.KECAMATAN, "parent": kabupaten},
         )
 
+    known = Agency.objects.by_code(kabupaten)
     for item in _read("agencies.json")["agencies"]:
         values = {
             key: item.get(key, False if key == "is_secretariat" else "")
             for key in ("name_id", "name_en", "short_name", "is_secretariat")
         }
-        _upsert(result, Agency, {"code": item["code"], "region": kabupaten}, values)
+        # the agency the regency already uses under the code, its own or a shared one (an installation
+        # whose regencies shared agencies before they had a regency keeps them): never a second one beside it
+        found = known.get(item["code"])
+        lookup = {"pk": found.pk} if found else {"code": item["code"], "region": kabupaten}
+        _upsert(result, Agency, lookup, values)
 
     data = read_plan_file(plan_file)
     load_plan_data(data, region=Region.objects.get(code=data["plan"]["region"]), result=result)

@@ -16,6 +16,7 @@ from django.utils import translation
 
 from conftest import make_user, rad_url
 from indicators.models import Indicator
+from indicators.plan_loader import load_plan
 from indicators.roles import OFFICER
 from indicators.tests.plan_helpers import make_plan, make_regency
 from programs.models import Agency, Plan, StaffProfile
@@ -168,3 +169,14 @@ def test_nobody_is_offered_another_regencys_agencies(plan, personas, client_for)
     page = client_for(personas["reviewer"]).get(rad_url("reports:overview"))
     assert page.status_code == 200
     assert "Polres TTU" in page.text and "Polres Belu" not in page.text
+
+
+def test_loading_the_plan_again_keeps_agencies_that_were_shared_before(plan):
+    """An installation whose regencies shared agencies before agencies had a regency (the migration leaves
+    them shared): `make run` loads the plan again, and must not set up TTU's own beside them."""
+    Agency.objects.update(region=None)
+    before = dict(Indicator.objects.filter(plan=plan).values_list("code", "agency_id"))
+    agencies = Agency.objects.count()
+    load_plan()
+    assert Agency.objects.count() == agencies
+    assert dict(Indicator.objects.filter(plan=plan).values_list("code", "agency_id")) == before
