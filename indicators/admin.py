@@ -100,9 +100,22 @@ class ConsistencyRuleAdmin(RegencyScopedAdmin, admin.ModelAdmin):
 
 @admin.register(Dhis2Mapping)
 class Dhis2MappingAdmin(admin.ModelAdmin):
-    """The editable table of DHIS2 uids for our codes (export_dhis2 --id-scheme uid, import_dhis2)."""
+    """The editable table of DHIS2 uids for our codes (export_dhis2 --id-scheme uid, import_dhis2).
+
+    One table for the whole installation (the province's DHIS2 instance, every regency's export): an
+    administrator of a regency reads it; only a superuser changes it, as a change moves the others' exports.
+    """
 
     list_display = ["kind", "code", "uid"]
     list_filter = ["kind"]
     list_editable = ["uid"]
     search_fields = ["code", "uid"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

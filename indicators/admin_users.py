@@ -7,6 +7,8 @@ account of a superuser or another administrator: changing its e-mail address wou
 its password and sign in as it.
 """
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
@@ -69,3 +71,12 @@ class RoleUserAdmin(RegencyScopedAdmin, UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, RoleUserAdmin)
+
+
+# sign-in failures: an administrator sees, and unlocks, those of her regency's people only
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class RegencyAccessAttemptAdmin(RegencyScopedAdmin, AccessAttemptAdmin):
+    pass

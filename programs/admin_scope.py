@@ -36,6 +36,11 @@ def scope_filter(model, user) -> Q | None:
     if model._meta.label_lower == "programs.region":
         # the regency itself, its kecamatan and their desa: regions are shared reference data otherwise
         return Q(pk__in=regencies) | Q(parent__in=regencies) | Q(parent__parent__in=regencies)
+    if model._meta.label_lower == "axes.accessattempt":
+        # sign-in failures (addresses, browsers) and their lock-outs: those of the regency's own people only
+        from django.contrib.auth.models import User
+
+        return Q(username__in=User.objects.filter(staff_profile__region__in=regencies).values("username"))
     if model._meta.label_lower == "programs.agency":
         # the regency's own agencies, and the shared ones (which only a superuser changes: AgencyAdmin)
         return Q(region__in=regencies) | Q(region__isnull=True)

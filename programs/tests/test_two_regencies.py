@@ -180,3 +180,43 @@ def test_the_admin_site_shows_and_changes_only_the_own_regency(client_for, perso
     assert belu_admin.get(f"/admin/programs/agency/{shared.pk}/change/").status_code == 200
     belu_admin.post(f"/admin/programs/agency/{shared.pk}/change/", {"code": "bp3mi", "short_name": "X", "name_id": "X"})
     assert Agency.objects.get(pk=shared.pk).short_name == "BP3MI"
+
+
+def test_sign_in_failures_of_another_regency_are_neither_seen_nor_lifted(client_for, personas, belu):
+    from axes.models import AccessAttempt
+
+    ttu = AccessAttempt.objects.create(username="officer_a", ip_address="10.0.0.1", failures_since_start=10)
+    other = AccessAttempt.objects.create(username="officer_belu", ip_address="10.0.0.2", failures_since_start=10)
+    stranger = AccessAttempt.objects.create(username="guessed-name", ip_address="10.0.0.3", failures_since_start=3)
+    client = client_for(personas["admin"])  # TTU's administrator
+    listed = client.get("/admin/axes/accessattempt/").content.decode()
+    assert "10.0.0.1" in listed and "10.0.0.2" not in listed and "10.0.0.3" not in listed
+    assert client.get(f"/admin/axes/accessattempt/{other.pk}/change/").status_code in (302, 404)
+    client.post(f"/admin/axes/accessattempt/{other.pk}/delete/", {"post": "yes"})
+    assert AccessAttempt.objects.filter(pk=other.pk).exists()  # Belu's lock-out stays
+    assert client.post(f"/admin/axes/accessattempt/{ttu.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not AccessAttempt.objects.filter(pk=ttu.pk).exists()
+    # a superuser sees every one, names nobody has included
+    root = client_for(make_user("root", None, region="53", is_superuser=True, is_staff=True))
+    listed = root.get("/admin/axes/accessattempt/").content.decode()
+    assert "10.0.0.2" in listed and "10.0.0.3" in listed
+    assert root.get(f"/admin/axes/accessattempt/{stranger.pk}/change/").status_code == 200
+
+
+def test_the_dhis2_mappings_are_read_by_administrators_and_changed_by_superusers_only(client_for, personas, belu):
+    from indicators.dhis2 import Dhis2Mapping
+
+    mapping = Dhis2Mapping.objects.create(kind="dataElement", code="1.a.1.1", uid="Abcdefghij1")
+    client = client_for(belu["admin"])
+    assert client.get("/admin/indicators/dhis2mapping/").status_code == 200
+    client.post(
+        f"/admin/indicators/dhis2mapping/{mapping.pk}/change/",
+        {"kind": "dataElement", "code": "1.a.1.1", "uid": "Zzzzzzzzzz9"},
+    )
+    client.post(f"/admin/indicators/dhis2mapping/{mapping.pk}/delete/", {"post": "yes"})
+    client.post("/admin/indicators/dhis2mapping/add/", {"kind": "orgUnit", "code": "53.03", "uid": "Yyyyyyyyyy8"})
+    assert list(Dhis2Mapping.objects.values_list("code", "uid")) == [("1.a.1.1", "Abcdefghij1")]
+    root = client_for(make_user("root", None, region="53", is_superuser=True, is_staff=True))
+    data = {"kind": "dataElement", "code": "1.a.1.1", "uid": "Zzzzzzzzzz9"}
+    assert root.post(f"/admin/indicators/dhis2mapping/{mapping.pk}/change/", data).status_code == 302
+    assert Dhis2Mapping.objects.get(pk=mapping.pk).uid == "Zzzzzzzzzz9"
