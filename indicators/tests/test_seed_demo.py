@@ -188,3 +188,25 @@ def test_demo_banner_shows_while_demo_entries_exist(plan, demo_mode, client_for,
     seed()
     client.cookies["django_language"] = "en"
     assert b"Demo data" in client.get(f"{RAD}/").content
+
+
+@pytest.mark.django_db
+def test_a_second_regencys_demo_leaves_the_first_ones_people_and_entries(plan, demo_mode):
+    from indicators.tests.plan_helpers import make_plan
+
+    seed()
+    ttu_entries = ProgressEntry.objects.filter(indicator__plan=plan).count()
+    belu = make_plan("rad-belu-2019-2023")
+    out = seed("--rad", belu.code)
+    assert "Created" in out and "demo_officer_53_04" in out
+    officer = User.objects.get(username="demo_officer")
+    assert (officer.staff_profile.region.code, officer.staff_profile.agency.region.code) == ("53.03", "53.03")
+    belu_officer = User.objects.get(username="demo_officer_53_04")
+    assert (belu_officer.staff_profile.region.code, belu_officer.staff_profile.agency.region.code) == ("53.04", "53.04")
+    # one province: its reviewer is the same person for both regencies
+    assert not User.objects.filter(username__startswith="demo_province_").exists()
+    belu_entries = ProgressEntry.objects.filter(indicator__plan=belu).count()
+    assert belu_entries > 0
+    seed("--rad", belu.code, "--reset")
+    assert ProgressEntry.objects.filter(indicator__plan=plan).count() == ttu_entries
+    assert ProgressEntry.objects.filter(indicator__plan=belu).count() == belu_entries

@@ -256,13 +256,23 @@ class DemoBuilder:
         return self.entries
 
 
+def demo_username(name: str, region) -> str:
+    """The demo users of the first plan's regency (and province) keep their plain names; another regency's
+    (or province's) carry its code, so seeding a second plan never moves the first one's people."""
+    first = Plan.objects.default()
+    home = first.region.parent if name in PROVINCE_USERS else first.region
+    return name if home is None or region.pk == home.pk else f"{name}_{region.code.replace('.', '_')}"
+
+
 def ensure_demo_users(plan: Plan) -> dict[str, User]:
-    """One user per role in the plan's regency, and a province reviewer when the regency has a province."""
+    """One user per role in the plan's regency, and a province reviewer when the regency has a province;
+    keyed by the role's name in DEMO_USERS."""
     users = {}
-    for username, (role, agency_code, is_staff, full_name) in DEMO_USERS.items():
-        region = plan.region.parent if username in PROVINCE_USERS else plan.region
+    for name, (role, agency_code, is_staff, full_name) in DEMO_USERS.items():
+        region = plan.region.parent if name in PROVINCE_USERS else plan.region
         if region is None:
             continue
+        username = demo_username(name, region)
         first, _sep, last = full_name.rpartition(" ")
         user, created = User.objects.get_or_create(
             username=username,
@@ -279,15 +289,17 @@ def ensure_demo_users(plan: Plan) -> dict[str, User]:
         user.groups.add(Group.objects.get(name=role))
         agency = Agency.objects.by_code(plan.region)[agency_code] if agency_code else None
         StaffProfile.objects.update_or_create(user=user, defaults={"agency": agency, "region": region})
-        users[username] = user
+        users[name] = user
     return users
 
 
-def delete_demo_entries() -> int:
-    demo = ProgressEntry.objects.filter(is_demo=True)
+def delete_demo_entries(plan: Plan) -> int:
+    """The plan's demo entries and their history; another plan's stay."""
+    demo = ProgressEntry.objects.filter(is_demo=True, indicator__plan=plan)
     count = demo.count()
     demo.delete()
-    ProgressEntry.history.filter(is_demo=True).delete()
+    indicators = Indicator.objects.filter(plan=plan).values("pk")
+    ProgressEntry.history.filter(is_demo=True, indicator_id__in=indicators).delete()
     return count
 
 
@@ -313,18 +325,19 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = ensure_demo_users(plan)
             if reset:
-                removed = delete_demo_entries()
+                removed = delete_demo_entries(plan)
                 self.stdout.write(_("Removed %(count)s demo entries.") % {"count": removed})
-            if ProgressEntry.objects.filter(is_demo=True).exists():
+            if ProgressEntry.objects.filter(is_demo=True, indicator__plan=plan).exists():
                 self.stdout.write(_("Demo entries already exist; nothing changed (use --reset to make them again)."))
             else:
                 entries = DemoBuilder(plan, users, timezone.localdate()).build()
                 bulk_create_with_history(entries, ProgressEntry, default_change_reason="Data demo")
                 Plan.bump_data_version(plan.pk)  # a bulk insert sends no signal
                 self.stdout.write(self.style.SUCCESS(_("Created %(count)s demo entries.") % {"count": len(entries)}))
-        self.print_users()
+        self.print_users(users)
 
-    def print_users(self) -> None:
+    def print_users(self, users: dict[str, User]) -> None:
         self.stdout.write(_("Demo users (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
-        for username, (role, agency_code, _staff, _name) in DEMO_USERS.items():
-            self.stdout.write(f"  {username:22} {role:14} {agency_code or '-'}")
+        for name, user in users.items():
+            role, agency_code, _staff, _full = DEMO_USERS[name]
+            self.stdout.write(f"  {user.username:28} {role:14} {agency_code or '-'}")
