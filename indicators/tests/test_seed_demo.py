@@ -210,3 +210,15 @@ def test_a_second_regencys_demo_leaves_the_first_ones_people_and_entries(plan, d
     seed("--rad", belu.code, "--reset")
     assert ProgressEntry.objects.filter(indicator__plan=plan).count() == ttu_entries
     assert ProgressEntry.objects.filter(indicator__plan=belu).count() == belu_entries
+
+
+@pytest.mark.django_db
+def test_a_regency_without_kecamatan_is_refused_naming_the_command(plan, demo_mode):
+    from indicators.tests.plan_helpers import make_plan, make_regency
+
+    belu = make_plan("rad-belu-2019-2023", region=make_regency("53.04", kecamatan=0))
+    with pytest.raises(
+        CommandError, match=r"Kabupaten Belu has no kecamatan loaded: run `manage.py load_regions 53.04`"
+    ):
+        seed("--rad", belu.code)
+    assert not ProgressEntry.objects.exists() and not User.objects.filter(username__startswith="demo_").exists()

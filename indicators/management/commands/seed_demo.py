@@ -322,6 +322,14 @@ class Command(BaseCommand):
                 _("Demo data is only loaded in demo mode (DEBUG on and DEMO not 0); nothing was changed.")
             )
         plan = plan_from_option(rad)
+        if not Region.objects.filter(parent=plan.region, level=Region.Level.KECAMATAN).exists():
+            raise CommandError(
+                _(
+                    "%(regency)s has no kecamatan loaded: run `manage.py load_regions %(code)s` first; "
+                    "nothing was changed."
+                )
+                % {"regency": plan.region.name, "code": plan.region.code}
+            )
         with transaction.atomic():
             users = ensure_demo_users(plan)
             if reset:
