@@ -147,14 +147,31 @@ def parse_years(text: str) -> tuple[int, int]:
     return start, end
 
 
+def renamed(name: str, source: Plan, years: tuple[int, int]) -> str:
+    """The old plan's name for the new years: its year span replaced where the name states it, else added."""
+    new = f"{years[0]}–{years[1]}"
+    for old in (f"{source.start_year}–{source.end_year}", f"{source.start_year}-{source.end_year}"):
+        if old in name:
+            return name.replace(old, new)
+    return f"{name} {new}" if name else name
+
+
 @transaction.atomic
-def copy_plan(source: Plan, *, code: str, years: tuple[int, int], carry: bool, as_of: datetime.date):
+def copy_plan(
+    source: Plan, *, code: str, years: tuple[int, int], carry: bool, as_of: datetime.date, name: str | None = None
+):
     """The next plan of `source`'s regency: a draft with its structure, each indicator remembering its
-    predecessor; with `carry`, each count and coverage target is what the old plan left unmet.
+    predecessor; with `carry`, each count and coverage target is what the old plan left unmet. Its name is
+    `name`, else the old one with the new years.
     All or nothing: a refused plan (slug taken, years overlapping a plan that is not closed) leaves nothing."""
     if Plan.objects.filter(code=code).exists():
         raise ValidationError(_("A plan with the slug “%(code)s” already exists.") % {"code": code})
     carried = carry_over(source, as_of=as_of) if carry else []
-    plan = new_plan_like(source, code=code, start_year=years[0], end_year=years[1], status=Plan.Status.DRAFT)
+    names = (
+        {"name_id": name, "name_en": name}
+        if name
+        else {"name_id": renamed(source.name_id, source, years), "name_en": renamed(source.name_en, source, years)}
+    )
+    plan = new_plan_like(source, code=code, start_year=years[0], end_year=years[1], status=Plan.Status.DRAFT, **names)
     copy_structure(source, plan, targets={row.code: row.unmet for row in carried}, successor=True)
     return plan, carried

@@ -50,6 +50,9 @@ def test_copy_keeps_the_structure_as_a_draft(plan):
         assert copy.predecessor_id == before.pk
         fields = ("kind", "unit_id", "unit_en", "plan_target", "agency_id", "note_id", "standard_tag", "text_en")
         assert [getattr(copy, f) for f in fields] == [getattr(before, f) for f in fields]
+    # the name says the new years (the old one said 2018–2022, so two plans read the same in the plan list)
+    assert new.name_id == plan.name_id.replace("2018–2022", "2023–2027") != plan.name_id
+    assert new.name_en == plan.name_en.replace("2018–2022", "2023–2027") != plan.name_en
     # 5,000 people re-split over the new years: 1,000 a year
     reach = Indicator.objects.get(plan=new, code="1.a.1.1")
     assert dict(Target.objects.filter(indicator=reach).values_list("year", "value")) == dict.fromkeys(
@@ -118,3 +121,11 @@ def test_the_indicator_page_shows_it_across_plans(reported, client_for, personas
     # the old plan's page has no predecessor: no table
     first = client_for(personas["reviewer"]).get(reverse("indicators:indicator", args=[TTU, "1.a.1.1"]))
     assert first.context["across"] == []
+
+
+def test_a_name_given_is_the_new_plans_name(plan):
+    run(TTU, "--years", "2023-2027", "--slug", NEXT, "--name", "RAD TPPO TTU 2023–2027")
+    assert Plan.objects.filter(code=NEXT).values_list("name_id", "name_en").get() == (
+        "RAD TPPO TTU 2023–2027",
+        "RAD TPPO TTU 2023–2027",
+    )

@@ -1,4 +1,4 @@
-"""`manage.py copy_plan SLUG --years 2023-2027 --slug NEW [--carry-over]`: the next plan of a regency."""
+"""`manage.py copy_plan SLUG --years 2023-2027 --slug NEW [--carry-over] [--name "…"]`: the next plan of a regency."""
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -21,12 +21,15 @@ class Command(BaseCommand):
         parser.add_argument("--years", required=True, help="the new plan's years, e.g. 2023-2027")
         parser.add_argument("--slug", required=True, help="the new plan's slug")
         parser.add_argument("--carry-over", action="store_true", help="targets: what the old plan left unmet")
+        parser.add_argument("--name", help="the new plan's name (default: the old one with the new years)")
 
-    def handle(self, *args, source, years, slug, carry_over, **options):
+    def handle(self, *args, source, years, slug, carry_over, name=None, **options):
         plan = plan_from_option(source)
         try:
             span = parse_years(years)
-            new, carried = copy_plan(plan, code=slug, years=span, carry=carry_over, as_of=timezone.localdate())
+            new, carried = copy_plan(
+                plan, code=slug, years=span, carry=carry_over, as_of=timezone.localdate(), name=name
+            )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         for row in carried:
