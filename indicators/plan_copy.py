@@ -13,10 +13,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator, Kind, Target
 from indicators.rollup import compute
+from indicators.templatetags.monitor import format_number
 from programs.models import Agency, Plan, Region
 
 # the kinds whose unmet part can be carried into the next plan: things done and places reached
@@ -173,5 +175,22 @@ def copy_plan(
         else {"name_id": renamed(source.name_id, source, years), "name_en": renamed(source.name_en, source, years)}
     )
     plan = new_plan_like(source, code=code, start_year=years[0], end_year=years[1], status=Plan.Status.DRAFT, **names)
-    copy_structure(source, plan, targets={row.code: row.unmet for row in carried}, successor=True)
+    created = copy_structure(source, plan, targets={row.code: row.unmet for row in carried}, successor=True)
+    for row in carried:
+        # the indicator's text still states the old plan's target: its note says where the new one comes from
+        indicator = created[row.code]
+        indicator.note_id = _carried_note("id", row, source, indicator.note_id)
+        indicator.note_en = _carried_note("en", row, source, indicator.note_en)
+        indicator.save(update_fields=["note_id", "note_en"])
     return plan, carried
+
+
+def _carried_note(language: str, row: CarryOver, source: Plan, note: str) -> str:
+    with translation.override(language):
+        said = _("Target carried over from %(plan)s: %(target)s, of which %(actual)s reached, leaves %(unmet)s.") % {
+            "plan": source.code,
+            "target": format_number(row.target),
+            "actual": format_number(row.actual),
+            "unmet": format_number(row.unmet),
+        }
+    return f"{said} {note}".strip()

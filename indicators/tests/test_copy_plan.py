@@ -72,6 +72,14 @@ def test_carry_over_is_what_the_old_plan_left_unmet(reported):
     assert care_groups.plan_target == Decimal(22)  # 24 kecamatan − Insana and Noemuti
     assert "1.a.1.1: target 5,000, reached 3,200 → new target 1,800" in output
     assert "1.b.2.1: target 24, reached 2 → new target 22" in output
+    # the text still says 5,000: the note says where 1,800 comes from, in both languages, before the old note
+    old_note = Indicator.objects.get(plan=reported, code="1.a.1.1")
+    assert (
+        reach.note_en
+        == f"Target carried over from {TTU}: 5,000, of which 3,200 reached, leaves 1,800. {old_note.note_en}"
+    )
+    assert reach.note_id.startswith(f"Target dibawa dari {TTU}: 5.000, dengan 3.200 tercapai, tersisa 1.800. ")
+    assert reach.note_id.endswith(old_note.note_id)
     # a milestone keeps its target (1: achieved)
     assert (
         Indicator.objects.get(plan=new, code="1.b.1.1").plan_target
