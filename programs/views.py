@@ -4,16 +4,23 @@ and the addresses from before plans had slugs lead to the default plan."""
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, re_path
+from django.utils import timezone
 
 from programs.access import plans_for
 from programs.models import Plan
 
 
 def home(request):
-    """Straight to the one active plan the user may open; to the list when there are several or none."""
-    active = list(plans_for(request.user).filter(status=Plan.Status.ACTIVE)[:2])
-    if len(active) == 1:
-        return redirect(active[0])
+    """Straight to the user's plan: the one active plan she may open, or, of several, the one active plan
+    that covers this year (a regency whose next plan began before the old one was closed); else the list."""
+    active = plans_for(request.user).filter(status=Plan.Status.ACTIVE)
+    year = timezone.localdate().year
+    for candidates in (active, active.filter(start_year__lte=year, end_year__gte=year)):
+        found = list(candidates[:2])
+        if len(found) == 1:
+            return redirect(found[0])
+        if not found:
+            break
     return redirect("programs:plans")
 
 

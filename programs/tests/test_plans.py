@@ -1,8 +1,11 @@
 """Plans as data: the plan list, the way in, old addresses, statuses and overlapping years."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import RAD, make_user, rad_url
 from indicators.roles import REVIEWER
@@ -28,6 +31,19 @@ def test_home_lists_the_plans_when_several_are_active(client_for, personas):
     assert 'href="/rad/rad-ttu-2018-2022/"' in body
     assert 'href="/rad/rad-belu-2019-2023/"' in body
     assert "Kabupaten Belu" in body and "Kabupaten Timor Tengah Utara" in body
+
+
+@pytest.mark.django_db
+def test_home_leads_to_the_active_plan_of_this_year_when_the_old_one_is_still_active(
+    client_for, personas, plan, monkeypatch
+):
+    """TTU's next plan began (this year is in it) before the 2018–2022 plan was closed: the working plan opens."""
+    monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2024, 3, 1))
+    current = make_plan("rad-ttu-2023-2027", region=plan.region, years=(2023, 2027))
+    assert client_for(personas["reviewer"]).get("/").url == f"/rad/{current.code}/"
+    # two active plans, neither of this year: the list
+    monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2030, 3, 1))
+    assert client_for(personas["reviewer"]).get("/").url == reverse("programs:plans")
 
 
 @pytest.mark.django_db
