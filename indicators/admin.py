@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators import admin_users  # noqa: F401 (registers the user admin that keeps within the roles)
@@ -69,12 +71,25 @@ class ProgressEntryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     search_fields = ["indicator__code", "narrative"]
     inlines = [EvidenceInline]
 
+    def history_view(self, request, object_id, extra_context=None):
+        self._check_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple_history saves an old version back on POST to this page for anyone who may merely view the
         # history: that would put a verified entry back to draft, or undo a verification, outside the workflow.
         if request.method == "POST":
             raise PermissionDenied
+        self._check_in_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _check_in_scope(self, request, object_id) -> None:
+        # simple_history reads the history table itself (falling back to it for a deleted entry), past
+        # get_queryset: another regency's entry would show, version by version. A superuser keeps the fallback.
+        if request.user.is_superuser:
+            return
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404("No such entry")
 
 
 @admin.register(Comment)

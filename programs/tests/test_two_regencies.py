@@ -220,3 +220,25 @@ def test_the_dhis2_mappings_are_read_by_administrators_and_changed_by_superusers
     data = {"kind": "dataElement", "code": "1.a.1.1", "uid": "Zzzzzzzzzz9"}
     assert root.post(f"/admin/indicators/dhis2mapping/{mapping.pk}/change/", data).status_code == 302
     assert Dhis2Mapping.objects.get(pk=mapping.pk).uid == "Zzzzzzzzzz9"
+
+
+def test_the_history_of_another_regencys_entry_is_not_found_in_the_admin(client_for, personas, belu):
+    """simple_history's pages fall back to the history table when the entry is not in the admin's rows (meant
+    for deleted entries): TTU's administrator read Belu's entry, its values and narratives, version by version."""
+    item = belu["entry"]
+    item.narrative = "Sosialisasi di Atambua"
+    item.save()  # a second version, carrying the narrative
+    version = item.history.latest("history_date").history_id
+    client = client_for(personas["admin"])
+    for url in [
+        f"/admin/indicators/progressentry/{item.pk}/history/",
+        f"/admin/indicators/progressentry/{item.pk}/history/{version}/",
+    ]:
+        response = client.get(url)
+        assert response.status_code in (302, 404), url
+        assert "Atambua" not in response.content.decode()
+    # Belu's administrator reads them
+    belu_admin = client_for(belu["admin"])
+    assert belu_admin.get(f"/admin/indicators/progressentry/{item.pk}/history/").status_code == 200
+    response = belu_admin.get(f"/admin/indicators/progressentry/{item.pk}/history/{version}/")
+    assert response.status_code == 200 and "Atambua" in response.content.decode()
