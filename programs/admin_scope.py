@@ -3,9 +3,12 @@
 Each model names the path from its rows to their regency (`REGENCY_PATHS`);
 list, change and delete pages read through `get_queryset`, so a row of another
 regency is simply not found, and every choice of a related row (plan,
-indicator, entry, region …) is narrowed the same way. Superusers see all.
+indicator, entry, region …) is narrowed the same way, and so are the
+changelists' filters by a related row. Superusers see all.
 """
 
+from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
 from django.db.models import Q
 
 from programs.access import regencies_acted_in
@@ -58,6 +61,15 @@ class RegencyScopedAdmin:
         scope = scope_filter(queryset.model, request.user)
         return queryset if scope is None else queryset.filter(scope).distinct()
 
+    def get_list_filter(self, request):
+        # a filter by a related row lists every row of that model (another regency's agencies, plans, regions);
+        # offer those the administrator's own rows use
+        related = admin.RelatedOnlyFieldListFilter
+        return [
+            (item, related) if isinstance(item, str) and _is_relation(self.model, item) else item
+            for item in super().get_list_filter(request)
+        ]
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None and hasattr(field, "queryset"):
@@ -65,3 +77,7 @@ class RegencyScopedAdmin:
             if scope is not None:
                 field.queryset = field.queryset.filter(scope)
         return field
+
+
+def _is_relation(model, path: str) -> bool:
+    return get_fields_from_path(model, path)[-1].is_relation

@@ -242,3 +242,35 @@ def test_the_history_of_another_regencys_entry_is_not_found_in_the_admin(client_
     assert belu_admin.get(f"/admin/indicators/progressentry/{item.pk}/history/").status_code == 200
     response = belu_admin.get(f"/admin/indicators/progressentry/{item.pk}/history/{version}/")
     assert response.status_code == 200 and "Atambua" in response.content.decode()
+
+
+def test_the_admins_filters_offer_nothing_of_another_regency(client_for, personas, belu):
+    """The changelists' filters listed every agency, plan and region of the installation: TTU's administrator
+    read Belu's plan name, its agencies and its kecamatan in the sidebars of her own regency's lists."""
+    from indicators.models import ReportingDeadline
+
+    Agency.objects.filter(region__code="53.04").update(short_name="Badan Belu")
+    belu["plan"].name_id = "RAD Kabupaten Belu"
+    belu["plan"].save()
+    ttu_plan = Indicator.objects.get(plan__code="rad-ttu-2018-2022", code="1.a.1.1").plan
+    for plan in (ttu_plan, belu["plan"]):
+        deadline = {"deadline": "2021-07-31"}
+        ReportingDeadline.objects.update_or_create(plan=plan, year=2021, semester=1, defaults=deadline)
+    client = client_for(personas["admin"])
+    pages = [
+        "/admin/indicators/indicator/",
+        "/admin/indicators/progressentry/",
+        "/admin/indicators/reportingdeadline/",
+        "/admin/indicators/consistencyrule/",
+        "/admin/programs/staffprofile/",
+        "/admin/programs/agency/",
+    ]
+    shown = {}
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        shown[url] = [name for name in ("Badan Belu", "RAD Kabupaten Belu", "53.04") if name in response.text]
+    assert shown == dict.fromkeys(pages, [])
+    # her own regency's are still offered
+    assert "Polres TTU" in client.get("/admin/indicators/indicator/").text
+    assert ttu_plan.name_id in client.get("/admin/indicators/reportingdeadline/").text
