@@ -6,9 +6,31 @@ from programs.models import Activity, Agency, Pillar, Plan, Program, Region, Sta
 
 @admin.register(Region)
 class RegionAdmin(RegencyScopedAdmin, admin.ModelAdmin):
+    """A regency's administrator keeps its kecamatan and desa; the regency itself (its level, its province)
+    and any province or regency are the installation's: changed there, a regency fell out of its province."""
+
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (request.user.is_superuser or not _above(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (request.user.is_superuser or not _above(obj))
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "level" and not request.user.is_superuser:
+            kwargs["choices"] = [(level.value, level.label) for level in Region.Level if not _above_level(level)]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+def _above_level(level: str) -> bool:
+    return level in (Region.Level.PROVINSI, Region.Level.KABUPATEN)
+
+
+def _above(region: Region | None) -> bool:
+    return region is not None and _above_level(region.level)
 
 
 @admin.register(Agency)

@@ -274,3 +274,27 @@ def test_the_admins_filters_offer_nothing_of_another_regency(client_for, persona
     # her own regency's are still offered
     assert "Polres TTU" in client.get("/admin/indicators/indicator/").text
     assert ttu_plan.name_id in client.get("/admin/indicators/reportingdeadline/").text
+
+
+def test_a_regencys_administrator_cannot_move_her_regency_out_of_the_province(client_for, personas, belu):
+    """The regency's own row was hers to change: made a province, or cut from its parent, TTU fell out of the
+    province's view (and its administrator out of her own plans). Kecamatan and desa stay hers to edit."""
+    from programs.models import Region
+
+    ttu = Region.objects.get(code="53.03")
+    before = (ttu.name, ttu.level, ttu.parent_id)
+    assert before[1:] == (Region.Level.KABUPATEN, Region.objects.get(code="53").pk)
+    client = client_for(personas["admin"])
+    client.post(f"/admin/programs/region/{ttu.pk}/change/", {"code": "53.03", "name": "X", "level": "provinsi"})
+    client.post(f"/admin/programs/region/{ttu.pk}/delete/", {"post": "yes"})
+    ttu.refresh_from_db()
+    assert (ttu.name, ttu.level, ttu.parent_id) == before
+    # nor can she add a regency or a province (her plans could never be moved there, but the province's would list it)
+    data = {"code": "53.99", "name": "Baru", "level": "kabupaten", "parent": ttu.pk}
+    client.post("/admin/programs/region/add/", data)
+    assert not Region.objects.filter(code="53.99").exists()
+    # a kecamatan of her regency she renames
+    kecamatan = Region.objects.filter(parent=ttu).first()
+    data = {"code": kecamatan.code, "name": "Kecamatan Baru", "level": "kecamatan", "parent": ttu.pk}
+    assert client.post(f"/admin/programs/region/{kecamatan.pk}/change/", data).status_code == 302
+    assert Region.objects.get(pk=kecamatan.pk).name == "Kecamatan Baru"
