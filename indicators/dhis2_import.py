@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from indicators.dhis2 import AGE, DEFAULT_COMBO, DEFAULT_COMBO_UID, SCORE_STATUS, SEX, element_codes, uid_maps
+from indicators.importing import import_refused
 from indicators.models import KIND_FIELDS, EntryStatus, Indicator, Kind, ProgressEntry
 from programs.models import Plan, Region
 from programs.periods import Period
@@ -401,6 +402,9 @@ def import_values(
     """Check the file and, unless `dry_run` or anything is wrong, save every entry in one transaction."""
     if status not in STATUSES:
         raise ValueError(f"cannot import entries as {status!r}")
+    refused = import_refused(plan, user)
+    if refused:
+        raise Dhis2FileError(refused)
     rows = read_values(data)
     with transaction.atomic():
         groups, problems = check_values(rows, plan)

@@ -497,6 +497,17 @@ def log_import(rows: int, *, plan: Plan, user, status: str, agency: Agency | Non
     transaction.on_commit(lambda: logging.getLogger("tptto.workflow").info("import", extra=fields))
 
 
+def import_refused(plan: Plan, user) -> str | None:
+    """Why `user` may import nothing into `plan` (a draft or closed plan, another regency's); None if she may."""
+    refused = plan.entries_refused()
+    if refused is None and not acts_in(user, plan):
+        refused = _("%(user)s cannot import into the plan “%(plan)s”: it belongs to another regency.") % {
+            "user": user.get_username(),
+            "plan": plan.code,
+        }
+    return refused
+
+
 def import_file(
     data: bytes,
     *,
@@ -521,14 +532,9 @@ def import_file(
     """
     if status not in IMPORT_STATUSES:
         raise ValueError(f"cannot import entries as {status!r}")
-    refused = plan.entries_refused()
+    refused = import_refused(plan, user)
     if refused:
         raise ImportFileError(refused)
-    if not acts_in(user, plan):
-        raise ImportFileError(
-            _("%(user)s cannot import into the plan “%(plan)s”: it belongs to another regency.")
-            % {"user": user.get_username(), "plan": plan.code}
-        )
     rows = read_rows(data)
     try:
         with transaction.atomic():

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from indicators.dhis2 import Dhis2Mapping
-from indicators.dhis2_import import _pieces, import_values
+from indicators.dhis2_import import Dhis2FileError, _pieces, import_values
 from indicators.models import EntryStatus, ProgressEntry
 from indicators.tests.factories import entry
 from reports import dhis2_export, summary
@@ -265,3 +265,30 @@ def test_commands_round_trip_and_dry_run(year_2021, personas, tmp_path, capsys):
 def test_export_command_refuses_a_year_outside_the_plan(plan, tmp_path):
     with pytest.raises(CommandError, match="2030"):
         call_command("export_dhis2", "--year", "2030", "--output", str(tmp_path / "x.json"))
+
+
+@pytest.mark.django_db
+def test_import_refuses_a_person_of_another_regency_and_a_plan_not_open(plan, personas, tmp_path):
+    """The spreadsheet import refused both; the DHIS2 import recorded Belu's entries as made and verified by
+    TTU's administrator (`import_dhis2 --rad rad-belu-… --user admin`), and filled a closed plan."""
+    from indicators.tests.plan_helpers import make_plan
+    from programs.models import Plan
+
+    belu = make_plan("rad-belu-2019-2023")
+    data = json.dumps(
+        {"dataValues": [{"dataElement": "1.a.1.1", "period": "2021S1", "orgUnit": "53.04", "value": "3"}]}
+    ).encode()
+    with pytest.raises(Dhis2FileError, match="admin cannot import into the plan “rad-belu-2019-2023”"):
+        import_values(data, plan=belu, user=personas["admin"], status=EntryStatus.VERIFIED)
+    path = tmp_path / "belu.json"
+    path.write_bytes(data)
+    with pytest.raises(CommandError, match="another regency"):
+        call_command("import_dhis2", str(path), "--rad", belu.code, "--user", "admin")
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.CLOSED)
+    plan.refresh_from_db()
+    ttu = json.dumps(
+        {"dataValues": [{"dataElement": "1.a.1.1", "period": "2021S1", "orgUnit": "53.03", "value": "3"}]}
+    ).encode()
+    with pytest.raises(Dhis2FileError, match="closed"):
+        import_values(ttu, plan=plan, user=personas["admin"])
+    assert ProgressEntry.objects.count() == 0
