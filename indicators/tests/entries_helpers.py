@@ -16,7 +16,9 @@ def secretariat_officer() -> User:
     user = User.objects.create_user("officer_s", "officer_s@example.org", "x")
     user.groups.add(Group.objects.get(name=OFFICER))
     StaffProfile.objects.create(
-        user=user, agency=Agency.objects.get(code="sekretariat"), region=Region.objects.get(code="53.03")
+        user=user,
+        agency=Agency.objects.get(code="sekretariat", region__code="53.03"),
+        region=Region.objects.get(code="53.03"),
     )
     return user
 

@@ -131,19 +131,18 @@ def test_reporting_gaps_of_several_plans(three, django_assert_num_queries):
     entry("2.a.1.2", "2019S2", rad=BELU, value=1, status=EntryStatus.SUBMITTED)
     entry("2.a.1.2", "2019S1", rad=BELU, value=1, status=EntryStatus.DRAFT)
     entry("1.a.1.2", "2019S2", rad=BELU, value=1, status=EntryStatus.SUBMITTED)
-    disnakertrans, dinsos, secretariat = (
-        Agency.objects.get(code=c).pk for c in ("disnakertrans", "dinsos", "sekretariat")
-    )
+    # each regency has its own agencies (Belu's and Alor's copied from TTU's, same codes)
+    ttu_agencies, belu_agencies = (Agency.objects.by_code(plan.region) for plan in (ttu, belu))
     as_of = datetime.date(2020, 1, 15)
     with django_assert_num_queries(2):
         gaps = reporting_gaps_many(three, as_of, 2019)
     s1, s2 = Period(2019, 1), Period(2019, 2)
-    assert gaps[ttu.pk][disnakertrans] == [s2]  # Belu's Disnakertrans report of 2019S2 is not TTU's
-    assert gaps[ttu.pk][secretariat] == [s2]
-    assert gaps[ttu.pk][dinsos] == [s1, s2]
-    assert gaps[belu.pk][disnakertrans] == []
-    assert gaps[belu.pk][dinsos] == [s1]
-    assert gaps[belu.pk][secretariat] == [s1, s2]
+    assert gaps[ttu.pk][ttu_agencies["disnakertrans"].pk] == [s2]  # Belu's report of 2019S2 is not TTU's
+    assert gaps[ttu.pk][ttu_agencies["sekretariat"].pk] == [s2]
+    assert gaps[ttu.pk][ttu_agencies["dinsos"].pk] == [s1, s2]
+    assert gaps[belu.pk][belu_agencies["disnakertrans"].pk] == []
+    assert gaps[belu.pk][belu_agencies["dinsos"].pk] == [s1]
+    assert gaps[belu.pk][belu_agencies["sekretariat"].pk] == [s1, s2]
     assert all(periods == [] for periods in gaps[alor.pk].values())
     assert gaps == {plan.pk: reporting_gaps(plan, as_of, 2019) for plan in three}
     # the indicators from the rollups, which have read them already: one query

@@ -16,7 +16,8 @@ for name, group, agency in [("officer", "officer", "disnakertrans"), ("verifier"
     user = User.objects.create_user(name, password="{PASSWORD}")
     user.groups.add(Group.objects.get(name=group))
     StaffProfile.objects.create(
-        user=user, agency=Agency.objects.get(code=agency) if agency else None, region=Region.objects.get(code="53.03")
+        user=user, agency=Agency.objects.get(code=agency, region__code="53.03") if agency else None,
+        region=Region.objects.get(code="53.03"),
     )
 """
 
