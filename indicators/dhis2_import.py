@@ -402,7 +402,7 @@ def import_values(
     """Check the file and, unless `dry_run` or anything is wrong, save every entry in one transaction."""
     if status not in STATUSES:
         raise ValueError(f"cannot import entries as {status!r}")
-    refused = import_refused(plan, user)
+    refused = import_refused(plan, user, status)
     if refused:
         raise Dhis2FileError(refused)
     rows = read_values(data)

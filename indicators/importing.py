@@ -31,6 +31,7 @@ from simple_history.utils import bulk_create_with_history
 
 from indicators.checks import DataWarning, check_entries, record_import_warnings
 from indicators.models import KIND_FIELDS, EntryStatus, Indicator, Kind, ProgressEntry
+from indicators.roles import can_verify
 from indicators.zipbudget import OverBudget, ZipBudget, check_zip
 from programs.access import acts_in
 from programs.models import Agency, Plan, Region
@@ -497,13 +498,18 @@ def log_import(rows: int, *, plan: Plan, user, status: str, agency: Agency | Non
     transaction.on_commit(lambda: logging.getLogger("tptto.workflow").info("import", extra=fields))
 
 
-def import_refused(plan: Plan, user) -> str | None:
-    """Why `user` may import nothing into `plan` (a draft or closed plan, another regency's); None if she may."""
+def import_refused(plan: Plan, user, status: str) -> str | None:
+    """Why `user` may not import into `plan` as `status` (a draft or closed plan, another regency's, verified
+    entries from someone who does not verify); None if she may."""
     refused = plan.entries_refused()
     if refused is None and not acts_in(user, plan):
         refused = _("%(user)s cannot import into the plan “%(plan)s”: it belongs to another regency.") % {
             "user": user.get_username(),
             "plan": plan.code,
+        }
+    if refused is None and status == EntryStatus.VERIFIED and not can_verify(user):
+        refused = _("%(user)s cannot verify entries: import them as submitted, for a verifier to verify.") % {
+            "user": user.get_username()
         }
     return refused
 
@@ -532,7 +538,7 @@ def import_file(
     """
     if status not in IMPORT_STATUSES:
         raise ValueError(f"cannot import entries as {status!r}")
-    refused = import_refused(plan, user)
+    refused = import_refused(plan, user, status)
     if refused:
         raise ImportFileError(refused)
     rows = read_rows(data)

@@ -1,6 +1,7 @@
 """`manage.py import_progress`: same rules as the web import, non-zero exit on any bad row."""
 
 import io
+import json
 
 import pytest
 from django.contrib.auth.models import User
@@ -119,3 +120,24 @@ def test_without_a_superuser_the_command_explains(plan, tmp_path):
     path.write_bytes(csv_bytes(GOOD))
     with translation.override("en"), pytest.raises(CommandError, match="superuser"):
         call_command("import_progress", str(path))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("command", ["import_progress", "import_dhis2"])
+def test_only_a_verifier_imports_verified_entries(plan, personas, tmp_path, command):
+    """`--status verified --user officer_a` recorded an officer as the verifier of entries she imported
+    (her own agency's among them): nobody verifies her own work, and an officer verifies nothing."""
+    if command == "import_progress":
+        path = tmp_path / "backlog.csv"
+        path.write_bytes(csv_bytes(GOOD))
+    else:
+        path = tmp_path / "backlog.json"
+        value = {"dataElement": "1.a.1.2", "period": "2020S1", "orgUnit": "53.03", "value": "400"}
+        path.write_text(json.dumps({"dataValues": [value]}))
+    with translation.override("en"), pytest.raises(CommandError, match="officer_a cannot verify"):
+        call_command(command, str(path), "--user", "officer_a", "--status", "verified", stdout=io.StringIO())
+    assert not ProgressEntry.objects.exists()
+    # submitted, as the officer she is, it goes in
+    with translation.override("en"):
+        call_command(command, str(path), "--user", "officer_a", "--status", "submitted", stdout=io.StringIO())
+    assert set(ProgressEntry.objects.values_list("status", "submitted_by__username")) == {("submitted", "officer_a")}
