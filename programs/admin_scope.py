@@ -30,6 +30,10 @@ REGENCY_PATHS = {
     "indicators.consistencyrule": "plan__region",
 }
 
+# the field that ties a row to its regency where it may be empty: left empty by a regency's administrator, the
+# row would leave her regency (an agency shared by every regency's plans; a person of no regency)
+OWN_REGENCY_FIELDS = {"programs.agency": "region", "programs.staffprofile": "region"}
+
 
 def scope_filter(model, user) -> Q | None:
     """The filter that keeps `model`'s rows of the user's regency; None when it is not narrowed."""
@@ -76,6 +80,8 @@ class RegencyScopedAdmin:
             scope = scope_filter(field.queryset.model, request.user)
             if scope is not None:
                 field.queryset = field.queryset.filter(scope)
+        if field is not None and not request.user.is_superuser:
+            field.required = field.required or OWN_REGENCY_FIELDS.get(self.model._meta.label_lower) == db_field.name
         return field
 
 

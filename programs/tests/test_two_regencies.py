@@ -298,3 +298,29 @@ def test_a_regencys_administrator_cannot_move_her_regency_out_of_the_province(cl
     data = {"code": kecamatan.code, "name": "Kecamatan Baru", "level": "kecamatan", "parent": ttu.pk}
     assert client.post(f"/admin/programs/region/{kecamatan.pk}/change/", data).status_code == 302
     assert Region.objects.get(pk=kecamatan.pk).name == "Kecamatan Baru"
+
+
+def test_a_regencys_administrator_adds_agencies_to_her_regency_only(client_for, personas, belu):
+    """With the regency left empty, TTU's administrator made a shared agency: offered to Belu's plans and people,
+    used by Belu's next plan file in place of its own, and changed by no one but a superuser."""
+    client = client_for(personas["admin"])
+    data = {"code": "bp3mi", "name_id": "BP3MI", "short_name": "BP3MI", "region": ""}
+    response = client.post("/admin/programs/agency/add/", data)
+    assert response.status_code == 200  # the form again, with its error
+    assert not Agency.objects.filter(code="bp3mi").exists()
+    ttu = Indicator.objects.get(plan__code="rad-ttu-2018-2022", code="1.a.1.1").plan.region
+    response = client.post("/admin/programs/agency/add/", {**data, "region": ttu.pk})
+    assert response.status_code == 302
+    assert list(Agency.objects.filter(code="bp3mi").values_list("region__code", flat=True)) == ["53.03"]
+    # a superuser still makes shared ones
+    root = client_for(make_user("root", None, region="53", is_superuser=True, is_staff=True))
+    assert root.post("/admin/programs/agency/add/", data).status_code == 302
+    assert Agency.objects.filter(code="bp3mi", region__isnull=True).exists()
+    # nor does she take a person out of her regency (to none, where only a superuser finds her)
+    from programs.models import StaffProfile
+
+    client = client_for(personas["admin"])
+    profile = StaffProfile.objects.get(user=personas["officer_a"])
+    data = {"user": profile.user_id, "region": "", "agency": profile.agency_id, "language": profile.language}
+    assert client.post(f"/admin/programs/staffprofile/{profile.pk}/change/", data).status_code == 200
+    assert StaffProfile.objects.get(pk=profile.pk).region_id == ttu.pk
