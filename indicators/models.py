@@ -222,12 +222,25 @@ class Indicator(BilingualMixin, models.Model):
             return None
         return self.due_year or self.plan.end_year
 
+    def _agency_of_the_same_code(self) -> "Agency | None":
+        """Another agency the plan's indicators use under this indicator's agency's code (a shared one and a
+        regency's own): the filters, files and API read agencies by code."""
+        return (
+            Agency.objects.filter(indicators__plan_id=self.plan_id, code=self.agency.code)
+            .exclude(pk=self.agency_id)
+            .first()
+        )
+
     def clean(self) -> None:
         errors = {}
         if self.activity_id and self.plan_id and self.activity.program.pillar.plan_id != self.plan_id:
             errors["activity"] = _("The activity belongs to another plan.")
         if self.agency_id and self.plan_id and self.agency.region_id not in (None, self.plan.region_id):
             errors["agency"] = _("The agency belongs to another regency.")
+        elif self.agency_id and self.plan_id and (twin := self._agency_of_the_same_code()) is not None:
+            errors["agency"] = _(
+                "Another agency of this plan, %(agency)s, has the code “%(code)s”: a code names one agency."
+            ) % {"agency": twin.short_name, "code": twin.code}
         if self.kind and Kind(self.kind).is_targeted and self.plan_target is None:
             errors["plan_target"] = _("A %(kind)s indicator needs a plan target.") % {"kind": self.get_kind_display()}
         if self.kind and not Kind(self.kind).is_targeted and self.plan_target is not None:

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Agency, Region
@@ -34,8 +35,11 @@ class DashboardFilters(forms.Form):
         ]
         # only the plan's own regency: a province database holds every regency's kecamatan
         self.fields["kecamatan"].queryset = Region.objects.filter(level=Region.Level.KECAMATAN, parent=plan.region_id)
-        # the agencies responsible in this plan (another regency's agency of the same code is not one of them)
-        self.fields["agency"].queryset = Agency.objects.filter(indicators__plan=plan).distinct()
+        # the agencies responsible in this plan (another regency's agency of the same code is not one of them);
+        # a shared agency the regency's own one of its code shadows is left out, as Agency.objects.by_code does
+        used = Agency.objects.filter(indicators__plan=plan)
+        shadowed = Q(region__isnull=True, code__in=used.filter(region__isnull=False).values("code"))
+        self.fields["agency"].queryset = used.exclude(shadowed).distinct()
         for name in ("year", "pillar", "agency", "kecamatan"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
 

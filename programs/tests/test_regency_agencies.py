@@ -180,3 +180,24 @@ def test_loading_the_plan_again_keeps_agencies_that_were_shared_before(plan):
     load_plan()
     assert Agency.objects.count() == agencies
     assert dict(Indicator.objects.filter(plan=plan).values_list("code", "agency_id")) == before
+
+
+def test_one_code_names_one_agency_in_a_plan(plan, personas, client_for):
+    """A regency's own agency of a shared agency's code (TTU's own BP3MI post beside the province's BP3MI):
+    a plan with indicators of both made the dashboards' `?agency=bp3mi` a server error (two agencies found),
+    and its filter listed the code twice. The regency's own wins, as everywhere codes are read
+    (Agency.objects.by_code), and an indicator is refused the second agency of a code its plan uses."""
+    shared = Agency.objects.create(code="bp3mi", name_id="BP3MI NTT", short_name="BP3MI NTT")
+    own = Agency.objects.create(code="bp3mi", region=plan.region, name_id="Pos BP3MI", short_name="Pos BP3MI")
+    Indicator.objects.filter(plan=plan, code="1.a.1.1").update(agency=shared)
+    indicator = Indicator.objects.get(plan=plan, code="1.a.1.2")
+    indicator.agency = own
+    with translation.override("en"), pytest.raises(ValidationError, match="Another agency of this plan, BP3MI NTT"):
+        indicator.full_clean()
+    # as an installation made before the rule holds it
+    Indicator.objects.filter(pk=indicator.pk).update(agency=own)
+    client = client_for(personas["reviewer"])
+    for url in (rad_url("reports:overview"), rad_url("reports:kecamatan")):
+        assert client.get(url + "?agency=bp3mi").status_code == 200
+    offered = DashboardFilters({}, plan=plan, pillars=[]).fields["agency"].queryset
+    assert [a.code for a in offered].count("bp3mi") == 1
