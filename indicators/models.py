@@ -524,6 +524,9 @@ class ProgressEntry(models.Model):
                 )
             elif self.date > today:
                 add("date", _("The date cannot be in the future."))
+        # the indicator's own agency is its regency's (Indicator.clean); another one (an import's --agency) is read
+        if self.agency_id not in (None, indicator.agency_id) and self.agency.region_id not in (None, plan.region_id):
+            add("agency", _("The agency belongs to another regency."))
         if self.kecamatan_id and self.kecamatan.level != Region.Level.KECAMATAN:
             add("kecamatan", _("Choose a kecamatan of the regency."))
         if self.kecamatan_id and self.kecamatan.parent_id != plan.region_id:

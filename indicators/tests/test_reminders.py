@@ -175,3 +175,34 @@ def test_default_semester_is_the_last_one_ended():
     assert str(default_semester(FakePlan, datetime.date(2021, 3, 3))) == "2020S2"
     assert str(default_semester(FakePlan, datetime.date(2026, 11, 30))) == "2022S2"
     assert str(default_semester(FakePlan, datetime.date(2017, 3, 3))) == "2018S1"
+
+
+@pytest.mark.django_db
+def test_a_regencys_reminders_go_to_its_own_people_only(personas):
+    """Two regencies with the same agencies' codes and a submitted entry each: Belu's reminders go to Belu's
+    officer and verifier, its digest counts Belu's queue (one entry), and nobody of TTU hears of Belu."""
+    from conftest import make_user
+    from indicators.reminders import reminders_for
+    from indicators.roles import OFFICER, VERIFIER
+    from indicators.tests.factories import entry
+    from indicators.tests.plan_helpers import make_plan
+    from programs.models import Agency, Plan
+    from programs.periods import Period
+
+    belu = make_plan("rad-belu-2019-2023")
+    belu_agency = Agency.objects.get(code="disnakertrans", region__code="53.04")
+    make_user("officer_belu", OFFICER, belu_agency, region="53.04")
+    make_user("verifier_belu", VERIFIER, Agency.objects.get(code="sekretariat", region__code="53.04"), region="53.04")
+    entry("1.a.1.1", "2021S2", rad=belu.code, status=EntryStatus.SUBMITTED, value=4)
+    entry("1.a.1.1", "2021S2", status=EntryStatus.SUBMITTED, value=5)
+    entry("1.a.1.2", "2021S2", status=EntryStatus.SUBMITTED, value=6)
+    today = datetime.date(2026, 11, 30)
+    found = reminders_for(belu, Period(2021, 2), today)
+    expected = [("officer_belu", "officer"), ("verifier_belu", "digest")]
+    assert sorted((r.user.username, r.kind) for r in found) == expected
+    digest = next(r for r in found if r.kind == "digest")
+    listed = [e.indicator.plan_id for e in digest.context["oldest_entries"]]
+    assert (digest.context["waiting"], listed) == (1, [belu.pk])
+    ttu = reminders_for(Plan.objects.get(code="rad-ttu-2018-2022"), Period(2021, 2), today)
+    assert not {r.user.username for r in ttu} & {"officer_belu", "verifier_belu"}
+    assert {r.context["waiting"] for r in ttu if r.kind == "digest"} == {2}

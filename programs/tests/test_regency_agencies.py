@@ -201,3 +201,18 @@ def test_one_code_names_one_agency_in_a_plan(plan, personas, client_for):
         assert client.get(url + "?agency=bp3mi").status_code == 200
     offered = DashboardFilters({}, plan=plan, pillars=[]).fields["agency"].queryset
     assert [a.code for a in offered].count("bp3mi") == 1
+
+
+def test_an_entry_takes_an_agency_of_its_plans_regency(plan):
+    """No page offers it (an entry takes its indicator's agency, or an import's --agency read in the plan's
+    regency); the model refuses it too, for every write path that cleans (imports, the API)."""
+    from indicators.models import ProgressEntry
+
+    belu = make_plan("rad-belu-2019-2023")
+    indicator = Indicator.objects.get(plan=belu, code="1.a.1.1")
+    item = ProgressEntry(indicator=indicator, agency=Agency.objects.get(code="polres", region__code=TTU))
+    item.year, item.semester, item.value, item.date = 2021, 1, 3, "2021-03-01"
+    with translation.override("en"), pytest.raises(ValidationError, match="belongs to another regency"):
+        item.full_clean(exclude=["created_by"])
+    item.agency = Agency.objects.get(code="polres", region__code=BELU)
+    item.full_clean(exclude=["created_by"])
