@@ -167,7 +167,13 @@ def bench_pages(province: Province) -> list[Page]:
         Page("overview", "reports:overview", [plan.code], reviewer, [plan]),
         Page("pillar 1", "reports:pillar", [plan.code, 1], reviewer, [plan], pillar_number=1),
         Page(f"overview {other.code}", "reports:overview", [other.code], neighbour, [other]),
-        Page(f"province {region.code}", "province:province", [region.code], province_reviewer, province.plans),
+        Page(
+            f"province {region.code}, every plan changed",
+            "province:province",
+            [region.code],
+            province_reviewer,
+            province.plans,
+        ),
         Page(
             f"province {region.code}, 1 plan changed",
             "province:province",
@@ -414,7 +420,7 @@ def run(
                 measured += measure_files(plan, total, plan_entries, file_runs)
         for m in measured:
             say(
-                f"  {m.what:<14} {_ms(m.median_ms):>10} ms  {_queries(m):>7} queries"
+                f"  {m.what:<34} {_ms(m.median_ms):>10} ms  {_queries(m):>7} queries"
                 f"  bare {_ms(m.bare_ms)} ms"
                 f"{f'  after a change {_ms(m.cold_ms)} ms' if m.cold_ms is not None else ''}"
                 f"{'  ' + m.error if m.error else ''}"

@@ -70,7 +70,7 @@ def test_generator_builds_a_province_and_the_table_prints(plan):
         (200, "overview"),
         (200, "pillar 1"),
         (200, f"overview {other}"),
-        (200, "province 53"),
+        (200, "province 53, every plan changed"),
         (200, "province 53, 1 plan changed"),
     ]
     # every page answered 200, warm and right after a change, as a reader who may open it
