@@ -6,10 +6,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
-from conftest import clear_cache, make_user
+from conftest import clear_cache, make_user, rad_url
 from indicators.models import EntryStatus, Indicator
 from indicators.roles import REVIEWER
 from indicators.tests.factories import entry
@@ -163,3 +165,20 @@ def test_xlsx_read_back(client_for, province_reviewer, belu):
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
     assert ws.page_setup.fitToWidth == 1
+
+
+def test_warm_figures_leaves_nothing_to_compute_for_the_first_readers(
+    client_for, province_reviewer, personas, belu, monkeypatch, django_assert_num_queries
+):
+    clear_cache(cache)
+    out, err = io.StringIO(), io.StringIO()
+    with translation.override("en"):
+        call_command("warm_figures", stdout=out, stderr=err)
+    assert "Figures of 2 active plans and 1 province views are in the cache" in out.getvalue()
+    assert "own memory" in err.getvalue()  # the tests' cache is local memory: said, not refused
+    computed = record_computed_plans(monkeypatch)
+    client = client_for(province_reviewer)
+    with django_assert_num_queries(7):  # the cached count of test_queries_do_not_grow_with_plans
+        assert client.get(URL).status_code == 200
+    assert client_for(personas["reviewer"]).get(rad_url("reports:overview")).status_code == 200
+    assert computed == []

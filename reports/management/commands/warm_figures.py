@@ -1,0 +1,39 @@
+"""`manage.py warm_figures`: every active plan's figures, and each province view's columns for its default
+year, computed into the cache before the first reader asks.
+
+The day is part of every cached figure's key (statuses move with the calendar), so the first page of a day
+computes afresh; the province view of 22 regencies at a million entries takes seconds then. Run it from
+cron just after midnight (and after a bulk import, if you like) against the server's shared cache
+(CACHE_URL=redis://…): the first reader finds the figures ready.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators.rollup import cached_compute_many
+from programs.models import Plan, Region
+from reports import province
+
+
+class Command(BaseCommand):
+    help = "Compute every active plan's figures and each province view into the cache (cron, after midnight)."
+
+    def handle(self, *args, **options):
+        backend = settings.CACHES["default"]["BACKEND"]
+        if "locmem" in backend.lower() or "dummy" in backend.lower():
+            self.stderr.write(
+                _("The cache is this process's own memory (no CACHE_URL): the server will not see what this computes.")
+            )
+        as_of = timezone.localdate()
+        plans = list(Plan.objects.filter(status=Plan.Status.ACTIVE).select_related("region"))
+        cached_compute_many(plans, as_of=as_of)
+        provinces = Region.objects.filter(
+            level=Region.Level.PROVINSI, children__plan__status=Plan.Status.ACTIVE
+        ).distinct()
+        views = [province.build(region, None, as_of=as_of) for region in provinces]
+        self.stdout.write(
+            _("Figures of %(plans)s active plans and %(views)s province views are in the cache for %(day)s.")
+            % {"plans": len(plans), "views": len(views), "day": as_of.isoformat()}
+        )
