@@ -16,7 +16,7 @@ from indicators.importing import ImportFileError, read_table
 from indicators.models import Indicator, Kind, Target
 from indicators.plan_file import COLUMNS
 from indicators.plan_loader import load_plan_data
-from programs.models import Agency, Plan, Region
+from programs.models import Activity, Agency, Pillar, Plan, Program, Region
 from reports.summary_csv import FORMULA_STARTS
 
 REQUIRED = [
@@ -310,16 +310,18 @@ def _tree(pillars: dict) -> list:
     ]
 
 
-def check_plan(*, region_code: str, code: str, name: str, years: tuple[int, int]) -> tuple[Region | None, list[str]]:
-    """The plan's own checks (region, slug, overlap), all of them at once."""
-    errors = []
+def plan_problems(
+    *, region_code: str, code: str, name: str, years: tuple[int, int]
+) -> tuple[Region | None, dict[str, list[str]]]:
+    """The plan's own checks, all of them at once, by what they concern: "regency", "slug" or "years"."""
+    problems: dict[str, list[str]] = {}
     region = Region.objects.filter(code=region_code).first()
     if region is None:
-        errors.append(
+        problems["regency"] = [
             _("Unknown region code “%(code)s”; load it with `manage.py load_regions` first.") % {"code": region_code}
-        )
+        ]
     if Plan.objects.filter(code=code).exists():
-        errors.append(_("A plan with the slug “%(code)s” already exists.") % {"code": code})
+        problems["slug"] = [_("A plan with the slug “%(code)s” already exists.") % {"code": code}]
     if region is not None:
         plan = Plan(
             code=code, name_id=name, region=region, start_year=years[0], end_year=years[1], status=Plan.Status.DRAFT
@@ -327,8 +329,59 @@ def check_plan(*, region_code: str, code: str, name: str, years: tuple[int, int]
         try:
             plan.clean()
         except ValidationError as error:
-            errors += error.messages
-    return region, errors
+            problems["years"] = error.messages
+    return region, problems
+
+
+def check_plan(*, region_code: str, code: str, name: str, years: tuple[int, int]) -> tuple[Region | None, list[str]]:
+    """The plan's own checks (region, slug, overlap), all of them at once."""
+    region, problems = plan_problems(region_code=region_code, code=code, name=name, years=years)
+    return region, [message for messages in problems.values() for message in messages]
+
+
+def planned_tree(parsed: ParsedPlan, *, years: tuple[int, int], region: Region) -> list[Pillar]:
+    """The plan a file without errors would create, as unsaved objects, for a preview.
+
+    Each pillar carries `planned_programs`, each program `planned_activities`, each activity
+    `planned_indicators`, each indicator `annual_targets` ((year, value) pairs): the file's, else the
+    defaults the new plan will get (Indicator.default_annual_targets).
+    """
+    plan = Plan(region=region, start_year=years[0], end_year=years[1])
+    agencies = Agency.objects.by_code(region)
+    agencies.update({code: Agency(code=code, region=region, **names) for code, names in parsed.new_agencies.items()})
+    pillars = []
+    for p in parsed.pillars:
+        pillar = Pillar(plan=plan, number=p["number"], name_id=p["name_id"], name_en=p["name_en"])
+        pillar.planned_programs = []
+        for g in p["programs"]:
+            program = Program(pillar=pillar, letter=g["letter"], name_id=g["name_id"], name_en=g["name_en"])
+            program.planned_activities = []
+            for a in g["activities"]:
+                activity = Activity(program=program, number=a["number"], name_id=a["name_id"], name_en=a["name_en"])
+                activity.planned_indicators = [
+                    _planned(plan, activity, spec, agencies, parsed) for spec in a["indicators"]
+                ]
+                program.planned_activities.append(activity)
+            pillar.planned_programs.append(program)
+        pillars.append(pillar)
+    return pillars
+
+
+def _planned(plan: Plan, activity: Activity, spec: dict, agencies: dict, parsed: ParsedPlan) -> Indicator:
+    fields = ("kind", "text_id", "text_en", "unit_id", "unit_en", "note_id", "note_en", "due_year", "standard_tag")
+    indicator = Indicator(
+        plan=plan,
+        activity=activity,
+        number=spec["number"],
+        code=f"{activity.code}.{spec['number']}",
+        plan_target=None if spec["target"] is None else Decimal(spec["target"]),
+        agency=agencies[spec["agency"]],
+        agency_inferred=spec["agency_inferred"],
+        **{name: spec[name] for name in fields},
+    )
+    annual = parsed.annual.get(indicator.code) or indicator.default_annual_targets()
+    indicator.annual_targets = sorted(annual.items())
+    return indicator
 
 
 @transaction.atomic

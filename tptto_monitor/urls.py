@@ -36,6 +36,8 @@ urlpatterns = [
     path("api/v1/", api_v1_urls()),
     # a person's own API tokens: not a plan's page
     *api_tokens.urlpatterns,
+    # a new plan from a plan file (administrators): not a page of an existing plan
+    path("plans/new/", include("indicators.views.plan_upload")),
     # every page of a plan lives under its slug: /rad/rad-ttu-2018-2022/dashboard/
     path("rad/<slug:rad>/", include("indicators.urls")),
     path("rad/<slug:rad>/", include("reports.urls")),

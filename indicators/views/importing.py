@@ -5,20 +5,15 @@ listed in the uploader's session, so the preview and the confirmation read the
 same bytes; the confirmation checks every row again before saving.
 """
 
-import datetime
 import uuid
-from contextlib import contextmanager
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
-from django.utils import timezone
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -28,14 +23,13 @@ from indicators.import_template import build_template, template_indicators
 from indicators.importing import MAX_BYTES, ImportFileError, ImportResult, import_file, sniff_format
 from indicators.models import EntryStatus
 from indicators.roles import can_enter, user_agency
+from indicators.uploads import ReadingUnfinished, SessionUploads
 from programs.access import plan_page
 from programs.models import Agency
 
 SESSION_KEY = "progress_imports"
 READING_KEY = "progress_imports_reading"
-STALE_AFTER = datetime.timedelta(days=1)
-# A reading still unfinished after this long died with its worker (killed, or past the server's timeout).
-READING_DIED_AFTER = datetime.timedelta(minutes=2)
+UPLOADS = SessionUploads(key=SESSION_KEY, reading_key=READING_KEY, folder="imports")
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -95,80 +89,17 @@ def _run(request, data: bytes, *, dry_run: bool, warning_comment: str = "") -> I
     )
 
 
-def _stored_upload(request, token: uuid.UUID) -> tuple[str, bytes]:
-    """The original name and bytes of an upload of this session (404 otherwise)."""
-    uploads = request.session.get(SESSION_KEY, {})
-    name = uploads.get(str(token))
-    storage_name = f"imports/{token}"
-    if name is None or not default_storage.exists(storage_name):
-        raise Http404("No such upload")
-    with default_storage.open(storage_name, "rb") as handle:
-        return name, handle.read()
-
-
-def _forget_upload(request, token: uuid.UUID) -> None:
-    uploads = request.session.get(SESSION_KEY, {})
-    uploads.pop(str(token), None)
-    request.session[SESSION_KEY] = uploads
-    default_storage.delete(f"imports/{token}")
-
-
-class ReadingUnfinished(Exception):
-    """An earlier reading of this upload has not ended: it is still running, or it died."""
-
-    def __init__(self, died: bool):
-        self.died = died
-
-
-@contextmanager
-def _reading(request, token: uuid.UUID):
-    """Note in the session, saved before the file is read, that this upload is being read.
-
-    If the reading kills its worker, the note stays behind, and the next request for the upload
-    drops it instead of reading it again and again (a reload loop of crashes).
-    """
-    reading = request.session.get(READING_KEY, {})
-    started = reading.get(str(token))
-    if started is not None:
-        died = timezone.now() - datetime.datetime.fromisoformat(started) > READING_DIED_AFTER
-        raise ReadingUnfinished(died)
-    request.session[READING_KEY] = {**reading, str(token): timezone.now().isoformat()}
-    request.session.save()
-    try:
-        yield
-    finally:
-        reading = request.session.get(READING_KEY, {})
-        reading.pop(str(token), None)
-        request.session[READING_KEY] = reading
-
-
 def _unfinished(request, token: uuid.UUID, name: str, error: ReadingUnfinished):
     if not error.died:
-        return render(request, "indicators/import_busy.html", {"name": name}, status=409)
-    reading = request.session.get(READING_KEY, {})
-    reading.pop(str(token), None)
-    request.session[READING_KEY] = reading
-    _forget_upload(request, token)
+        back = reverse("indicators:import", args=[request.plan.code])
+        return render(request, "indicators/import_busy.html", {"name": name, "back": back}, status=409)
+    UPLOADS.end_reading(request, token)
+    UPLOADS.forget(request, token)
     messages.error(
         request,
         _("Checking “%(name)s” did not finish, so the upload was discarded; nothing was saved.") % {"name": name},
     )
     return redirect("indicators:import", request.plan.code)
-
-
-def _sweep_stale_uploads() -> None:
-    """Delete uploads nobody confirmed or cancelled within a day (abandoned previews)."""
-    try:
-        _dirs, files = default_storage.listdir("imports")
-    except FileNotFoundError:
-        return
-    cutoff = timezone.now() - STALE_AFTER
-    for name in files:
-        try:
-            if default_storage.get_modified_time(f"imports/{name}") < cutoff:
-                default_storage.delete(f"imports/{name}")
-        except (FileNotFoundError, NotImplementedError):
-            continue
 
 
 @plan_page
@@ -178,15 +109,7 @@ def start(request):
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            _sweep_stale_uploads()
-            # One pending upload per session: a new one replaces the last.
-            for old in list(request.session.get(SESSION_KEY, {})):
-                _forget_upload(request, uuid.UUID(old))
-            token = uuid.uuid4()
-            default_storage.save(f"imports/{token}", ContentFile(form.cleaned_data["data"]))
-            uploads = request.session.get(SESSION_KEY, {})
-            uploads[str(token)] = form.cleaned_data["file"].name[:200]
-            request.session[SESSION_KEY] = uploads
+            token = UPLOADS.keep(request, form.cleaned_data["data"], form.cleaned_data["file"].name[:200])
             return redirect("indicators:import_preview", request.plan.code, token)
     else:
         form = UploadForm()
@@ -215,14 +138,14 @@ def template_file(request, fmt: str):
 @plan_page
 def preview(request, token: uuid.UUID):
     import_agency_for(request)
-    name, data = _stored_upload(request, token)
+    name, data = UPLOADS.get(request, token)
     try:
-        with _reading(request, token):
+        with UPLOADS.reading(request, token):
             result = _run(request, data, dry_run=True)
     except ReadingUnfinished as error:
         return _unfinished(request, token, name, error)
     except ImportFileError as error:
-        _forget_upload(request, token)
+        UPLOADS.forget(request, token)
         messages.error(request, _("“%(name)s” cannot be imported: %(error)s") % {"name": name, "error": error})
         return redirect("indicators:import", request.plan.code)
     return render(request, "indicators/import_preview.html", {"name": name, "result": result, "token": token})
@@ -230,7 +153,7 @@ def preview(request, token: uuid.UUID):
 
 def _already_imported(request, token: uuid.UUID, receipt):
     if str(token) in request.session.get(SESSION_KEY, {}):
-        _forget_upload(request, token)
+        UPLOADS.forget(request, token)
     messages.info(
         request,
         _("“%(name)s” was already imported: %(count)s entries were saved from it, as drafts.")
@@ -245,7 +168,7 @@ def confirm(request, token: uuid.UUID):
     import_agency_for(request)
     if (receipt := import_claims.receipt_for(token, request.user)) is not None:
         return _already_imported(request, token, receipt)
-    name, data = _stored_upload(request, token)
+    name, data = UPLOADS.get(request, token)
     try:
         with transaction.atomic():
             receipt = import_claims.claim(token=token, user=request.user, file_name=name)
@@ -258,7 +181,7 @@ def confirm(request, token: uuid.UUID):
     except import_claims.AlreadyImported as lost:
         return _already_imported(request, token, lost.receipt)
     except ImportFileError as error:
-        _forget_upload(request, token)
+        UPLOADS.forget(request, token)
         messages.error(request, _("“%(name)s” cannot be imported: %(error)s") % {"name": name, "error": error})
         return redirect("indicators:import", request.plan.code)
     if not result.ok:
@@ -270,7 +193,7 @@ def confirm(request, token: uuid.UUID):
     if result.needs_comment:
         messages.error(request, _("Nothing was saved: explain the values the data checks flagged."))
         return render(request, "indicators/import_preview.html", {"name": name, "result": result, "token": token})
-    _forget_upload(request, token)
+    UPLOADS.forget(request, token)
     messages.success(
         request,
         _("Imported %(count)s entries from “%(name)s” as drafts. Check them and submit them for verification.")
@@ -283,8 +206,8 @@ def confirm(request, token: uuid.UUID):
 @plan_page
 def cancel(request, token: uuid.UUID):
     import_agency_for(request)
-    _stored_upload(request, token)
-    _forget_upload(request, token)
+    UPLOADS.get(request, token)
+    UPLOADS.forget(request, token)
     messages.info(request, _("The upload was discarded; nothing was saved."))
     return redirect("indicators:import", request.plan.code)
 

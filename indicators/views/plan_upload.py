@@ -1,0 +1,301 @@
+"""A new plan from a plan file on the web: upload → preview → confirm (docs/plan-format.md).
+
+The web face of `manage.py import_plan`, for administrators and superusers: the file is kept as the progress
+import keeps its uploads (indicators.uploads), read by the same `parse_plan_file`, and the confirmation checks
+the file and the plan again before `create_plan` makes the draft plan in one transaction.
+
+Who may create a plan, and for which regency: a superuser for any loaded regency; an administrator for her
+own regency only (`regencies_acted_in`, the rule the admin site scopes by). A province's administrator
+creates none: her province's people read every regency and act in none, and a draft she made she could
+neither edit nor make active.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from indicators.plan_file import to_csv, to_xlsx
+from indicators.plan_import import ParsedPlan, create_plan, parse_plan_file, plan_problems, planned_tree
+from indicators.uploads import ReadingUnfinished, SessionUploads
+from indicators.views.importing import CONTENT_TYPES, UploadForm
+from programs.access import plans_for, regencies_acted_in
+from programs.models import Agency, Plan, Region
+
+PERM = "programs.add_plan"  # the administrator group's, and every superuser's
+UPLOADS = SessionUploads(key="plan_imports", reading_key="plan_imports_reading", folder="plan-imports")
+CREATED_KEY = "plan_imports_created"  # token → slug of the plan its confirmation created
+PROBLEM_FIELDS = {"regency": "regency", "slug": "slug", "years": "start_year"}
+
+
+def regencies_for_new_plan(user) -> list[Region]:
+    """The regencies the user may create a plan for (403 when none)."""
+    if not user.has_perm(PERM):
+        raise PermissionDenied(_("Only administrators can create plans."))
+    regencies = list(regencies_acted_in(user).order_by("code"))
+    if not regencies:
+        raise PermissionDenied(_("Only a regency's administrator or a superuser can create a plan for a regency."))
+    return regencies
+
+
+class PlanUploadForm(UploadForm):
+    regency = forms.ChoiceField(label=gettext_lazy("Regency"))
+    start_year = forms.IntegerField(label=gettext_lazy("First year"), min_value=2000, max_value=2100)
+    end_year = forms.IntegerField(label=gettext_lazy("Last year"), min_value=2000, max_value=2100)
+    slug = forms.SlugField(
+        label=gettext_lazy("Slug"),
+        max_length=40,
+        help_text=gettext_lazy(
+            "Part of the plan's address: small letters, digits and hyphens, e.g. rad-belu-2023-2027."
+        ),
+        widget=forms.TextInput(attrs={"autocapitalize": "none"}),
+    )
+    name = forms.CharField(
+        label=gettext_lazy("Name"), max_length=300, help_text=gettext_lazy("e.g. RAD TPPO Kabupaten Belu 2023–2027")
+    )
+
+    def __init__(self, *args, regencies: list[Region], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regency"].choices = [(region.code, str(region)) for region in regencies]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_year"), data.get("end_year")
+        if start and end and end < start:
+            self.add_error(
+                "end_year",
+                _("The last year %(end)s comes before the first year %(start)s.") % {"start": start, "end": end},
+            )
+        if not self.errors:
+            _region, problems = plan_problems(
+                region_code=data["regency"], code=data["slug"], name=data["name"], years=(start, end)
+            )
+            for key, found in problems.items():
+                for message in found:
+                    self.add_error(PROBLEM_FIELDS[key], message)
+        return data
+
+    def details(self) -> dict:
+        """What the session keeps beside the file: what the uploader typed."""
+        data = self.cleaned_data
+        return {
+            "file": data["file"].name[:200],
+            "regency": data["regency"],
+            "years": [data["start_year"], data["end_year"]],
+            "slug": data["slug"],
+            "name": data["name"],
+        }
+
+
+@dataclass
+class Checked:
+    """The file and the plan checked: the tree to create, or the problems, each with its row and column."""
+
+    parsed: ParsedPlan
+    region: Region | None
+    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (row; 0: the plan or the file, column, …)
+
+    @property
+    def ok(self) -> bool:
+        return self.region is not None and not self.problems
+
+
+def _check(details: dict, data: bytes, regencies: list[Region]) -> Checked:
+    years = tuple(details["years"])
+    region, problems = plan_problems(
+        region_code=details["regency"], code=details["slug"], name=details["name"], years=years
+    )
+    labels = {"regency": _("Regency"), "slug": _("Slug"), "years": _("Years")}
+    found = [(0, labels[key], message) for key, messages_ in problems.items() for message in messages_]
+    if details["regency"] not in {regency.code for regency in regencies}:
+        found.append((0, labels["regency"], _("You cannot create a plan for this regency.")))
+    parsed = parse_plan_file(data, years=years, region=region)
+    return Checked(parsed=parsed, region=region, problems=found + parsed.errors)
+
+
+def _preview(request, token: uuid.UUID, details: dict, checked: Checked, *, status: int = 200):
+    tree = planned_tree(checked.parsed, years=tuple(details["years"]), region=checked.region) if checked.ok else []
+    programs = [program for pillar in tree for program in pillar.planned_programs]
+    activities = [activity for program in programs for activity in program.planned_activities]
+    for pillar in tree:
+        pillar.indicator_count = sum(
+            len(activity.planned_indicators)
+            for program in pillar.planned_programs
+            for activity in program.planned_activities
+        )
+    counts = {
+        "pillars": len(tree),
+        "programs": len(programs),
+        "activities": len(activities),
+        "indicators": sum(pillar.indicator_count for pillar in tree),
+    }
+    form = None
+    if not checked.ok:
+        # to upload the file again, corrected, with what was typed before
+        initial = {**details, "start_year": details["years"][0], "end_year": details["years"][1]}
+        form = PlanUploadForm(initial=initial, regencies=regencies_for_new_plan(request.user))
+    context = {
+        "token": token,
+        "details": details,
+        "checked": checked,
+        "tree": tree,
+        "counts": counts,
+        "form": form,
+        "new_agencies": [Agency(code=code, **names) for code, names in sorted(checked.parsed.new_agencies.items())],
+    }
+    return render(request, "indicators/plan_upload_preview.html", context, status=status)
+
+
+class PlanFileForm(forms.Form):
+    """Which plan to download as a plan file, moved to the new plan's first year if given."""
+
+    plan = forms.ChoiceField(label=gettext_lazy("Plan"))
+    start_year = forms.IntegerField(
+        label=gettext_lazy("First year of the new plan"),
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text=gettext_lazy(
+            "The annual target columns and the milestones' due years move along. Empty: the plan's own years."
+        ),
+    )
+    format = forms.ChoiceField(
+        label=gettext_lazy("Format"),
+        choices=[("xlsx", gettext_lazy("Excel (.xlsx)")), ("csv", gettext_lazy("CSV (UTF-8)"))],
+        initial="xlsx",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, plans: list[Plan], **kwargs):
+        super().__init__(*args, prefix="source", **kwargs)
+        self.plans = {plan.code: plan for plan in plans}
+        self.fields["plan"].choices = [
+            (plan.code, f"{plan.code} ({plan.region.name}, {plan.start_year}–{plan.end_year})") for plan in plans
+        ]
+
+
+def _start_page(request, regencies: list[Region], *, form=None, source_form=None, status: int = 200):
+    # an existing plan, exported, is the quickest start for the next one
+    sources = plans_for(request.user).filter(region__in=[regency.pk for regency in regencies])
+    sources = list(sources.order_by("region__code", "-start_year"))
+    context = {
+        "form": form or PlanUploadForm(regencies=regencies, initial={"regency": regencies[0].code}),
+        "source_form": source_form or PlanFileForm(plans=sources),
+        "sources": sources,
+    }
+    return render(request, "indicators/plan_upload.html", context, status=status)
+
+
+def start(request):
+    regencies = regencies_for_new_plan(request.user)
+    if request.method != "POST":
+        return _start_page(request, regencies)
+    form = PlanUploadForm(request.POST, request.FILES, regencies=regencies)
+    if not form.is_valid():
+        return _start_page(request, regencies, form=form)
+    token = UPLOADS.keep(request, form.cleaned_data["data"], form.details())
+    return redirect("plan_upload:preview", token)
+
+
+@require_GET
+def plan_file(request):
+    """A plan of her regencies as a plan file (as `manage.py export_plan [--start-year]`), to start from."""
+    regencies = regencies_for_new_plan(request.user)
+    sources = plans_for(request.user).filter(region__in=[regency.pk for regency in regencies])
+    form = PlanFileForm(request.GET, plans=list(sources.order_by("region__code", "-start_year")))
+    if not form.is_valid():
+        return _start_page(request, regencies, source_form=form, status=400)
+    plan = form.plans[form.cleaned_data["plan"]]
+    start_year = form.cleaned_data["start_year"] or plan.start_year
+    fmt = form.cleaned_data["format"]
+    data = (to_xlsx if fmt == "xlsx" else to_csv)(plan, start_year - plan.start_year)
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    name = plan.code if start_year == plan.start_year else f"{plan.code}-from-{start_year}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@require_GET
+def preview(request, token: uuid.UUID):
+    regencies = regencies_for_new_plan(request.user)
+    details, data = UPLOADS.get(request, token)
+    try:
+        with UPLOADS.reading(request, token):
+            checked = _check(details, data, regencies)
+    except ReadingUnfinished as error:
+        if not error.died:
+            context = {"name": details["file"], "back": reverse("plan_upload:start")}
+            return render(request, "indicators/import_busy.html", context, status=409)
+        UPLOADS.end_reading(request, token)
+        UPLOADS.forget(request, token)
+        messages.error(
+            request,
+            _("Checking “%(name)s” did not finish, so the upload was discarded; nothing was saved.")
+            % {"name": details["file"]},
+        )
+        return redirect("plan_upload:start")
+    return _preview(request, token, details, checked)
+
+
+@require_POST
+def confirm(request, token: uuid.UUID):
+    regencies = regencies_for_new_plan(request.user)
+    created = request.session.get(CREATED_KEY, {}).get(str(token))
+    if created is not None:  # a second click on the button
+        messages.info(request, _("The plan “%(code)s” was already created from this file.") % {"code": created})
+        return redirect("indicators:plan", created)
+    details, data = UPLOADS.get(request, token)
+    checked = _check(details, data, regencies)
+    if checked.ok:
+        try:
+            plan = create_plan(
+                checked.parsed,
+                region=checked.region,
+                code=details["slug"],
+                name=details["name"],
+                years=tuple(details["years"]),
+            )
+        except ValidationError as error:  # a rule of the models that the file's checks do not know
+            checked.problems += [(0, "", message) for message in error.messages]
+        except IntegrityError:  # the slug was taken meanwhile: the checks now say so
+            checked = _check(details, data, regencies)
+    if not checked.ok:
+        messages.error(request, _("Nothing was created: the file or the plan has errors."))
+        return _preview(request, token, details, checked, status=409)
+    UPLOADS.forget(request, token)
+    request.session[CREATED_KEY] = {str(token): plan.code}
+    messages.success(
+        request,
+        _("Created the draft plan “%(code)s” (%(start)s–%(end)s) with %(n)s indicators.")
+        % {"code": plan.code, "start": plan.start_year, "end": plan.end_year, "n": checked.parsed.count},
+    )
+    return redirect(plan)
+
+
+@require_POST
+def cancel(request, token: uuid.UUID):
+    regencies_for_new_plan(request.user)
+    UPLOADS.get(request, token)
+    UPLOADS.forget(request, token)
+    messages.info(request, _("The upload was discarded; nothing was saved."))
+    return redirect("plan_upload:start")
+
+
+app_name = "plan_upload"
+
+urlpatterns = [
+    path("", start, name="start"),
+    path("plan-file/", plan_file, name="plan_file"),
+    path("<uuid:token>/", preview, name="preview"),
+    path("<uuid:token>/confirm/", confirm, name="confirm"),
+    path("<uuid:token>/cancel/", cancel, name="cancel"),
+]
