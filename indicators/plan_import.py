@@ -223,7 +223,30 @@ def _check_row(row: dict, plan_years: list[int], agencies: set, annual_columns) 
         )
     if row.get("agency_inferred", "").lower() not in YES | NO:
         errors.append(("agency_inferred", _("Write yes or leave it empty.")))
+    if not errors:
+        errors += _indicator_rules(row, target)
     return errors
+
+
+# Indicator fields the row gives as they are; the rest are the plan's, the tree's, or checked above.
+ROW_FIELDS = ("kind", "code", "text_id", "text_en", "unit_id", "unit_en", "note_id", "note_en", "standard_tag")
+
+
+def _indicator_rules(row: dict, target: Decimal | None) -> list[tuple[str, str]]:
+    """The indicator's own rules (Indicator.clean_fields and clean: lengths, a percentage over 100, a target
+    on a kind without one), so that the file's check finds what the saving would refuse halfway."""
+    indicator = Indicator(plan_target=target, **{name: row.get(name, "") for name in ROW_FIELDS})
+    exclude = [f.name for f in Indicator._meta.fields if f.name not in (*ROW_FIELDS, "plan_target")]
+    try:
+        indicator.clean_fields(exclude=exclude)
+        indicator.clean()
+    except ValidationError as error:
+        return [
+            ("target" if name == "plan_target" else name, message)
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return []
 
 
 def _new_agency(row: dict, agencies: set, parsed: ParsedPlan) -> list[tuple[str, str]]:

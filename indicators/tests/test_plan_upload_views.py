@@ -392,6 +392,15 @@ BAD_FILES = {
             ("49", "code", f"Duplicate indicator code “1.a.1.1” (also in row {line_of(plan, '1.a.1.1')}).")
         ],  # 47 indicators after the header: the copy is row 49
     ),
+    # the indicator's own rules (Indicator.clean), found by the preview rather than halfway through the saving
+    "percent target over 100": (
+        lambda header, rows: row_of(rows, "2.b.1.3").update(target="150"),
+        lambda plan: [(str(line_of(plan, "2.b.1.3")), "target", "A percentage target cannot exceed 100.")],
+    ),
+    "target on a tracked indicator": (
+        lambda header, rows: row_of(rows, "2.d.1.1").update(target="5"),
+        lambda plan: [(str(line_of(plan, "2.d.1.1")), "target", "A Tracked (no target) indicator has no target.")],
+    ),
     "milestone without due year": (
         lambda header, rows: row_of(rows, "1.b.1.1").update(due_year=""),
         lambda plan: [

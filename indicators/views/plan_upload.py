@@ -122,7 +122,7 @@ def _check(details: dict, data: bytes, regencies: list[Region]) -> Checked:
     return Checked(parsed=parsed, region=region, problems=found + parsed.errors)
 
 
-def _preview(request, token: uuid.UUID, details: dict, checked: Checked, *, status: int = 200):
+def _preview(request, token: uuid.UUID, details: dict, checked: Checked, regencies: list[Region], *, status: int = 200):
     tree = planned_tree(checked.parsed, years=tuple(details["years"]), region=checked.region) if checked.ok else []
     programs = [program for pillar in tree for program in pillar.planned_programs]
     activities = [activity for program in programs for activity in program.planned_activities]
@@ -142,7 +142,7 @@ def _preview(request, token: uuid.UUID, details: dict, checked: Checked, *, stat
     if not checked.ok:
         # to upload the file again, corrected, with what was typed before
         initial = {**details, "start_year": details["years"][0], "end_year": details["years"][1]}
-        form = PlanUploadForm(initial=initial, regencies=regencies_for_new_plan(request.user))
+        form = PlanUploadForm(initial=initial, regencies=regencies)
     context = {
         "token": token,
         "details": details,
@@ -243,7 +243,7 @@ def preview(request, token: uuid.UUID):
             % {"name": details["file"]},
         )
         return redirect("plan_upload:start")
-    return _preview(request, token, details, checked)
+    return _preview(request, token, details, checked, regencies)
 
 
 @require_POST
@@ -270,7 +270,7 @@ def confirm(request, token: uuid.UUID):
             checked = _check(details, data, regencies)
     if not checked.ok:
         messages.error(request, _("Nothing was created: the file or the plan has errors."))
-        return _preview(request, token, details, checked, status=409)
+        return _preview(request, token, details, checked, regencies, status=409)
     UPLOADS.forget(request, token)
     request.session[CREATED_KEY] = {str(token): plan.code}
     messages.success(
