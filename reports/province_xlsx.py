@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from indicators.templatetags.monitor import format_number
 from reports.province import ProvinceView
 from reports.summary_xlsx import (
     BOLD,
@@ -17,11 +18,31 @@ from reports.summary_xlsx import (
     MUTED,
     TITLE,
     WHITE_BOLD,
+    WRAP,
+    _Alignment,
     _finish,
     put_number,
     put_percent,
     put_text,
 )
+
+# over a column of numbers, the heading stands where the numbers end; a regency's name wraps onto two lines
+NUMBER_HEADING = _Alignment(horizontal="right", vertical="top", wrap_text=True)
+
+
+def _heading(ws, row: int, col: int, text: str, alignment=WRAP):
+    cell = put_text(ws, row, col, text, WHITE_BOLD)
+    cell.fill = HEADER_FILL
+    cell.alignment = alignment
+    return cell
+
+
+def _pair(pair) -> str:
+    """A regency's actual / target of a standard indicator, as on the page ("–" where there is none)."""
+    if pair is None:
+        return "–"
+    target, actual = pair
+    return f"{format_number(actual, 0)} / {format_number(target, 0)}"
 
 
 def render(view: ProvinceView) -> bytes:
@@ -37,10 +58,9 @@ def render(view: ProvinceView) -> bytes:
     )
     put_text(ws, 2, 1, _("Active plans only · verified entries only"), MUTED)
     row = 4
-    put_text(ws, row, 1, _("Figure"), WHITE_BOLD).fill = HEADER_FILL
+    _heading(ws, row, 1, _("Figure"))
     for col, column in enumerate(view.columns, start=2):
-        cell = put_text(ws, row, col, f"{column.plan.region.name} ({column.plan.code})", WHITE_BOLD)
-        cell.fill = HEADER_FILL
+        _heading(ws, row, col, f"{column.plan.region.name}\n{column.plan.code}", NUMBER_HEADING)
     header_row = row
     row += 1
     put_text(ws, row, 1, _("Pillar achievement"), BOLD).fill = GROUP_FILL
@@ -70,21 +90,25 @@ def render(view: ProvinceView) -> bytes:
     # the standard tags: per regency actual / target, then the province's totals
     put_text(ws, row, 1, _("Standard indicators, added up across the plans"), BOLD).fill = GROUP_FILL
     row += 1
-    headings = [_("Standard indicator"), _("Unit"), _("Target"), _("Actual"), _("Achievement")]
+    regencies = [f"{c.plan.region.name}\n{_('actual / target')}" for c in view.columns]
+    headings = [_("Standard indicator"), _("Unit"), *regencies, _("Target"), _("Actual"), _("Achievement")]
     for col, heading in enumerate(headings, start=1):
-        put_text(ws, row, col, heading, WHITE_BOLD).fill = HEADER_FILL
+        _heading(ws, row, col, heading, WRAP if col <= 2 else NUMBER_HEADING)
     row += 1
+    totals = 3 + len(view.columns)  # the column of the province's target
     for total in view.tags:
         put_text(ws, row, 1, total.label)
         put_text(ws, row, 2, total.unit)
-        put_number(ws, row, 3, total.target)
-        put_number(ws, row, 4, total.actual)
-        put_percent(ws, row, 5, total.achievement)
+        for col, column in enumerate(view.columns, start=3):
+            put_text(ws, row, col, _pair(total.by_plan.get(column.plan.pk))).alignment = NUMBER_HEADING
+        put_number(ws, row, totals, total.target)
+        put_number(ws, row, totals + 1, total.actual)
+        put_percent(ws, row, totals + 2, total.achievement)
         row += 1
     ws.column_dimensions["A"].width = 40
     last = max(len(view.columns) + 1, len(headings))
     for col in range(2, last + 1):
-        ws.column_dimensions[get_column_letter(col)].width = 18
+        ws.column_dimensions[get_column_letter(col)].width = 22
     _finish(ws, title_rows=(header_row, header_row), last_column=last)
     out = io.BytesIO()
     wb.save(out)

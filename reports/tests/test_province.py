@@ -159,9 +159,12 @@ def test_xlsx_read_back(client_for, province_reviewer, belu):
     ws = load_workbook(io.BytesIO(response.content)).active
     rows = [[c.value for c in row] for row in ws.iter_rows()]
     header = next(r for r in rows if r[0] == "Figure")
-    assert header[1:3] == [f"Kabupaten Timor Tengah Utara ({TTU})", f"Kabupaten Belu ({BELU})"]
+    assert header[1:3] == [f"Kabupaten Timor Tengah Utara\n{TTU}", f"Kabupaten Belu\n{BELU}"]
     reach = next(r for r in rows if r[0] == "People reached by socialisation")
-    assert reach[1:5] == ["people", 2000, 900, pytest.approx(0.45)]
+    # each regency's actual / target of 2021 (TTU 300 + 200 of 1,000; Belu 400 of 1,000), then the province's
+    assert reach[1:7] == ["people", "500 / 1,000", "400 / 1,000", 2000, 900, pytest.approx(0.45)]
+    tags_header = next(r for r in rows if r[0] == "Standard indicator")
+    assert tags_header[2:4] == ["Kabupaten Timor Tengah Utara\nactual / target", "Kabupaten Belu\nactual / target"]
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
     assert ws.page_setup.fitToWidth == 1
