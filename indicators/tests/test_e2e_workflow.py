@@ -9,6 +9,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def sign_out(page) -> None:
+    page.click("nav .dropdown-toggle")  # the account's menu, under the person's name
     page.click("nav form[action='/accounts/logout/'] button")
     page.wait_for_load_state("networkidle")
 
