@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from indicators.api.v1 import urls as api_v1_urls
 from indicators.views import tokens as api_tokens
+from programs.admin_scope import view_on_site
 from tptto_monitor import accounts
 
 admin.site.site_header = "TPPO Monitor"
@@ -32,6 +33,8 @@ urlpatterns = [
     ),
     # The language switch also works on the sign-in page.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # before the admin's own: its "view on site" redirect, for the rows of the administrator's regency only
+    path("admin/r/<path:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/", admin.site.urls),
     path("api/v1/", api_v1_urls()),
     # a person's own API tokens: not a plan's page

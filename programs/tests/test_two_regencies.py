@@ -324,3 +324,26 @@ def test_a_regencys_administrator_adds_agencies_to_her_regency_only(client_for, 
     data = {"user": profile.user_id, "region": "", "agency": profile.agency_id, "language": profile.language}
     assert client.post(f"/admin/programs/staffprofile/{profile.pk}/change/", data).status_code == 200
     assert StaffProfile.objects.get(pk=profile.pk).region_id == ttu.pk
+
+
+def test_the_admins_view_on_site_link_finds_the_own_regencys_rows_only(client_for, personas, belu):
+    """`/admin/r/<type>/<id>/` redirected to any row's page: TTU's administrator learnt, id by id, which
+    entries and plans Belu has and their addresses."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from programs.models import Plan
+
+    client = client_for(personas["admin"])
+    for model, pk in ((ProgressEntry, belu["entry"].pk), (Plan, belu["plan"].pk)):
+        type_id = ContentType.objects.get_for_model(model).pk
+        response = client.get(f"/admin/r/{type_id}/{pk}/")
+        assert response.status_code == 404 and BELU not in response.get("Location", "")
+    # her own regency's, and Belu's for Belu's administrator
+    type_id = ContentType.objects.get_for_model(ProgressEntry).pk
+    own = entry("1.a.1.1", "2021S1", value=3)
+    assert client.get(f"/admin/r/{type_id}/{own.pk}/").status_code == 302
+    assert (
+        client_for(belu["admin"])
+        .get(f"/admin/r/{type_id}/{belu['entry'].pk}/")["Location"]
+        .endswith(f"/rad/{BELU}/entries/{belu['entry'].pk}/")
+    )

@@ -10,6 +10,7 @@ import re
 import uuid
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from conftest import RAD
@@ -85,6 +86,9 @@ def good_values(entry) -> dict:
         "slug": "rad-ttu-2018-2022",
         "indicator": "1.a.1.1",  # the API's /plans/<code>/indicators/<indicator>
         "entry_id": str(entry.pk),  # the API's /entries/<entry_id>
+        # the admin's "view on site" redirect, scoped to the administrator's regency (programs.admin_scope)
+        "content_type_id": str(ContentType.objects.get_for_model(entry).pk),
+        "object_id": str(entry.pk),
     }
 
 
