@@ -5,8 +5,8 @@ import os
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 
-from indicators.plan_loader import load_plan
-from indicators.roles import ADMINISTRATOR, EXECUTIVE, OFFICER, REVIEWER, VERIFIER, build_role_groups
+from indicators.models.roles import ADMINISTRATOR, EXECUTIVE, OFFICER, REVIEWER, VERIFIER, build_role_groups
+from indicators.plans.loader import load_plan
 from programs.models import Agency, Plan, Region, StaffProfile
 from tptto_monitor.env import env_cache
 

@@ -1,6 +1,6 @@
 """Forms for progress entries, evidence, reasons and comments.
 
-They validate and normalise only: the workflow lives in `indicators.services`.
+They validate and normalise only: the workflow lives in `indicators.workflow.services`.
 The entry form shows the fields the indicator's kind needs (DESIGN.md,
 'Indicator kinds') and checks the entry with `ProgressEntry.clean()`, so the
 model's messages appear beside the fields they are about.
@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from indicators import evidence as evidence_types
+from indicators.intake import evidence as evidence_types
 from indicators.models import KIND_FIELDS, SPLIT_FIELDS, TEXT_LIMIT, Indicator, Kind, ProgressEntry
-from indicators.services import ENTRY_FIELDS, duplicate_message
+from indicators.workflow.services import ENTRY_FIELDS, duplicate_message
 from programs.models import Region
 from programs.periods import Period, semesters
 

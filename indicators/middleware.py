@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from indicators.roles import has_role
+from indicators.models.roles import has_role
 
 # What such a user may still do: leave, change her password, switch the language.
 ALLOWED = {"logout", "password_change", "password_change_done", "set_language"}

@@ -1,5 +1,5 @@
 """Every change to a plan's entries, targets or indicators moves the plan's data version on,
-so that figures cached by `indicators.rollup.cached_compute` are never served stale.
+so that figures cached by `indicators.figures.rollup.cached_compute` are never served stale.
 
 Bulk writes send no signals: `bump_data_version` is called by them directly (the import,
 seed_demo, the benchmark's generator). Rows loaded from a fixture or a backup (raw saves) are

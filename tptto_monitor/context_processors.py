@@ -31,7 +31,7 @@ def _province_codes(request, plan) -> list[str]:
         return [plan.region.code.split(".")[0]]
     match = getattr(request, "resolver_match", None)
     if match is not None and match.view_name == "programs:plans":
-        from reports.province import provinces_for
+        from reports.province.overview import provinces_for
 
         return list(provinces_for(user).values_list("code", flat=True))
     return []

@@ -1,7 +1,7 @@
 """Who is calling: a personal token in `Authorization: Bearer <token>`.
 
 The request then carries the token's owner as `request.user`, so every permission
-check below is the same one the web pages make (indicators.roles). A read token
+check below is the same one the web pages make (indicators.models.roles). A read token
 additionally cannot write, whatever its owner may do.
 """
 
@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer
 
-from indicators.api.tokens import ApiToken
-from indicators.roles import has_role
+from indicators.models.roles import has_role
+from indicators.models.tokens import ApiToken
 
 
 class BearerToken(HttpBearer):

@@ -1,6 +1,6 @@
 """Progress entries: list and read what the user may see; create and edit drafts, submit.
 
-Writes go through `indicators.services`, the same functions the web forms call, so the
+Writes go through `indicators.workflow.services`, the same functions the web forms call, so the
 workflow, the agency check, the validation and the audit trail are the forms' own; the
 API adds only the read-only-token check. Each write is one transaction: on any error
 nothing is saved.
@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from indicators import services
 from indicators.api import schemas
 from indicators.api.auth import require_write
 from indicators.api.errors import ERRORS
 from indicators.api.pagination import Page
 from indicators.api.plan import get_plan
 from indicators.models import EntryStatus, Indicator, ProgressEntry
+from indicators.workflow import services
 from programs.models import Plan, Region
 from programs.periods import Period
 

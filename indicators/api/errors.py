@@ -12,7 +12,7 @@ from ninja import Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as RequestInvalid
 
-from indicators.services import StaleEntry, WorkflowError
+from indicators.workflow.services import StaleEntry, WorkflowError
 
 # entry model fields → the API's names for them
 FIELD_NAMES = {"year": "period", "semester": "period", "confirm_duplicate": "allow_duplicate"}

@@ -1,6 +1,6 @@
 """Figures: the rollup per year, semester or the plan to date, with the dashboard's filters.
 
-Every number is `indicators.rollup`'s (cached per plan data version). The ETag is made
+Every number is `indicators.figures.rollup`'s (cached per plan data version). The ETag is made
 from that version, the day (statuses move with the calendar) and the query, so a client
 that sends it back in `If-None-Match` gets 304 until an entry, target or indicator changes.
 """
@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema
 from indicators.api import schemas
 from indicators.api.errors import ERRORS
 from indicators.api.plan import get_plan
-from indicators.rollup import Figure, Filters, cached_compute
+from indicators.figures.rollup import Figure, Filters, cached_compute
 from programs.models import Agency, Plan, Region
 from programs.periods import Period
 

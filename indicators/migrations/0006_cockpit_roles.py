@@ -1,10 +1,10 @@
 """Give verifiers, reviewers and administrators the cockpit's permission, administrators the
-reporting deadlines and rules between indicators in the admin (indicators.roles)."""
+reporting deadlines and rules between indicators in the admin (indicators.models.roles)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from indicators.roles import build_role_groups
+from indicators.models.roles import build_role_groups
 
 
 def update_roles(apps, schema_editor):

@@ -3,11 +3,11 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from indicators.roles import build_role_groups
+from indicators.models.roles import build_role_groups
 
 
 def update_roles(apps, schema_editor):
-    """Every role gets view_dashboards; executives lose read_all_progress (indicators.roles)."""
+    """Every role gets view_dashboards; executives lose read_all_progress (indicators.models.roles)."""
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)

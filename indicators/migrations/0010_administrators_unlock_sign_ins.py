@@ -3,7 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from indicators.roles import build_role_groups
+from indicators.models.roles import build_role_groups
 
 
 def update_roles(apps, schema_editor):

@@ -4,11 +4,11 @@ import django.core.validators
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-from indicators.roles import build_role_groups
+from indicators.models.roles import build_role_groups
 
 
 def grant_administrator(apps, schema_editor):
-    """The administrator edits the DHIS2 map in the admin (indicators.roles.ADMIN_MODELS)."""
+    """The administrator edits the DHIS2 map in the admin (indicators.models.roles.ADMIN_MODELS)."""
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)

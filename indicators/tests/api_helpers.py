@@ -2,7 +2,7 @@
 
 import json
 
-from indicators.api.tokens import ApiToken
+from indicators.models.tokens import ApiToken
 
 API = "/api/v1"
 PLAN = "rad-ttu-2018-2022"

@@ -6,7 +6,7 @@ import zipfile
 from django.contrib.auth.models import Group, User
 
 from indicators.models import EntryStatus
-from indicators.roles import OFFICER
+from indicators.models.roles import OFFICER
 from indicators.tests.factories import entry
 from programs.models import Agency, Region, StaffProfile
 

@@ -4,7 +4,7 @@ import io
 
 import openpyxl
 
-from indicators.importing import COLUMNS
+from indicators.intake.progress import COLUMNS
 
 
 def xlsx(rows: list[dict], header: list[str] | None = None) -> bytes:

@@ -1,6 +1,6 @@
 """A second regency with its own plan, for tests of many plans side by side."""
 
-from indicators.plan_copy import copy_structure, new_plan_like
+from indicators.plans.copying import copy_structure, new_plan_like
 from programs.models import Plan, Region
 
 
@@ -43,7 +43,7 @@ def make_plan(
 
 def record_computed_plans(monkeypatch) -> list[list[str]]:
     """The codes of the plans each `rollup.compute_many()` call computes from now on (the cache's misses)."""
-    from indicators import rollup
+    from indicators.figures import rollup
 
     computed: list[list[str]] = []
     batched = rollup.compute_many

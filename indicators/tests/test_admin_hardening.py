@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from indicators.models import Comment, EntryStatus, ProgressEntry
-from indicators.roles import ADMINISTRATOR, VERIFIER
+from indicators.models.roles import ADMINISTRATOR, VERIFIER
 from indicators.tests.entries_helpers import make_entry
 from programs.models import StaffProfile
 

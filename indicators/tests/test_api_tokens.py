@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from indicators.api.tokens import ApiToken
+from indicators.models.tokens import ApiToken
 from indicators.tests.api_helpers import call, token_for
 
 

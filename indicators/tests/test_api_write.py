@@ -150,7 +150,7 @@ def test_read_token_cannot_write(client, personas):
 
 @pytest.mark.django_db
 def test_expired_or_revoked_token_cannot_write(client, personas):
-    from indicators.api.tokens import ApiToken
+    from indicators.models.tokens import ApiToken
 
     row, token = ApiToken.issue(personas["officer_a"], name="w", can_write=True)
     row.revoke()

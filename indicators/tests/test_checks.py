@@ -1,13 +1,13 @@
-"""Data checks, with the numbers worked out by hand (indicators.checks)."""
+"""Data checks, with the numbers worked out by hand (indicators.workflow.checks)."""
 
 from decimal import Decimal
 
 import pytest
 from django.utils import translation
 
-from indicators.checks import check_entries
 from indicators.models import CheckKind, EntryStatus, Indicator, ProgressEntry, Target
 from indicators.tests.factories import entry
+from indicators.workflow.checks import check_entries
 from programs.models import Region
 from programs.periods import Period
 

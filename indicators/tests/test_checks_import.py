@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from conftest import rad_url
-from indicators.importing import import_file
+from indicators.intake.progress import import_file
 from indicators.models import EntryStatus, EntryWarning, ProgressEntry
 from indicators.tests.factories import entry
 from indicators.tests.import_helpers import csv_bytes, xlsx

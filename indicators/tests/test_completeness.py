@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from indicators.completeness import State, completeness
+from indicators.figures.completeness import State, completeness
 from indicators.models import EntryStatus, ProgressEntry, ReportingDeadline, Target
 from indicators.tests.factories import entry
 from programs.models import Agency

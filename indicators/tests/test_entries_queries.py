@@ -34,7 +34,8 @@ def test_my_indicators_does_not_grow_with_entries(client_for, personas, django_a
     add_entries(officer, 5, EntryStatus.SUBMITTED)
     # session, user, permissions (2), staff profile, plan, demo flag, indicators with their annotations,
     # then the rollup's fixed set (indicators, targets, grouped sums, milestones, pillars, …): 14,
-    # and the overdue reports (indicators.completeness: deadlines, indicators, targets, milestones, receipts): 19
+    # and the overdue reports (indicators.figures.completeness: deadlines, indicators, targets, milestones,
+    # receipts): 19
     few = count_queries(client, url, django_assert_max_num_queries, 19)
     add_entries(officer, 45, EntryStatus.VERIFIED, start=5)
     many = count_queries(client, url, django_assert_max_num_queries, few)

@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from conftest import RAD, rad_url
-from indicators import services
 from indicators.models import EntryStatus, Indicator, ProgressEntry
-from indicators.roles import VERIFIER
+from indicators.models.roles import VERIFIER
 from indicators.tests.entries_helpers import make_entry
+from indicators.workflow import services
 from programs.models import Region
 
 

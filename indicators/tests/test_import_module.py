@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from indicators.importing import ImportFileError, import_file, read_rows
+from indicators.intake.progress import ImportFileError, import_file, read_rows
 from indicators.models import EntryStatus, ProgressEntry
 from indicators.tests.import_helpers import csv_bytes, xlsx
 from programs.models import Agency, Region

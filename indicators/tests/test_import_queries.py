@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from conftest import rad_url
-from indicators.importing import import_file
+from indicators.intake.progress import import_file
 from indicators.models import EntryStatus, ProgressEntry
 from tptto_monitor.bench.imports import backlog_rows, xlsx
 
@@ -77,7 +77,7 @@ def test_web_preview_and_confirm_cost_the_same_queries_for_20_and_400_rows(plan,
 @pytest.mark.django_db
 def test_database_constraints_stay_the_backstop(plan, personas, monkeypatch):
     """A row past the Python rules that the database refuses fails the whole file; nothing is saved."""
-    from indicators.importing import ImportFileError
+    from indicators.intake.progress import ImportFileError
 
     monkeypatch.setattr(ProgressEntry, "clean", lambda entry: None)  # as if a rule were forgotten in clean()
     rows = backlog_rows(plan, 3)

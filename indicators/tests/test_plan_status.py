@@ -5,11 +5,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
 from conftest import rad_url
-from indicators import services
-from indicators.importing import ImportFileError, import_file
+from indicators.intake.progress import ImportFileError, import_file
 from indicators.models import EntryStatus, Indicator
 from indicators.tests.entries_helpers import make_entry
 from indicators.tests.import_helpers import csv_bytes
+from indicators.workflow import services
 from programs.models import Plan
 
 ROW = {"code": "1.a.1.1", "period": "2021S1", "date": "2021-03-01", "value": "10", "narrative": "Sosialisasi"}

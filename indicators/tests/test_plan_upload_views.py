@@ -1,6 +1,6 @@
 """A new plan from a plan file on the web: upload → preview → confirm, who may do it, and every bad input refused.
 
-The RAD TTU 2018–2022 exported (indicators.plan_file) is the good file: 4 pillars (the four "program aksi"),
+The RAD TTU 2018–2022 exported (indicators.plans.plan_file) is the good file: 4 pillars (the four "program aksi"),
 16 programs (2 + 4 + 5 + 5), 27 activities and 47 indicators (13 count, 11 milestone, 7 qualitative,
 7 tracked, 3 coverage, 3 periodic, 2 level, 1 percent), as in fixtures/plan_rad_ttu_2018_2022.json.
 """
@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from conftest import ADMINISTRATOR, make_user
 from indicators.models import Indicator, Target
-from indicators.plan_file import to_csv, to_xlsx
+from indicators.plans.plan_file import to_csv, to_xlsx
 from indicators.tests.plan_helpers import make_plan, make_regency
 from indicators.views import plan_upload
 from programs.models import Activity, Agency, Pillar, Plan, Program, Region
@@ -516,7 +516,7 @@ def test_a_plan_made_meanwhile_is_named_at_the_preview_and_the_confirmation(clie
 @pytest.mark.django_db
 def test_a_failure_midway_leaves_nothing(client_for, root, plan, english, monkeypatch):
     """The tenth indicator's targets fail after nine indicators, their activities, programs and pillars were made."""
-    from indicators import plan_loader
+    from indicators.plans import loader as plan_loader
 
     loaded = []
     real = plan_loader._load_targets

@@ -166,7 +166,7 @@ def test_bad_semester(plan):
 
 
 def test_default_semester_is_the_last_one_ended():
-    from indicators.reminders import default_semester
+    from indicators.workflow.reminders import default_semester
 
     class FakePlan:
         start_year, end_year = 2018, 2022
@@ -182,10 +182,10 @@ def test_a_regencys_reminders_go_to_its_own_people_only(personas):
     """Two regencies with the same agencies' codes and a submitted entry each: Belu's reminders go to Belu's
     officer and verifier, its digest counts Belu's queue (one entry), and nobody of TTU hears of Belu."""
     from conftest import make_user
-    from indicators.reminders import reminders_for
-    from indicators.roles import OFFICER, VERIFIER
+    from indicators.models.roles import OFFICER, VERIFIER
     from indicators.tests.factories import entry
     from indicators.tests.plan_helpers import make_plan
+    from indicators.workflow.reminders import reminders_for
     from programs.models import Agency, Plan
     from programs.periods import Period
 

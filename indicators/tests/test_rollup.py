@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from indicators.figures.rollup import Filters, Status, compute
 from indicators.models import EntryStatus, Indicator
-from indicators.rollup import Filters, Status, compute
 from indicators.tests.factories import entry
 
 END = datetime.date(2026, 11, 30)  # the plan (2018–2022) is over

@@ -6,8 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from conftest import clear_cache
-from indicators.models import Agency, EntryStatus
-from indicators.rollup import (
+from indicators.figures.rollup import (
     Filters,
     cached_compute,
     cached_compute_many,
@@ -16,6 +15,8 @@ from indicators.rollup import (
     reporting_gaps,
     reporting_gaps_many,
 )
+from indicators.models import EntryStatus
+from programs.models import Agency
 from indicators.tests.factories import entry
 from indicators.tests.plan_helpers import make_plan, make_regency, record_computed_plans
 from programs.models import Plan

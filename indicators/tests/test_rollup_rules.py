@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
+from indicators.figures.rollup import Filters, Status, compute, kecamatan_table, reporting_gaps
 from indicators.models import EntryStatus, Indicator
-from indicators.rollup import Filters, Status, compute, kecamatan_table, reporting_gaps
 from indicators.tests.factories import entry
 from programs.models import Agency, Region
 from programs.periods import Period

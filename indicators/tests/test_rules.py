@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from conftest import rad_url
+from indicators.figures.rules import rule_results
 from indicators.models import ConsistencyRule, EntryStatus
-from indicators.rules import rule_results
 from indicators.tests.factories import entry
 
 AS_OF = datetime.date(2026, 11, 30)

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from conftest import RAD
 from indicators.models import EntryStatus, Indicator, Kind, ProgressEntry
-from indicators.roles import can_enter, can_verify, user_agency
+from indicators.models.roles import can_enter, can_verify, user_agency
 
 
 def seed(*args) -> str:

@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from indicators import followups
-from indicators.completeness import completeness, year_periods
+from indicators.figures.completeness import completeness, year_periods
+from indicators.figures.rules import rule_results
 from indicators.forms import FollowUpForm, ReasonForm
 from indicators.models import FollowUp
-from indicators.roles import MONITOR
-from indicators.rules import rule_results
+from indicators.models.roles import MONITOR
 from indicators.views.entries import get_entry_for_user, render_entry
+from indicators.workflow import followups
 from programs.access import plan_page
 
 

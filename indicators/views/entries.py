@@ -18,12 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from indicators import services
-from indicators.completeness import overdue_for
+from indicators.figures.completeness import overdue_for
+from indicators.figures.rollup import Filters, compute
 from indicators.forms import CommentForm, EntryForm, EvidenceForm, FollowUpForm, ReasonForm
 from indicators.models import EntryStatus, Evidence, Indicator, ProgressEntry
-from indicators.roles import AUDIT, COMMENT, ENTER, can_enter, can_read_all, can_verify, user_agency
-from indicators.rollup import Filters, compute
+from indicators.models.roles import AUDIT, COMMENT, ENTER, can_enter, can_read_all, can_verify, user_agency
+from indicators.workflow import services
 from programs.access import plan_page
 from programs.models import Plan, Region
 from programs.periods import Period, semesters
@@ -247,7 +247,7 @@ def render_entry(
         "evidence_form": evidence_form or EvidenceForm(),
         "comment_form": comment_form or CommentForm(),
         "reason_form": reason_form or ReasonForm(),
-        # the cockpit: data-check warnings and follow-ups (indicators.checks, indicators.followups)
+        # the cockpit: data-check warnings and follow-ups (indicators.workflow.checks, indicators.workflow.followups)
         "warnings": entry.warnings.select_related("confirmed_by"),
         "follow_ups": entry.follow_ups.select_related("created_by", "resolved_by"),
         "follow_up_form": follow_up_form or FollowUpForm(),

@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from indicators import import_claims
-from indicators.import_template import build_template, template_indicators
-from indicators.importing import MAX_BYTES, ImportFileError, ImportResult, import_file, sniff_format
+from indicators.intake import claims as import_claims
+from indicators.intake.progress import MAX_BYTES, ImportFileError, ImportResult, import_file, sniff_format
+from indicators.intake.template import build_template, template_indicators
+from indicators.intake.uploads import ReadingUnfinished, SessionUploads
 from indicators.models import EntryStatus
-from indicators.roles import can_enter, user_agency
-from indicators.uploads import ReadingUnfinished, SessionUploads
+from indicators.models.roles import can_enter, user_agency
 from programs.access import plan_page
 from programs.models import Agency
 

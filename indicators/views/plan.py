@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from indicators.across_plans import across_plans
+from indicators.figures.across_plans import across_plans
 from indicators.models import Indicator
 from programs.access import plan_page
 from programs.models import Activity, Pillar, Program

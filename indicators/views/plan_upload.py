@@ -1,7 +1,7 @@
 """A new plan from a plan file on the web: upload → preview → confirm (docs/plan-format.md).
 
 The web face of `manage.py import_plan`, for administrators and superusers: the file is kept as the progress
-import keeps its uploads (indicators.uploads), read by the same `parse_plan_file`, and the confirmation checks
+import keeps its uploads (indicators.intake.uploads), read by the same `parse_plan_file`, and the confirmation checks
 the file and the plan again before `create_plan` makes the draft plan in one transaction.
 
 Who may create a plan, and for which regency: a superuser for any loaded regency; an administrator for her
@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from indicators.plan_file import to_csv, to_xlsx
-from indicators.plan_import import ParsedPlan, create_plan, parse_plan_file, plan_problems, planned_tree
-from indicators.uploads import ReadingUnfinished, SessionUploads
+from indicators.intake.uploads import ReadingUnfinished, SessionUploads
+from indicators.plans.plan_file import to_csv, to_xlsx
+from indicators.plans.plan_import import ParsedPlan, create_plan, parse_plan_file, plan_problems, planned_tree
 from indicators.views.importing import CONTENT_TYPES, UploadForm
 from programs.access import plans_for, regencies_acted_in
 from programs.models import Agency, Plan, Region

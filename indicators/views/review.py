@@ -1,7 +1,7 @@
 """The secretariat's side: the verification queue, verify, return, reopen, and comments.
 
 Verifiers and administrators change an entry's status only through
-`indicators.services`; reviewers (IOM) comment but never edit.
+`indicators.workflow.services`; reviewers (IOM) comment but never edit.
 """
 
 from django.contrib import messages
@@ -13,11 +13,11 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from indicators import services
 from indicators.forms import CommentForm, ReasonForm
 from indicators.models import EntryStatus, ProgressEntry
-from indicators.roles import COMMENT, VERIFY
+from indicators.models.roles import COMMENT, VERIFY
 from indicators.views.entries import get_entry_for_user, render_entry
+from indicators.workflow import services
 from programs.access import plan_page
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from indicators.api.tokens import ApiToken
+from indicators.models.tokens import ApiToken
 
 
 class TokenForm(forms.Form):

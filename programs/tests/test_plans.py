@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import RAD, make_user, rad_url
-from indicators.roles import REVIEWER
+from indicators.models.roles import REVIEWER
 from indicators.tests.plan_helpers import make_plan, make_regency
 from programs.models import Plan
 

@@ -16,8 +16,8 @@ from django.utils import translation
 
 from conftest import make_user, rad_url
 from indicators.models import Indicator
-from indicators.plan_loader import load_plan
-from indicators.roles import OFFICER
+from indicators.models.roles import OFFICER
+from indicators.plans.loader import load_plan
 from indicators.tests.plan_helpers import make_plan, make_regency
 from programs.models import Agency, Plan, StaffProfile
 from reports.forms import DashboardFilters

@@ -10,14 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import make_user, rad_url
-from indicators import services
-from indicators.importing import ImportFileError, import_file
+from indicators.intake.progress import ImportFileError, import_file
 from indicators.models import Comment, EntryStatus, Evidence, Indicator, ProgressEntry
-from indicators.roles import ADMINISTRATOR, OFFICER, REVIEWER, VERIFIER
+from indicators.models.roles import ADMINISTRATOR, OFFICER, REVIEWER, VERIFIER
 from indicators.tests.entries_helpers import PDF_BYTES
 from indicators.tests.factories import entry
 from indicators.tests.import_helpers import csv_bytes
 from indicators.tests.plan_helpers import make_plan
+from indicators.workflow import services
 from programs.models import Agency
 
 BELU = "rad-belu-2019-2023"
@@ -204,7 +204,7 @@ def test_sign_in_failures_of_another_regency_are_neither_seen_nor_lifted(client_
 
 
 def test_the_dhis2_mappings_are_read_by_administrators_and_changed_by_superusers_only(client_for, personas, belu):
-    from indicators.dhis2 import Dhis2Mapping
+    from indicators.models.exchange import Dhis2Mapping
 
     mapping = Dhis2Mapping.objects.create(kind="dataElement", code="1.a.1.1", uid="Abcdefghij1")
     client = client_for(belu["admin"])

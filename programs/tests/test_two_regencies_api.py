@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import make_user
-from indicators.roles import REVIEWER
+from indicators.models.roles import REVIEWER
 from indicators.tests.api_helpers import call, token_for
 from indicators.tests.factories import entry
 from indicators.tests.plan_helpers import make_plan

@@ -139,9 +139,9 @@ def test_every_chart_is_a_valid_plotly_figure(plan):
 
     import plotly.graph_objects as go
 
-    from indicators.rollup import compute, kecamatan_figures
+    from indicators.figures.rollup import compute, kecamatan_figures
     from programs.models import Region
-    from reports import figures
+    from reports.dashboards import charts as figures
 
     entry("1.a.1.1", "2018S1", value=700, kecamatan="53.03.08", male=300, female=400)
     entry("1.b.2.1", "2019S1", kecamatan="53.03.04")
@@ -167,7 +167,7 @@ def test_cached_figures_change_with_every_write(client_for, personas, django_ass
     """Figures are cached per plan data version: a save, a target edit or a bulk import changes it.
 
     Run on the memory cache and on Redis (CACHE_URL)."""
-    from indicators.importing import import_file
+    from indicators.intake.progress import import_file
     from indicators.models import Target
     from programs.models import Plan
 

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from conftest import rad_url
 from indicators.models import EntryStatus
 from indicators.tests.factories import entry
-from reports import dataset
+from reports.exchange import dataset
 
 AS_OF = datetime.date(2023, 1, 1)
 

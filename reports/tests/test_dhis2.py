@@ -11,11 +11,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from indicators.dhis2 import Dhis2Mapping
-from indicators.dhis2_import import Dhis2FileError, _pieces, import_values
+from indicators.intake.dhis2 import Dhis2FileError, _pieces, import_values
 from indicators.models import EntryStatus, ProgressEntry
+from indicators.models.exchange import Dhis2Mapping
 from indicators.tests.factories import entry
-from reports import dhis2_export, summary
+from reports.exchange import dhis2 as dhis2_export
+from reports.files import summary
 
 AS_OF = datetime.date(2023, 1, 1)
 

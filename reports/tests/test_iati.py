@@ -12,7 +12,7 @@ from lxml import etree
 
 from indicators.models import EntryStatus
 from indicators.tests.factories import entry
-from reports import iati
+from reports.exchange import iati
 
 SCHEMA_DIR = Path(settings.BASE_DIR) / "docs" / "standards" / "iati-2.03"
 AS_OF = datetime.date(2023, 1, 1)

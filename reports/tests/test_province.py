@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from conftest import clear_cache, make_user, rad_url
 from indicators.models import EntryStatus, Indicator
-from indicators.roles import REVIEWER
+from indicators.models.roles import REVIEWER
 from indicators.tests.factories import entry
 from indicators.tests.plan_helpers import make_plan, make_regency, record_computed_plans
 from programs.models import Plan

@@ -1,4 +1,4 @@
-"""Dashboard pages and summary files kept in the cache between two writes (reports.page_cache)."""
+"""Dashboard pages and summary files kept in the cache between two writes (reports.dashboards.page_cache)."""
 
 import csv
 import io
@@ -11,7 +11,8 @@ import pytest
 from conftest import RAD
 from indicators.models import Target
 from indicators.tests.factories import entry
-from reports import page_cache, summary
+from reports.dashboards import page_cache
+from reports.files import summary
 
 PAGES = [
     f"{RAD}/dashboard/",

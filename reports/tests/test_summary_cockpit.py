@@ -11,8 +11,8 @@ import pytest
 from indicators.models import ConsistencyRule, EntryStatus
 from indicators.tests.factories import entry
 from indicators.tests.test_completeness import dated
-from reports import summary_pdf, summary_xlsx
-from reports.summary import make_summary
+from reports.files import summary_pdf, summary_xlsx
+from reports.files.summary import make_summary
 from reports.tests.test_summary_files import read_xlsx
 from reports.tests.test_summary_pdf import flat, pdf_pages
 

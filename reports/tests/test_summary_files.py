@@ -8,10 +8,10 @@ import openpyxl
 import pytest
 from django.utils import translation
 
+from indicators.figures.rollup import Status, compute
 from indicators.models import Indicator
-from indicators.rollup import Status, compute
-from reports import summary_csv, summary_xlsx
-from reports.summary import build, make_summary
+from reports.files import summary_csv, summary_xlsx
+from reports.files.summary import build, make_summary
 from reports.tests.summary_fixtures import END, INJECTIONS
 
 YEAR_2021_TARGET = 15  # column O: 5 fixed columns + three groups (2018–2020) of 3 + 1

@@ -10,7 +10,7 @@ import pytest
 from conftest import RAD
 from indicators.models import Indicator, Kind
 from indicators.tests.factories import entry
-from reports.summary import build
+from reports.files.summary import build
 from reports.tests.summary_fixtures import END
 
 # one indicator of every kind, each with work in Insana (53.03.08) and some in Noemuti (53.03.04)
@@ -139,7 +139,7 @@ def test_every_sheet_prints_like_the_pdf(every_kind):
 
 @pytest.mark.django_db
 def test_build_checks_its_arguments_and_the_csv_looks_up_no_highlights(plan, monkeypatch):
-    from reports import summary
+    from reports.files import summary
 
     for year, fmt, language in [(2017, "csv", "en"), (2021, "doc", "en"), (2021, "csv", "fr")]:
         with pytest.raises(ValueError):

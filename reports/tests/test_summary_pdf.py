@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from indicators.models import Indicator, ProgressEntry
-from reports.summary import build
+from reports.files.summary import build
 from reports.tests.summary_fixtures import END
 
 

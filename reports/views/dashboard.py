@@ -1,6 +1,6 @@
 """Achievement dashboards: overview, pillar, indicator and kecamatan pages.
 
-Every number comes from `indicators.rollup`; `reports.figures` lays it out as
+Every number comes from `indicators.figures.rollup`; `reports.dashboards.charts` lays it out as
 a plotly chart plus the table of exactly its numbers (also as CSV).
 """
 
@@ -17,14 +17,16 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indicators.figures.rollup import Filters, cached_compute, kecamatan_activity, kecamatan_figures
 from indicators.models import Kind
-from indicators.roles import ENTER, can_read_all
-from indicators.rollup import Filters, cached_compute, kecamatan_activity, kecamatan_figures
+from indicators.models.roles import ENTER, can_read_all
 from programs.access import plan_page
 from programs.models import Pillar, Plan, Region
-from reports import figures, page_cache, summary_csv
-from reports.access import dashboard_reader_required
+from reports.dashboards import charts as figures
+from reports.dashboards import page_cache
 from reports.forms import DashboardFilters
+from reports.views.access import dashboard_reader_required
+from tptto_monitor.lib import cells
 
 
 @dataclass
@@ -70,7 +72,7 @@ def _csv_or_page(request, ctx: Context, template: str, build: Callable[[], tuple
     """The page, or with `?csv=<chart slug>` exactly the numbers of that chart.
 
     `build()` returns the charts and the template's context; its work and the rendering of the
-    page's content are kept in the cache (reports.page_cache) until the plan's data change, keyed on
+    page's content are kept in the cache (reports.dashboards.page_cache) until the plan's data change, keyed on
     the page, its query string, the language, the day and `scope` (what the reader's rights change).
     """
     slug = request.GET.get("csv")
@@ -103,7 +105,7 @@ def _chart_csv(charts: list[figures.Chart], slug: str) -> HttpResponse:
     writer.writerow(chart.columns)
     for row in chart.rows:
         # text that a spreadsheet would read as a formula gets a leading apostrophe, as in the summaries
-        writer.writerow(["" if v is None else summary_csv.text(v) if isinstance(v, str) else v for v in row])
+        writer.writerow(["" if v is None else cells.text(v) if isinstance(v, str) else v for v in row])
     return response
 
 

@@ -6,8 +6,8 @@ from django.urls import path
 from django.utils import timezone
 
 from programs.access import plan_page
-from reports import dataset
-from reports.access import summary_reader_required
+from reports.exchange import dataset
+from reports.views.access import summary_reader_required
 from reports.views.downloads import report_language
 
 

@@ -15,8 +15,9 @@ from django.utils.translation import get_language
 
 from programs.access import plan_page
 from programs.models import Plan
-from reports import page_cache, summary
-from reports.access import summary_reader_required
+from reports.dashboards import page_cache
+from reports.files import summary
+from reports.views.access import summary_reader_required
 
 
 def report_language() -> str:

@@ -1,7 +1,7 @@
 """`/province/<code>/`: the regencies' active plans side by side for a year, and its XLSX download.
 
 Who may open it: the province's own people and superusers; anyone else is told it does not exist
-(reports.province.province_for_user), as for a plan of another regency.
+(reports.province.overview.province_for_user), as for a plan of another regency.
 """
 
 from django.http import HttpResponse
@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
-from reports import province_xlsx
-from reports.province import build, province_for_user
+from reports.province import xlsx as province_xlsx
+from reports.province.overview import build, province_for_user
 
 
 def _year(request) -> int | None:

@@ -4,7 +4,7 @@ The data is "as for a province of 22 regencies": the real plan plus 21 copies
 of it, one per synthetic regency with 24 synthetic kecamatan each, all in the
 real plan's province, so that its province view shows the 22 side by side. The
 copies are loaded from the plan file by the plan loader itself
-(`indicators.plan_loader.load_plan_data`), so they are made, and validated,
+(`indicators.plans.loader.load_plan_data`), so they are made, and validated,
 exactly as the real plan is. Synthetic regions are coded under 99, which
 Kemendagri does not assign as a province, so `99.xx` / `99.xx.yy` can never
 collide with a real region (the hierarchy is the regions' parents, not their
@@ -30,8 +30,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from indicators.models import EntryStatus, Indicator, Kind, MilestoneStatus, ProgressEntry
-from indicators.plan_loader import load_plan_data, read_plan_file
-from indicators.roles import REVIEWER
+from indicators.models.roles import REVIEWER
+from indicators.plans.loader import load_plan_data, read_plan_file
 from programs.models import Agency, Plan, Region, StaffProfile
 from programs.periods import semesters
 

@@ -20,9 +20,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from indicators.importing import COLUMNS, import_file
+from indicators.intake.progress import COLUMNS, import_file
 from indicators.models import EntryStatus, Indicator, Kind, ProgressEntry
-from indicators.roles import ADMINISTRATOR
+from indicators.models.roles import ADMINISTRATOR
 from programs.models import Plan, Region, StaffProfile
 from programs.periods import semesters
 

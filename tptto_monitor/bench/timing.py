@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from indicators.models import EntryStatus, Indicator, ProgressEntry
 from programs.models import Plan
-from reports import summary
+from reports.files import summary
 from tptto_monitor.bench.data import (
     PROVINCE_USER,
     REGENCIES,

@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from indicators import services
 from indicators.models import Evidence, ProgressEntry, Target
 from indicators.tests.entries_helpers import PDF_BYTES, PNG_BYTES, make_entry
+from indicators.workflow import services
 from tptto_monitor.backup import backed_up_models
 from tptto_monitor.tests.servers import manage, server_env
 

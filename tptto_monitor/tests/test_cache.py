@@ -60,7 +60,7 @@ def test_start_up_stops_on_malformed_cache_url():
 def test_figures_are_kept_in_redis_and_read_back_without_a_query(redis_cache, plan, django_assert_num_queries):
     import datetime
 
-    from indicators.rollup import cached_compute
+    from indicators.figures.rollup import cached_compute
 
     day = datetime.date(2021, 6, 30)
     first = cached_compute(plan, as_of=day)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from conftest import RAD, make_user
-from indicators.roles import REVIEWER
+from indicators.models.roles import REVIEWER
 from indicators.tests.factories import entry
 from indicators.tests.plan_helpers import make_plan
 from reports.tests.test_served_from_cache import PAGES, actual_to_date

@@ -159,7 +159,7 @@ def test_year_0_in_the_entry_forms_is_a_form_error(client_for, personas):
 def test_year_0_in_an_import_row_names_the_row_and_column(plan, personas):
     from django.utils import translation
 
-    from indicators.importing import import_file
+    from indicators.intake.progress import import_file
     from indicators.tests.import_helpers import csv_bytes
 
     with translation.override("en"):

@@ -63,7 +63,7 @@ def test_a_narrative_over_5000_characters_is_refused(client_for, personas):
 def test_a_long_narrative_in_an_import_row_is_named(plan, personas):
     from django.utils import translation
 
-    from indicators.importing import import_file
+    from indicators.intake.progress import import_file
     from indicators.tests.import_helpers import csv_bytes
 
     row = {"code": "1.a.1.1", "period": "2021S1", "value": 5, "narrative": LONG}

@@ -7,10 +7,10 @@ import pytest
 from django.test import override_settings
 
 from conftest import RAD
-from indicators import services
-from indicators.importing import import_file
+from indicators.intake.progress import import_file
 from indicators.models import EntryStatus
 from indicators.tests.entries_helpers import make_entry
+from indicators.workflow import services
 from tptto_monitor.logs import JsonFormatter
 from tptto_monitor.tests.test_settings import run_manage
 

@@ -5,9 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.plan_copy import copy_plan, parse_years
-from indicators.templatetags.monitor import format_number
+from indicators.plans.copying import copy_plan, parse_years
 from programs.management.rad import plan_from_option
+from tptto_monitor.lib.numbers import format_number
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from indicators.api.tokens import DEFAULT_DAYS, ApiToken
+from indicators.models.tokens import DEFAULT_DAYS, ApiToken
 
 
 class Command(BaseCommand):

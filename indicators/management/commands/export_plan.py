@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from indicators.plan_file import to_csv, to_xlsx
+from indicators.plans.plan_file import to_csv, to_xlsx
 from programs.management.rad import add_rad_argument, plan_from_option
 
 

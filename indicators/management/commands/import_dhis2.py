@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from indicators.dhis2_import import STATUSES, Dhis2FileError, import_values
+from indicators.intake.dhis2 import STATUSES, Dhis2FileError, import_values
 from indicators.models import EntryStatus
 from programs.management.rad import add_rad_argument, plan_from_option
 

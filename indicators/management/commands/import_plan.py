@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from indicators.plan_copy import parse_years
-from indicators.plan_import import check_plan, create_plan, parse_plan_file
+from indicators.plans.copying import parse_years
+from indicators.plans.plan_import import check_plan, create_plan, parse_plan_file
 
 
 class Command(BaseCommand):

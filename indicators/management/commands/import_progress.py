@@ -1,6 +1,6 @@
 """Import progress entries from a spreadsheet (format: docs/import-format.md).
 
-Same rules as the web import (indicators.importing). Entries are recorded as
+Same rules as the web import (indicators.intake.progress). Entries are recorded as
 created by the administrator running it: `--user USERNAME`, or by default the
 first active superuser; with `--status verified` that user is also recorded as
 the one who verified them.
@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from indicators.importing import ImportFileError, import_file
+from indicators.intake.progress import ImportFileError, import_file
 from indicators.models import EntryStatus
 from programs.management.rad import add_rad_argument, plan_from_option
 from programs.models import Agency

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from indicators.plan_loader import load_plan
+from indicators.plans.loader import load_plan
 
 
 class Command(BaseCommand):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from indicators.models import EntryStatus, Indicator, Kind, MilestoneStatus, ProgressEntry
-from indicators.roles import ADMINISTRATOR, EXECUTIVE, OFFICER, REVIEWER, VERIFIER
+from indicators.models.roles import ADMINISTRATOR, EXECUTIVE, OFFICER, REVIEWER, VERIFIER
 from programs.management.rad import add_rad_argument, plan_from_option
 from programs.models import Agency, Plan, Region, StaffProfile
 from programs.periods import Period, semesters

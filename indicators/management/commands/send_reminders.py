@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from indicators import reminders
+from indicators.workflow import reminders
 from programs.management.rad import add_rad_argument, plan_from_option
 from programs.models import Plan
 from programs.periods import Period

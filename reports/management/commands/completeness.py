@@ -9,9 +9,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from indicators.completeness import completeness, year_periods
+from indicators.figures.completeness import completeness, year_periods
 from programs.management.rad import add_rad_argument, plan_from_option
-from reports import completeness_files
+from reports.files import completeness_files
 
 
 class Command(BaseCommand):

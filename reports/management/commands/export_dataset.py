@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from programs.management.rad import add_rad_argument, plan_from_option
-from reports import dataset
+from reports.exchange import dataset
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from programs.management.rad import add_rad_argument, plan_from_option
-from reports import dhis2_export
+from reports.exchange import dhis2 as dhis2_export
 
 
 class Command(BaseCommand):

@@ -12,9 +12,9 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.rollup import cached_compute_many
+from indicators.figures.rollup import cached_compute_many
 from programs.models import Plan, Region
-from reports import province
+from reports.province import overview as province
 
 
 class Command(BaseCommand):

@@ -159,7 +159,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--in-place runs only in the bench database ({bench_sqlite()} or <name>{BENCH_SUFFIX}), not {name}"
             )
-        from indicators.plan_loader import load_plan
+        from indicators.plans.loader import load_plan
         from tptto_monitor.bench import timing
 
         call_command("migrate", interactive=False, verbosity=0)

@@ -1,0 +1,82 @@
+"""Users in the admin: administrators manage accounts within the roles; only superusers grant power.
+
+An administrator (staff, not superuser) creates accounts, sets names, addresses, passwords and
+whether an account is active, and gives it one of the roles below her own. She cannot make anyone
+superuser or staff, give single permissions or the administrator role, nor change or delete the
+account of a superuser or another administrator: changing its e-mail address would let her reset
+its password and sign in as it.
+"""
+
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group, User
+
+from indicators.models.roles import ADMINISTRATOR, ROLE_PERMISSIONS
+from programs.access import home_region
+from programs.admin_scope import RegencyScopedAdmin
+from programs.models import StaffProfile
+
+POWER_FIELDS = ("is_superuser", "is_staff", "user_permissions")
+
+
+def assignable_roles():
+    """The groups an administrator may give: every role but her own."""
+    return Group.objects.filter(name__in=[role for role in ROLE_PERMISSIONS if role != ADMINISTRATOR])
+
+
+class RoleUserAdmin(RegencyScopedAdmin, UserAdmin):
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return fields
+        return (*fields, *POWER_FIELDS, "last_login", "date_joined")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = assignable_roles()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _above(self, request, obj) -> bool:
+        """The account holds more power than an administrator may touch."""
+        if obj is None or request.user.is_superuser:
+            return False
+        if obj.is_superuser:
+            return True
+        return obj.pk != request.user.pk and (obj.is_staff or obj.groups.filter(name=ADMINISTRATOR).exists())
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not self._above(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not self._above(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # a person an administrator adds works in her regency (and so stays within her sight)
+        region = home_region(request.user)
+        if not request.user.is_superuser and region is not None:
+            StaffProfile.objects.get_or_create(user=obj, defaults={"region": region})
+
+    def save_related(self, request, form, formsets, change):
+        # groups outside what she may give (administrator, or any other) stay as they were
+        kept = []
+        if change and not request.user.is_superuser:
+            kept = list(form.instance.groups.exclude(pk__in=assignable_roles()))
+        super().save_related(request, form, formsets, change)
+        if kept:
+            form.instance.groups.add(*kept)
+
+
+admin.site.unregister(User)
+admin.site.register(User, RoleUserAdmin)
+
+
+# sign-in failures: an administrator sees, and unlocks, those of her regency's people only
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class RegencyAccessAttemptAdmin(RegencyScopedAdmin, AccessAttemptAdmin):
+    pass

@@ -1,0 +1,374 @@
+"""The summary as an Excel workbook: the indicator performance tracking table.
+
+Sheets: an overview; one per pillar with the indicators grouped by program
+and activity, a Target / Actual / % column group for every year of the plan
+and one for the plan to date; the sex and age split; the kecamatan
+breakdown. Numbers are stored as numbers, achievements as Excel percentages
+(0.7 shown as 70.0 %). Every text cell is written as a string, so a
+narrative that starts with "=" can never become a formula.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from indicators.figures.rollup import Figure, Status, kecamatan_label
+from reports.files import completeness_files
+from reports.files.xlsx_cells import (  # noqa: F401 (the cell writers, named here as before)
+    ACTIVITY_FILL,
+    BOLD,
+    BOX,
+    CENTER,
+    CHARS_PER_WIDTH,
+    DECIMAL,
+    DEFAULT_WIDTH,
+    FIXED_COLUMNS,
+    GROUP_FILL,
+    HEADER_FILL,
+    INTEGER,
+    LINE_HEIGHT,
+    MUTED,
+    NAVY,
+    PERCENT,
+    STATUS_FONTS,
+    THIN,
+    TITLE,
+    WHITE_BOLD,
+    WRAP,
+    _Alignment,
+    _Border,
+    _Fill,
+    _Font,
+    finish_sheet,
+    put_number,
+    put_percent,
+    put_text,
+    sheet_title,
+    status_font,
+)
+
+if TYPE_CHECKING:  # reports.files.summary imports the renderers
+    from reports.files.summary import IndicatorRow, PillarSummary, Summary
+
+
+def _heading(ws: Worksheet, summary: Summary, title: str) -> None:
+    put_text(ws, 1, 1, title, TITLE)
+    put_text(
+        ws,
+        2,
+        1,
+        _("%(plan)s · generated %(generated)s · data cut-off %(cut_off)s · verified entries only")
+        % {
+            "plan": summary.plan.name,
+            "generated": summary.generated_at.strftime("%Y-%m-%d %H:%M"),
+            "cut_off": summary.cut_off.isoformat(),
+        },
+        MUTED,
+    )
+
+
+def _header_cell(ws: Worksheet, row: int, column: int, text: str):
+    cell = put_text(ws, row, column, text, WHITE_BOLD)
+    cell.fill = HEADER_FILL
+    cell.alignment = CENTER
+    cell.border = BOX
+    return cell
+
+
+def _figure_cells(ws: Worksheet, row: int, column: int, figure: Figure) -> None:
+    """Target, actual, achievement; a milestone's target and state in words (never its score of 100)."""
+    if figure.target_label:
+        put_text(ws, row, column, figure.target_label).border = BOX
+    else:
+        put_number(ws, row, column, figure.target).border = BOX
+    if figure.state_label:
+        put_text(ws, row, column + 1, figure.state_label).border = BOX
+    else:
+        put_number(ws, row, column + 1, figure.actual).border = BOX
+    put_percent(ws, row, column + 2, figure.achievement).border = BOX
+
+
+def _overview(ws: Worksheet, summary: Summary) -> None:
+    ws.title = sheet_title(_("Overview"))
+    _heading(ws, summary, summary.title)
+    years = summary.plan.years
+    if summary.demo:
+        put_text(ws, 3, 1, summary.demo_warning, Font(bold=True, color="B02A37"))
+    row = 4
+    put_text(ws, row, 1, _("Achievement by pillar"), BOLD)
+    row += 1
+    _header_cell(ws, row, 1, _("Pillar"))
+    _header_cell(ws, row, 2, _("Name"))
+    column = 3
+    for year in years:
+        _header_cell(ws, row, column, _("%(year)s achievement") % {"year": year})
+        _header_cell(ws, row, column + 1, _("Indicators"))
+        column += 2
+    _header_cell(ws, row, column, _("Plan to date"))
+    _header_cell(ws, row, column + 1, _("Indicators"))
+    header_row = row
+    for pillar in summary.pillars:
+        row += 1
+        put_number(ws, row, 1, pillar.number).border = BOX
+        put_text(ws, row, 2, pillar.name).alignment = WRAP
+        column = 3
+        for figure in [*(pillar.years[y] for y in years), pillar.to_date]:
+            put_percent(ws, row, column, figure.achievement).border = BOX
+            put_number(ws, row, column + 1, figure.indicators).border = BOX
+            column += 2
+    row += 1
+    put_text(
+        ws,
+        row,
+        1,
+        _(
+            "A pillar's achievement is the mean of its targeted indicators' achievements, each capped at 100 %, "
+            "over the indicators due in that year; “Indicators” gives how many stand behind each mean."
+        ),
+        MUTED,
+    )
+
+    row += 2
+    counted = _("in %(year)s") % {"year": summary.year} if summary.year else _("plan to date")
+    put_text(ws, row, 1, _("Indicators by status (%(period)s)") % {"period": counted}, BOLD)
+    row += 1
+    _header_cell(ws, row, 1, _("Status"))
+    _header_cell(ws, row, 2, _("Indicators"))
+    for status in Status.ORDER:
+        row += 1
+        put_text(ws, row, 1, Status.label(status), status_font(status)).border = BOX
+        put_number(ws, row, 2, summary.status_counts[status]).border = BOX
+
+    row += 2
+    put_text(ws, row, 1, _("Data quality"), BOLD)
+    quality = summary.quality
+    for label, value in [
+        (_("Indicators without data"), len(quality.no_data)),
+        (_("Entries verified"), quality.entries.get("verified", 0)),
+        (_("Entries submitted, awaiting verification"), quality.entries.get("submitted", 0)),
+        (_("Entries returned for correction"), quality.entries.get("returned", 0)),
+        (_("Entries in draft"), quality.entries.get("draft", 0)),
+        (_("Agencies with a semester without reports"), len(quality.gaps)),
+    ]:
+        row += 1
+        put_text(ws, row, 2, label)
+        put_number(ws, row, 3, value)
+    if not summary.has_data:
+        row += 1
+        put_text(ws, row, 2, _("No data yet: no verified entry has been recorded."), MUTED)
+
+    row += 2
+    put_text(ws, row, 1, _("Highlights from verified entries"), BOLD)
+    row += 1
+    for column, label in enumerate([_("Code"), _("Narrative"), _("Period"), _("Agency"), _("Kecamatan")], 1):
+        _header_cell(ws, row, column, label)
+    highlights = [h for pillar in summary.pillars for h in pillar.highlights]
+    for highlight in highlights:
+        row += 1
+        put_text(ws, row, 1, highlight.code)
+        put_text(ws, row, 2, highlight.narrative).alignment = WRAP
+        put_text(ws, row, 3, str(highlight.period))
+        put_text(ws, row, 4, highlight.agency)
+        put_text(ws, row, 5, highlight.kecamatan)
+    if not highlights:
+        row += 1
+        put_text(ws, row, 2, _("No data yet"), MUTED)
+
+    ws.column_dimensions["A"].width = 14
+    ws.column_dimensions["B"].width = 60
+    for column in range(3, 3 + 2 * (len(years) + 1)):
+        ws.column_dimensions[get_column_letter(column)].width = 13
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
+    finish_sheet(ws, title_rows=(header_row, header_row), last_column=2 + 2 * (len(years) + 1))
+
+
+def _pillar_sheet(ws: Worksheet, summary: Summary, pillar: PillarSummary) -> None:
+    years = summary.plan.years
+    _heading(ws, summary, f"{_('Pillar')} {pillar.number}. {pillar.name}")
+    group_row, header_row = 4, 5
+    labels = [_("Code"), _("Indicator"), _("Kind"), _("Unit"), _("Agency")]
+    for column, label in enumerate(labels, 1):
+        ws.merge_cells(start_row=group_row, start_column=column, end_row=header_row, end_column=column)
+        _header_cell(ws, group_row, column, label)
+    column = FIXED_COLUMNS + 1
+    groups = [(str(y), y) for y in years] + [(_("Plan to date"), None)]
+    for title, _year in groups:
+        ws.merge_cells(start_row=group_row, start_column=column, end_row=group_row, end_column=column + 2)
+        _header_cell(ws, group_row, column, title)
+        for offset, label in enumerate([_("Target"), _("Actual"), "%"]):
+            _header_cell(ws, header_row, column + offset, label)
+        column += 3
+    status_columns = [(_("Status %(year)s") % {"year": summary.year}, summary.year)] if summary.year else []
+    status_columns.append((_("Status to date"), None))
+    for title, _year in status_columns:
+        ws.merge_cells(start_row=group_row, start_column=column, end_row=header_row, end_column=column)
+        _header_cell(ws, group_row, column, title)
+        column += 1
+    last_column = column - 1
+
+    row = header_row
+    for program, activities in pillar.programs:
+        row += 1
+        put_text(ws, row, 1, program.code, BOLD)
+        put_text(ws, row, 2, program.name, BOLD)
+        for c in range(1, last_column + 1):
+            ws.cell(row=row, column=c).fill = GROUP_FILL
+        for activity in activities:
+            row += 1
+            put_text(ws, row, 1, activity.code, MUTED)
+            put_text(ws, row, 2, activity.name, MUTED).alignment = WRAP
+            for c in range(1, last_column + 1):
+                ws.cell(row=row, column=c).fill = ACTIVITY_FILL
+            for item in activity.rows:
+                row += 1
+                _indicator_row(ws, row, item, years, summary.year)
+    if not pillar.rows:
+        put_text(ws, row + 1, 2, _("No indicators"), MUTED)
+    row += 2
+    put_text(
+        ws,
+        row,
+        1,
+        _(
+            "Coverage: places reached so far against the cumulative target. Milestones: the state at the end of "
+            "each year, scored 0 % (not started), 50 % (in progress) or 100 % (achieved); counted in the pillar "
+            "means only in their due year. Levels: the latest number reported, against the level to hold. "
+            "Percentages: Σ numerator ÷ Σ denominator."
+        ),
+        MUTED,
+    )
+
+    widths = [10, 60, 16, 12, 16] + [11] * (3 * len(groups)) + [14] * len(status_columns)
+    for column, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
+    finish_sheet(ws, title_rows=(group_row, header_row), last_column=last_column)
+
+
+def _indicator_row(ws: Worksheet, row: int, item: IndicatorRow, years: list[int], year: int | None) -> None:
+    put_text(ws, row, 1, item.code).border = BOX
+    put_text(ws, row, 2, item.indicator).alignment = WRAP
+    ws.cell(row=row, column=2).border = BOX
+    kind = put_text(ws, row, 3, item.kind_label)
+    kind.border, kind.alignment = BOX, WRAP
+    put_text(ws, row, 4, item.unit).border = BOX
+    put_text(ws, row, 5, item.agency).border = BOX
+    column = FIXED_COLUMNS + 1
+    for figure in [*(item.rollup.years[y] for y in years), item.to_date]:
+        _figure_cells(ws, row, column, figure)
+        column += 3
+    figures = [item.figure, item.to_date] if year else [item.to_date]
+    for figure in figures:
+        cell = put_text(ws, row, column, Status.label(figure.status), status_font(figure.status))
+        cell.border = BOX
+        column += 1
+
+
+def _sex_sheet(ws: Worksheet, summary: Summary) -> None:
+    if summary.year is None:
+        _heading(ws, summary, _("Sex and age split, plan to date"))
+        note = _("Counted over verified entries of every period up to the data cut-off; blank: not recorded.")
+    else:
+        _heading(ws, summary, _("Sex and age split, %(year)s") % {"year": summary.year})
+        note = _("Counted over the verified entries of %(year)s; blank: not recorded.") % {"year": summary.year}
+    header_row = 4
+    labels = [_("Code"), _("Indicator"), _("Men / boys"), _("Women / girls"), _("Children (under 18)"), _("Adults")]
+    for column, label in enumerate(labels, 1):
+        _header_cell(ws, header_row, column, label)
+    row = header_row
+    for item in summary.rows:
+        if not summary.sex_split(item.rollup):
+            continue
+        row += 1
+        put_text(ws, row, 1, item.code).border = BOX
+        put_text(ws, row, 2, item.indicator).alignment = WRAP
+        for column, part in enumerate(("male", "female", "child", "adult"), 3):
+            put_number(ws, row, column, summary.sex_split(item.rollup).get(part)).border = BOX
+    if row == header_row:
+        put_text(ws, row + 1, 2, _("No data yet: no verified entry records a sex or age split."), MUTED)
+    put_text(
+        ws,
+        max(row, header_row + 1) + 2,
+        1,
+        note,
+        MUTED,
+    )
+    for column, width in enumerate([10, 70, 14, 14, 18, 12], 1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
+    finish_sheet(ws, title_rows=(header_row, header_row), last_column=len(labels))
+
+
+def _kecamatan_sheet(ws: Worksheet, summary: Summary) -> None:
+    if summary.year is None:
+        _heading(ws, summary, _("Kecamatan breakdown, plan to date"))
+        note = _("Verified entries of every period up to the data cut-off; blank: nothing recorded in the kecamatan.")
+    else:
+        _heading(ws, summary, _("Kecamatan breakdown, %(year)s") % {"year": summary.year})
+        note = _("Verified entries of %(year)s; blank: nothing recorded in the kecamatan.") % {"year": summary.year}
+    header_row = 4
+    _header_cell(ws, header_row, 1, _("Code"))
+    _header_cell(ws, header_row, 2, _("Indicator"))
+    _header_cell(ws, header_row, 3, _("Measure"))
+    for offset, kecamatan in enumerate(summary.kecamatan):
+        _header_cell(ws, header_row, 4 + offset, kecamatan.name)
+        ws.column_dimensions[get_column_letter(4 + offset)].width = 12  # "Kefamenanu" on one line
+    row = header_row
+    figures = summary.kecamatan_figures
+    for item in summary.rows:
+        indicator = item.rollup.indicator
+        cells = {k.id: figures.get((indicator.id, k.id)) for k in summary.kecamatan}
+        if not any(cells.values()):
+            continue
+        row += 1
+        measure = kecamatan_label(indicator)  # the rollup's figure per kecamatan, or (None) only entries
+        put_text(ws, row, 1, item.code).border = BOX
+        put_text(ws, row, 2, item.indicator).alignment = WRAP
+        label = put_text(ws, row, 3, measure or _("Entries"))
+        label.border, label.alignment = BOX, WRAP
+        for offset, kecamatan in enumerate(summary.kecamatan):
+            found = cells[kecamatan.id]
+            if found:
+                put_number(ws, row, 4 + offset, found.value if measure else found.entries)
+            ws.cell(row=row, column=4 + offset).border = BOX
+    if row == header_row:
+        put_text(ws, row + 1, 2, _("No data yet: no verified entry names a kecamatan."), MUTED)
+    put_text(
+        ws,
+        max(row, header_row + 1) + 2,
+        1,
+        note,
+        MUTED,
+    )
+    ws.column_dimensions["A"].width = 10
+    ws.column_dimensions["B"].width = 50
+    ws.column_dimensions["C"].width = 14
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=4)
+    finish_sheet(ws, title_rows=(header_row, header_row), last_column=3 + len(summary.kecamatan))
+
+
+def render(summary: Summary) -> bytes:
+    with translation.override(summary.language):
+        workbook = Workbook()
+        _overview(workbook.active, summary)
+        for pillar in summary.pillars:
+            _pillar_sheet(workbook.create_sheet(sheet_title(f"{_('Pillar')} {pillar.number}")), summary, pillar)
+        _sex_sheet(workbook.create_sheet(sheet_title(_("Sex and age"))), summary)
+        _kecamatan_sheet(workbook.create_sheet(sheet_title(_("Kecamatan"))), summary)
+        if summary.completeness is not None:
+            ws = workbook.create_sheet(sheet_title(_("Completeness")))
+            completeness_files.write_sheet(ws, summary.completeness)
+            finish_sheet(ws, title_rows=(1, 1), last_column=len(completeness_files.COLUMNS))
+        workbook.properties.title = summary.title
+        workbook.properties.creator = "TPPO Monitor"
+        out = io.BytesIO()
+        workbook.save(out)
+        return out.getvalue()

@@ -1,0 +1,203 @@
+"""The province view: each regency's active plan side by side for a year, and the totals of the
+indicators that share a standard tag across plans (DESIGN.md: the province task force reads across
+its regencies; a regency's staff see only their own).
+
+Every figure comes from `indicators.figures.rollup`, computed for all the plans together; nothing here is written
+but the cache.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from indicators.figures.rollup import CACHE_SECONDS, PlanRollup, Status, cached_compute_many, reporting_gaps_many, share
+from indicators.models import Kind
+from programs.models import Plan, Region
+
+# the standard tags of the embedded plan, named; a tag of an imported plan file without a name here shows as it is
+TAG_LABELS = {
+    "socialisation-reach": _("People reached by socialisation"),
+    "service-officers-trained": _("Service officers trained"),
+    "law-enforcement-trained": _("Law-enforcement officers trained"),
+    "victims-referred": _("Victims referred to services"),
+    "migrant-workers-repatriated": _("Troubled migrant workers repatriated"),
+}
+
+
+def province_for_user(user, code: str) -> Region:
+    """The province with this Kemendagri code if the user may read it; 404 otherwise (as for plans).
+
+    Superusers may read every province; anyone else only the province her profile names (a regency's
+    people see only their regency). One query: the profile is matched in the database, not read.
+    """
+    provinces = Region.objects.filter(code=code, level=Region.Level.PROVINSI)
+    if not user.is_authenticated:
+        provinces = provinces.none()
+    elif not user.is_superuser:
+        provinces = provinces.filter(staff__user=user)
+    province = provinces.first()
+    if province is None:
+        raise Http404("No such province")
+    return province
+
+
+def provinces_for(user):
+    """The provinces whose view the user may open (for the navigation)."""
+    provinces = Region.objects.filter(level=Region.Level.PROVINSI)
+    if user.is_superuser:
+        return provinces.filter(children__plan__isnull=False).distinct()
+    if not user.is_authenticated:
+        return provinces.none()
+    return provinces.filter(staff__user=user)
+
+
+def active_plans(province: Region):
+    """The active plans of the province's regencies, by regency code."""
+    return (
+        Plan.objects.filter(region__parent=province, region__level=Region.Level.KABUPATEN, status=Plan.Status.ACTIVE)
+        .select_related("region")
+        .order_by("region__code", "start_year")
+    )
+
+
+@dataclass
+class RegencyColumn:
+    """One regency's plan in the year: pillar achievements, status counts, reporting gaps and standard tags."""
+
+    plan: Plan
+    pillars: dict[int, Decimal | None]  # pillar number → the pillar's mean capped achievement (None: nothing due)
+    statuses: dict[str, int]
+    gaps: int  # agency-semesters of the year that had ended without a submitted or verified entry
+    agencies_with_gaps: int
+    tags: dict[str, tuple[str, Decimal | None, Decimal | None]]  # standard tag → (unit, target, actual) of the year
+
+
+@dataclass
+class TagTotal:
+    """The indicators that carry one standard tag, added up across the plans for the year."""
+
+    tag: str
+    unit: str
+    by_plan: dict[int, tuple[Decimal | None, Decimal | None]] = field(
+        default_factory=dict
+    )  # plan id → (target, actual)
+
+    @property
+    def label(self) -> str:
+        return str(TAG_LABELS.get(self.tag, self.tag))
+
+    @property
+    def target(self) -> Decimal | None:
+        values = [t for t, _a in self.by_plan.values() if t is not None]
+        return sum(values, Decimal(0)) if values else None
+
+    @property
+    def actual(self) -> Decimal | None:
+        values = [a for _t, a in self.by_plan.values() if a is not None]
+        return sum(values, Decimal(0)) if values else None
+
+    @property
+    def achievement(self) -> Decimal | None:
+        return share(self.actual, self.target)
+
+
+@dataclass
+class ProvinceView:
+    province: Region
+    year: int | None
+    years: list[int]
+    columns: list[RegencyColumn]
+    pillar_numbers: list[int]
+    tags: list[TagTotal]
+
+    @property
+    def status_order(self) -> list[tuple[str, str]]:
+        return [(status, Status.label(status)) for status in Status.ORDER]
+
+
+def years_of(plans: list[Plan]) -> list[int]:
+    return sorted({year for plan in plans for year in plan.years})
+
+
+def default_year(years: list[int], today: datetime.date) -> int | None:
+    """This year when a plan covers it, else the latest year before it, else the first."""
+    if not years:
+        return None
+    earlier = [y for y in years if y <= today.year]
+    return max(earlier) if earlier else years[0]
+
+
+def build(province: Region, year: int | None, *, as_of: datetime.date) -> ProvinceView:
+    """The view for `year` (None: the default year), as on the day `as_of`."""
+    plans = list(active_plans(province))
+    years = years_of(plans)
+    if year is None:
+        year = default_year(years, as_of)
+    in_year = [plan for plan in plans if year is not None and plan.contains_year(year)]
+    columns = regency_columns(in_year, year, as_of=as_of) if in_year else []
+    tags: dict[str, TagTotal] = {}
+    for column in columns:
+        for tag, (unit, target, actual) in column.tags.items():
+            tags.setdefault(tag, TagTotal(tag, unit)).by_plan[column.plan.pk] = (target, actual)
+    numbers = sorted({number for column in columns for number in column.pillars})
+    return ProvinceView(province, year, years, columns, numbers, sorted(tags.values(), key=lambda t: t.label))
+
+
+COLUMN_KEY = "province-column"
+
+
+def regency_columns(plans: list[Plan], year: int, *, as_of: datetime.date) -> list[RegencyColumn]:
+    """Each plan's column for the year, in the cache beside its figures under the plan's data version, the day
+    and the year: read again, the page unpickles a few numbers a plan rather than each plan's whole rollup.
+    The plans not found are computed together (rollup.cached_compute_many, reporting_gaps_many): the page's
+    queries do not grow with the number of regencies."""
+    keys = {
+        plan.pk: f"{COLUMN_KEY}:{plan.pk}:{plan.data_version}:{min(as_of, plan.end_date).isoformat()}:{year}"
+        for plan in plans
+    }
+    found = cache.get_many(list(keys.values()))
+    missing = [plan for plan in plans if keys[plan.pk] not in found]
+    if missing:
+        rollups = cached_compute_many(missing, as_of=as_of)
+        # the indicators (and the agencies responsible for them) from the rollups, which have read them
+        indicators = {pk: [row.indicator for row in rollup.indicators] for pk, rollup in rollups.items()}
+        gaps = reporting_gaps_many(missing, as_of, year, indicators=indicators)
+        made = {keys[plan.pk]: _column(plan, rollups[plan.pk], gaps[plan.pk], year) for plan in missing}
+        cache.set_many(made, CACHE_SECONDS)
+        found.update(made)
+    # with the plan read now (a cached column keeps the plan of its day)
+    return [dataclasses.replace(found[keys[plan.pk]], plan=plan) for plan in plans]
+
+
+def _column(plan: Plan, rollup: PlanRollup, gaps: dict[int, list], year: int) -> RegencyColumn:
+    tags: dict[str, tuple[str, Decimal | None, Decimal | None]] = {}
+    for row in rollup.indicators:
+        tag = row.indicator.standard_tag
+        if not tag or not Kind(row.indicator.kind).is_summed:
+            continue
+        unit, target, actual = tags.get(tag, (row.indicator.unit, None, None))
+        figure = row.years[year]
+        tags[tag] = (unit, _add(target, figure.target), _add(actual, figure.actual))
+    return RegencyColumn(
+        plan,
+        {p.pillar.number: p.years[year].achievement for p in rollup.pillars},
+        rollup.status_counts(year),
+        sum(len(periods) for periods in gaps.values()),
+        sum(1 for periods in gaps.values() if periods),
+        tags,
+    )
+
+
+def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a + b
