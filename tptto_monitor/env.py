@@ -51,6 +51,14 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return raw.upper()
 
 
+def env_pattern(name: str, default: str, pattern: str, example: str) -> str:
+    """The variable's value when it matches `pattern` entirely (a code with a fixed shape)."""
+    value = os.environ.get(name, default).strip()
+    if not re.fullmatch(pattern, value):
+        raise ImproperlyConfigured(f"{name} must look like {example}; got {value!r}")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

@@ -22,6 +22,7 @@ from tptto_monitor.env import (
     env_email_address,
     env_int,
     env_list,
+    env_pattern,
     env_str,
 )
 
@@ -248,3 +249,10 @@ IATI_REPORTING_ORG_REF = env_str("IATI_REPORTING_ORG_REF", "XM-DAC-47066")
 IATI_REPORTING_ORG_TYPE = env_str("IATI_REPORTING_ORG_TYPE", "40")  # OrganisationType: 40 multilateral
 IATI_REPORTING_ORG_NAME = env_str("IATI_REPORTING_ORG_NAME", "International Organization for Migration (IOM)")
 IATI_ACTIVITY_IDENTIFIER = env_str("IATI_ACTIVITY_IDENTIFIER", "")
+# The activity's sector (OECD DAC 5-digit purpose code, vocabulary 1). 15190 "Facilitation of orderly,
+# safe, regular and responsible migration and mobility": the DAC's own notes send "preventing and
+# combating trafficking in human beings" of migrants there (and tell 15160 Human rights to use 15190
+# for victims of trafficking who are migrants); the RAD's cases are overwhelmingly migrant workers
+# recruited in TTU. 15180 would cover trafficking of women and girls only. A regency whose plan is
+# not about migration can set 15160 (Human rights).
+IATI_SECTOR = env_pattern("IATI_SECTOR", "15190", r"\d{5}", "15190 (a 5-digit OECD DAC purpose code)")

@@ -5,8 +5,13 @@
   5 qualitative (milestone: its state in words, no value, as IATI asks for that measure);
 - a baseline at the plan's start (nothing reported under the plan yet), and a period per
   year of the plan with the year's target and official actual, where there is one;
-- the reporting organisation and the activity identifier come from settings
-  (IATI_REPORTING_ORG_REF, _TYPE, _NAME, IATI_ACTIVITY_IDENTIFIER).
+- the reporting organisation, the activity identifier and the sector come from settings
+  (IATI_REPORTING_ORG_REF, _TYPE, _NAME, IATI_ACTIVITY_IDENTIFIER, IATI_SECTOR);
+- the activity status and the actual dates from the plan's status and its official entries
+  (see `activity_status` and `actual_dates`).
+
+The file passes the IATI Standard's own rules (IATI-Rulesets `standard.json`, version 2.03, kept
+in docs/standards/iati-2.03/rulesets and applied by reports/tests/iati_rules.py), not only its XSD.
 """
 
 from __future__ import annotations
@@ -15,11 +20,12 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import models
 from django.utils import timezone, translation
 from lxml import etree
 
 from indicators.figures.rollup import IndicatorRollup, compute
-from indicators.models import Kind, MilestoneStatus
+from indicators.models import Kind, MilestoneStatus, ProgressEntry
 from programs.models import Plan
 from tptto_monitor.lib.cells import number
 
@@ -27,7 +33,8 @@ VERSION = "2.03"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MEASURE = {Kind.PERCENT: "2", Kind.MILESTONE: "5"}  # every other targeted kind: 1 (unit)
 RESULT_OUTPUT = "1"
-ACTIVITY_STATUS = {"draft": "1", "active": "2", "closed": "4"}  # ActivityStatus codelist
+# ActivityStatus codelist: 1 pipeline/identification, 2 implementation, 3 finalisation, 4 closed
+PIPELINE, IMPLEMENTATION, FINALISATION, CLOSED = "1", "2", "3", "4"
 SCORE_WORDS = {0: MilestoneStatus.NOT_STARTED, 50: MilestoneStatus.IN_PROGRESS, 100: MilestoneStatus.ACHIEVED}
 
 
@@ -127,12 +134,17 @@ def build(plan: Plan, as_of: datetime.date, now: datetime.datetime | None = None
     _element(
         activity, "participating-org", f"Gugus Tugas TPPO {plan.region.name}", role="4", type="10"
     )  # implementing: the regency's task force, a government body
-    etree.SubElement(activity, "activity-status", {"code": _activity_status(plan, as_of)})
-    etree.SubElement(
-        activity, "activity-date", {"type": "1", "iso-date": datetime.date(plan.start_year, 1, 1).isoformat()}
-    )
-    etree.SubElement(activity, "activity-date", {"type": "3", "iso-date": plan.end_date.isoformat()})
+    status = activity_status(plan, as_of)
+    etree.SubElement(activity, "activity-status", {"code": status})
+    planned = {"1": datetime.date(plan.start_year, 1, 1), "3": plan.end_date}
+    first, last = actual_dates(plan, as_of)
+    actual = {"2": first, "4": last if status in (FINALISATION, CLOSED) else None}
+    for date_type, date in sorted({**planned, **actual}.items()):
+        if date is not None:
+            etree.SubElement(activity, "activity-date", {"type": date_type, "iso-date": date.isoformat()})
     etree.SubElement(activity, "recipient-country", {"code": "ID", "percentage": "100"})
+    # one sector, vocabulary 1 (OECD DAC 5-digit): no percentage, as a single sector takes none
+    etree.SubElement(activity, "sector", {"vocabulary": "1", "code": settings.IATI_SECTOR})
     rollup = compute(plan, as_of=as_of)
     programs: dict[str, list[IndicatorRollup]] = {}
     for row in rollup.indicators:
@@ -149,8 +161,21 @@ def build(plan: Plan, as_of: datetime.date, now: datetime.datetime | None = None
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def _activity_status(plan: Plan, as_of: datetime.date) -> str:
-    status = getattr(plan, "status", None)
-    if status in ACTIVITY_STATUS:
-        return ACTIVITY_STATUS[status]
-    return "2" if as_of <= plan.end_date else "3"  # implementation, then finalisation
+def activity_status(plan: Plan, as_of: datetime.date) -> str:
+    """Pipeline while the plan is a draft; closed once it is closed; an active plan is in
+    implementation up to its last day and in finalisation after it (work done, the last entries
+    still being verified and the plan not yet closed)."""
+    if plan.status == Plan.Status.DRAFT:
+        return PIPELINE
+    if plan.status == Plan.Status.CLOSED:
+        return CLOSED
+    return IMPLEMENTATION if as_of <= plan.end_date else FINALISATION
+
+
+def actual_dates(plan: Plan, as_of: datetime.date) -> tuple[datetime.date | None, datetime.date | None]:
+    """The dates of the first and the last official (verified) entry up to `as_of`: when work under
+    the plan is known to have begun and ended. (None, None) before any. The file gives the actual
+    end only once the activity is in finalisation or closed: before that the work goes on."""
+    dates = ProgressEntry.objects.official().filter(indicator__plan=plan, date__lte=as_of)
+    span = dates.aggregate(first=models.Min("date"), last=models.Max("date"))
+    return span["first"], span["last"]

@@ -3,6 +3,7 @@ copy of the shared standards folder), and right where the schema cannot tell: co
 ISO dates, periods inside the activity's dates, and the figures themselves."""
 
 import datetime
+import json
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,12 @@ from lxml import etree
 
 from indicators.models import EntryStatus
 from indicators.tests.factories import entry
+from programs.models import Plan
 from reports.exchange import iati
+from reports.tests.iati_rules import Evaluator
 
 SCHEMA_DIR = Path(settings.BASE_DIR) / "docs" / "standards" / "iati-2.03"
+RULESET = json.loads((SCHEMA_DIR / "rulesets" / "standard.json").read_text())
 AS_OF = datetime.date(2023, 1, 1)
 NOW = datetime.datetime(2023, 1, 2, 8, 0, tzinfo=datetime.UTC)
 
@@ -148,3 +152,100 @@ def test_command_writes_a_valid_file(plan, schema, tmp_path):
     out = tmp_path / "rad.xml"
     call_command("export_iati", "--output", str(out))
     schema.assertValid(etree.parse(str(out)))
+
+
+def _rule_failures(xml) -> list[str]:
+    return [str(f) for f in Evaluator(RULESET, NOW).failures(xml)]
+
+
+@pytest.mark.django_db
+def test_every_rule_of_the_standard_passes(xml):
+    """IATI-Rulesets standard.json 2.03, every case, errors and warnings alike."""
+    assert _rule_failures(xml) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [Plan.Status.DRAFT, Plan.Status.ACTIVE, Plan.Status.CLOSED])
+def test_the_rules_pass_in_every_state_of_the_plan(plan, status):
+    Plan.objects.filter(pk=plan.pk).update(status=status)
+    plan.refresh_from_db()
+    assert _rule_failures(etree.fromstring(iati.build(plan, AS_OF, NOW))) == []
+
+
+@pytest.mark.django_db
+def test_the_rules_catch_a_file_without_a_sector(xml):
+    # the rule the file once broke: "each activity must have a specified sector" (6.2.2)
+    activity = xml.find("iati-activity")
+    activity.remove(activity.find("sector"))
+    assert [f.split(" ")[0] for f in _rule_failures(xml)] == ["6.2.2"]
+
+
+@pytest.mark.django_db
+def test_the_rules_catch_dates_out_of_order_and_in_the_future(xml):
+    activity = xml.find("iati-activity")
+    activity.find("activity-date[@type='1']").set("iso-date", "2023-01-01")  # after the planned end
+    activity.find("activity-date[@type='2']").set("iso-date", "2024-01-01")  # after NOW and the actual end
+    assert sorted(f.split(" ")[0] for f in _rule_failures(xml)) == ["11.1.2", "11.1.3", "11.1.4"]
+
+
+def test_the_evaluator_knows_every_rule_of_the_file():
+    names = {rule for rules in RULESET.values() for rule in rules}
+    loops = [case for rules in RULESET.values() for case in rules.get("loop", {"cases": []})["cases"]]
+    names |= {rule for case in loops for rule in case["do"]}
+    implemented = {n.removeprefix("_") for n in dir(Evaluator) if n.startswith("_") and not n.startswith("__")}
+    assert names <= implemented | {"loop"}
+
+
+def test_the_ruleset_copy_is_the_shared_one():
+    shared = Path(settings.BASE_DIR).parent / "shared" / "standards" / "iati-2.03"
+    if not shared.is_dir():
+        pytest.skip("no shared standards folder beside the repository here")
+    for name in ("rulesets/standard.json", "codelists/Sector.xml", "codelists/OrganisationRegistrationAgency.xml"):
+        assert (SCHEMA_DIR / name).read_bytes() == (shared / name).read_bytes()
+
+
+@pytest.mark.django_db
+def test_sector_status_and_actual_dates(xml):
+    """The fixture plan (2018–2022) is active; on 1 Jan 2023 its
+    years are over, so it is in finalisation (3); its first official entry is dated 30 Jun 2021
+    (2021S1's, verified), its last 30 Jun 2022 (the milestone, 2022S1); the submitted 999 of
+    2022S1 does not count (same date anyway). The sector is the setting's DAC code, on the
+    DAC codelist."""
+    activity = xml.find("iati-activity")
+    sector = activity.find("sector")
+    assert (sector.get("vocabulary"), sector.get("code")) == ("1", "15190")
+    dac = etree.parse(str(SCHEMA_DIR / "codelists" / "Sector.xml"))
+    assert dac.xpath("//codelist-item[code='15190']/@status") == ["active"]
+    assert activity.find("activity-status").get("code") == "3"
+    dates = {d.get("type"): d.get("iso-date") for d in activity.findall("activity-date")}
+    assert dates == {"1": "2018-01-01", "2": "2021-06-30", "3": "2022-12-31", "4": "2022-06-30"}
+
+
+@pytest.mark.django_db
+def test_status_follows_the_plan(plan):
+    """Draft: pipeline (1), no actual dates; active within its years: implementation (2), an
+    actual start but no actual end; closed: closed (4) with both."""
+    entry("1.a.1.1", "2019S2", value=10)  # dated 31 Dec 2019
+    entry("1.a.1.1", "2020S1", value=10, date=datetime.date(2020, 3, 2))
+
+    def state(status, as_of):
+        Plan.objects.filter(pk=plan.pk).update(status=status)
+        plan.refresh_from_db()
+        activity = etree.fromstring(iati.build(plan, as_of, NOW)).find("iati-activity")
+        dates = {d.get("type"): d.get("iso-date") for d in activity.findall("activity-date") if d.get("type") in "24"}
+        return activity.find("activity-status").get("code"), dates
+
+    assert state(Plan.Status.ACTIVE, datetime.date(2020, 1, 15)) == ("2", {"2": "2019-12-31"})
+    assert state(Plan.Status.CLOSED, AS_OF) == ("4", {"2": "2019-12-31", "4": "2020-03-02"})
+    assert state(Plan.Status.DRAFT, AS_OF)[0] == "1"
+
+
+@pytest.mark.django_db
+def test_a_bad_sector_setting_stops_the_start(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from tptto_monitor.env import env_pattern
+
+    monkeypatch.setenv("IATI_SECTOR", "151")
+    with pytest.raises(ImproperlyConfigured, match="IATI_SECTOR"):
+        env_pattern("IATI_SECTOR", "15190", r"\d{5}", "15190")
