@@ -266,6 +266,43 @@ class PlanRollup:
             counts[figure.status] += 1
         return counts
 
+    def pillar_figure(self, pillar: PillarRollup, year: int | None) -> PillarFigure:
+        return pillar.to_date if year is None else pillar.years[year]
+
+    def pillars_ranked(self, year: int | None = None) -> list[PillarRollup]:
+        """The pillars with a figure in `year` (or to date), lowest achievement first; ties by pillar number.
+
+        A pillar without a due indicator has no figure and no rank: it is neither the lowest nor the highest.
+        """
+        ranked = [p for p in self.pillars if self.pillar_figure(p, year).achievement is not None]
+        return sorted(ranked, key=lambda p: (self.pillar_figure(p, year).achievement, p.pillar.number))
+
+    def pillar_changes(self, year: int) -> list[PillarChange]:
+        """Each pillar's achievement in `year` beside the year before (an empty list in the plan's first year).
+
+        The change is in percentage points: 60 % → 65 % is +5, whatever the number of indicators behind
+        each mean (a milestone counts only in its due year, so the indicators behind two years may differ).
+        """
+        if not self.plan.contains_year(year - 1):
+            return []
+        return [PillarChange(p.pillar, p.years[year], p.years[year - 1]) for p in self.pillars]
+
+
+@dataclass
+class PillarChange:
+    """A pillar's figure in a year and in the year before."""
+
+    pillar: Pillar
+    now: PillarFigure
+    before: PillarFigure
+
+    @property
+    def points(self) -> Decimal | None:
+        """now − before in percentage points; None when either year has no figure."""
+        if self.now.achievement is None or self.before.achievement is None:
+            return None
+        return self.now.achievement - self.before.achievement
+
 
 def pace_status(actual: Decimal | None, due: Decimal | None, has_data: bool, begun: bool) -> str:
     """On track / behind / off track against the target due so far."""

@@ -36,6 +36,7 @@ from indicators.figures.rules import RuleResult, rule_results
 from indicators.models import ProgressEntry
 from programs.models import Agency, Pillar, Plan, Region
 from programs.periods import Period
+from reports.files.sentences import sentences
 
 LANGUAGES = ("id", "en")
 
@@ -153,6 +154,12 @@ class Summary:
     demo: bool = False  # invented demonstration entries are in the database: the files say so
     completeness: Completeness | None = None  # reports received per agency × semester of the period
     rules: list[RuleResult] = field(default_factory=list)  # rules between indicators, semester by semester
+    sentences: list[str] = field(default_factory=list)  # the message in words (reports.files.sentences)
+
+    @property
+    def off_track(self) -> list[IndicatorRow]:
+        """The indicators off track in the report's year (or to date), in the plan's order."""
+        return [row for row in self.rows if row.status == Status.OFF_TRACK]
 
     def sex_split(self, row: IndicatorRollup) -> dict[str, int]:
         """The sex and age split of the report's year, or of the whole plan."""
@@ -234,6 +241,7 @@ def make_summary(
             demo=ProgressEntry.objects.filter(indicator__plan=plan, is_demo=True).exists(),
             completeness=reports,
             rules=rule_results(plan, as_of=rollup.as_of),
+            sentences=sentences(rollup, year),
         )
 
 

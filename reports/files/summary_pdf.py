@@ -85,6 +85,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "cell_head": ParagraphStyle(
             "cell_head", base, fontName=FONT_BOLD, fontSize=7.8, leading=9.6, spaceAfter=0, textColor=colors.white
         ),
+        "message": ParagraphStyle("message", base, fontSize=10, leading=14, spaceAfter=0),
         "h1": ParagraphStyle(
             "h1", base, fontName=FONT_BOLD, fontSize=15, leading=19, textColor=NAVY, spaceBefore=6, spaceAfter=8
         ),
@@ -338,6 +339,8 @@ def _status_legend(s: dict) -> Table:
 def _executive_summary(summary: Summary, s: dict) -> list:
     period = str(summary.year) if summary.year else _("plan to date")
     parts = [Paragraph(text(_("Executive summary")), s["h1"])]
+    parts += _key_messages(summary, s)
+    parts += _off_track(summary, s, period)
     intro = _(
         "This report sets out the progress of the Regional Action Plan against trafficking in persons for "
         "%(period)s. Every figure counts verified entries recorded up to %(cut_off)s."
@@ -406,6 +409,48 @@ def _executive_summary(summary: Summary, s: dict) -> list:
         KeepTogether([Paragraph(text(_("Achievement by pillar and year")), s["h2"]), _pillar_years_chart(summary)])
     )
     return parts
+
+
+def _key_messages(summary: Summary, s: dict) -> list:
+    """The message in sentences (reports.files.sentences), set apart in a shaded box."""
+    lines = [Paragraph(f"• {text(line)}", s["message"]) for line in summary.sentences]
+    box = Table([[line] for line in lines], colWidths=[TEXT_WIDTH])
+    box.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), FAINT),
+                ("LINEBEFORE", (0, 0), (0, -1), 3, NAVY),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return [box, Spacer(1, 4 * mm)]
+
+
+def _off_track(summary: Summary, s: dict, period: str) -> list:
+    rows = summary.off_track
+    title = _("Indicators off track, %(period)s (%(count)s)") % {"period": period, "count": len(rows)}
+    parts = [Paragraph(text(title), s["h2"])]
+    if not rows:
+        return [*parts, Paragraph(text(_("No indicator is off track.")), s["body"])]
+    head = [_("Code"), _("Indicator"), _("Agency"), _("Target"), _("Actual"), _("Achievement")]
+    table = [[Paragraph(text(h), s["cell_head"]) for h in head]]
+    for row in rows:
+        table.append(
+            [
+                Paragraph(text(row.code), s["cell"]),
+                Paragraph(text(row.indicator, 160), s["cell"]),
+                Paragraph(text(row.agency), s["cell"]),
+                _figure_cell(row, row.figure.target, s, row.figure.target_label),
+                _figure_cell(row, row.figure.actual, s, row.figure.state_label),
+                Paragraph(pct(row.figure.achievement), s["cell_right"]),
+            ]
+        )
+    widths = [15 * mm, TEXT_WIDTH - 115 * mm, 30 * mm, 21 * mm, 21 * mm, 28 * mm]
+    parts.append(Table(table, colWidths=widths, repeatRows=1, style=_table_style()))
+    return [*parts, Spacer(1, 4 * mm)]
 
 
 def _figure_cell(row: IndicatorRow, value: Decimal | None, s: dict, words: str = "") -> Paragraph:
