@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from indicators.intake import evidence as evidence_types
+from indicators.documents import evidence as evidence_types
 from indicators.models import KIND_FIELDS, SPLIT_FIELDS, TEXT_LIMIT, Indicator, Kind, ProgressEntry
 from indicators.workflow.services import ENTRY_FIELDS, duplicate_message
 from programs.models import Region

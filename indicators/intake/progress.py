@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from indicators.intake.zipbudget import OverBudget, ZipBudget, check_zip
+from indicators.documents.zipbudget import OverBudget, ZipBudget, check_zip
 from indicators.models import KIND_FIELDS, EntryStatus, Indicator, Kind, ProgressEntry
 from indicators.models.roles import can_verify
 from indicators.workflow.checks import DataWarning, check_entries, record_import_warnings
@@ -67,7 +67,7 @@ assert set(KIND_COLUMNS) == set(Kind.values)
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
-# What a workbook may unpack to before openpyxl reads it (indicators.intake.zipbudget): room for 5,000 rows with
+# What a workbook may unpack to before openpyxl reads it (indicators.documents.zipbudget): room for 5,000 rows with
 # long narratives and a few other sheets, while a file that would take the server's memory is refused first.
 XLSX_BUDGET = ZipBudget(
     unpacked_bytes=32 * 1024 * 1024, ratio=100, parts=500, rows=4 * MAX_ROWS, cells=200_000, columns=100

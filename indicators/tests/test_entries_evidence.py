@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import rad_url
-from indicators.intake import evidence
+from indicators.documents import evidence
 from indicators.models import Evidence
 from indicators.tests.entries_helpers import JPEG_BYTES, PDF_BYTES, PNG_BYTES, make_entry, office_bytes
 

@@ -16,10 +16,9 @@ from indicators.figures.rollup import (
     reporting_gaps_many,
 )
 from indicators.models import EntryStatus
-from programs.models import Agency
 from indicators.tests.factories import entry
 from indicators.tests.plan_helpers import make_plan, make_regency, record_computed_plans
-from programs.models import Plan
+from programs.models import Agency, Plan
 from programs.periods import Period
 
 AS_OF = datetime.date(2021, 8, 1)  # 2021S2 has begun; TTU (2018–2022), Belu (2019–2023), Alor (2020–2024) all run

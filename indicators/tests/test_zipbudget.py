@@ -15,9 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from conftest import RAD
-from indicators.intake import evidence
+from indicators.documents import evidence
+from indicators.documents.zipbudget import OverBudget, ZipBudget, check_zip, column_number
 from indicators.intake.progress import XLSX_BUDGET, ImportFileError, read_rows
-from indicators.intake.zipbudget import OverBudget, ZipBudget, check_zip, column_number
 from indicators.tests.import_helpers import xlsx
 from indicators.tests.office_bombs import (
     SHEET_CLOSE,
@@ -105,7 +105,7 @@ def test_a_sheet_in_utf16_cannot_hide_its_cells_from_the_count(openpyxl_must_not
 
 def test_counts_do_not_miss_tags_cut_by_a_chunk_boundary(monkeypatch):
     """With 10-byte chunks every tag is cut somewhere; the count must still be exact: 3 rows, 6 cells."""
-    monkeypatch.setattr("indicators.intake.zipbudget.CHUNK", 10)
+    monkeypatch.setattr("indicators.documents.zipbudget.CHUNK", 10)
     row = b"<row>" + b"<c><v>1</v></c>" * 2 + b"</row>"
     data = workbook(sheet_of(row * 3))
     check_zip(data, ZipBudget(unpacked_bytes=MB, ratio=100, parts=10, rows=3, cells=6, columns=2))

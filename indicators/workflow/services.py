@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.intake import evidence as evidence_types
+from indicators.documents import evidence as evidence_types
 from indicators.models import Comment, EntryStatus, Evidence, Indicator, ProgressEntry
 from indicators.models.roles import COMMENT, can_enter, can_verify, user_agency
 from indicators.workflow import checks

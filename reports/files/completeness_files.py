@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
-from tptto_monitor.lib.cells import text
 
 from indicators.figures.completeness import Cell, Completeness
-from reports.files.xlsx_cells import BOLD, put_text
+from tptto_monitor.lib.cells import text
+from tptto_monitor.lib.xlsx import BOLD, put_text
 
 COLUMNS = ["agency", "period", "expected", "received", "on_time", "rate_pct"]
 FORMATS = ("csv", "xlsx")

@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.figures.rollup import Figure, Status, kecamatan_label
 from reports.files import completeness_files
-from reports.files.xlsx_cells import (  # noqa: F401 (the cell writers, named here as before)
+from tptto_monitor.lib.xlsx import (  # noqa: F401 (the cell writers, named here as before)
     ACTIVITY_FILL,
     BOLD,
     BOX,
@@ -38,7 +38,6 @@ from reports.files.xlsx_cells import (  # noqa: F401 (the cell writers, named he
     MUTED,
     NAVY,
     PERCENT,
-    STATUS_FONTS,
     THIN,
     TITLE,
     WHITE_BOLD,
@@ -52,8 +51,14 @@ from reports.files.xlsx_cells import (  # noqa: F401 (the cell writers, named he
     put_percent,
     put_text,
     sheet_title,
-    status_font,
 )
+
+STATUS_FONTS = {status: _Font(bold=True, color=colour.lstrip("#").upper()) for status, colour in Status.COLOURS.items()}
+
+
+def status_font(status: str) -> Font:
+    return STATUS_FONTS[status]
+
 
 if TYPE_CHECKING:  # reports.files.summary imports the renderers
     from reports.files.summary import IndicatorRow, PillarSummary, Summary

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from reports.files.xlsx_cells import (
+from reports.province.overview import ProvinceView
+from tptto_monitor.lib.numbers import format_number
+from tptto_monitor.lib.xlsx import (
     BOLD,
     GROUP_FILL,
     HEADER_FILL,
@@ -23,8 +25,6 @@ from reports.files.xlsx_cells import (
     put_percent,
     put_text,
 )
-from reports.province.overview import ProvinceView
-from tptto_monitor.lib.numbers import format_number
 
 # over a column of numbers, the heading stands where the numbers end; a regency's name wraps onto two lines
 NUMBER_HEADING = _Alignment(horizontal="right", vertical="top", wrap_text=True)

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from indicators.intake.zipbudget import OverBudget, ZipBudget, check_zip
+from indicators.documents.zipbudget import OverBudget, ZipBudget, check_zip
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -45,7 +45,7 @@ ACCEPT = ",".join(BY_EXTENSION)  # for <input accept=…>
 ZIP_MAGIC = b"PK\x03\x04"
 
 # Evidence is stored, never parsed here, but whoever opens it should get a document, not a zip bomb:
-# what an Office file may unpack to (indicators.intake.zipbudget). Attendance lists can be long, so a sheet's
+# what an Office file may unpack to (indicators.documents.zipbudget). Attendance lists can be long, so a sheet's
 # rows and cells are counted against generous caps.
 DOCX_BUDGET = ZipBudget(unpacked_bytes=100 * 1024 * 1024, ratio=100, parts=2000)
 XLSX_BUDGET = ZipBudget(

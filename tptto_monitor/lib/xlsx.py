@@ -1,6 +1,6 @@
 """The cells every workbook here is made of: fixed styles hashed once, and writers that never make a
 formula of text (`put_text`), write whole numbers as integers and achievements as Excel percentages.
-The summary, the cockpit's completeness sheet and the province workbook all write through these."""
+Every workbook the project writes goes through these; they know no app."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
-
-from indicators.figures.rollup import Status
 
 PERCENT = "0.0%"
 INTEGER = "#,##0"
@@ -63,7 +61,6 @@ THIN = Side(style="thin", color="B7C3D0")
 BOX = _Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = _Alignment(wrap_text=True, vertical="top")
 CENTER = _Alignment(horizontal="center", vertical="center", wrap_text=True)
-STATUS_FONTS = {status: _Font(bold=True, color=colour.lstrip("#").upper()) for status, colour in Status.COLOURS.items()}
 FIXED_COLUMNS = 5  # code, indicator, kind, unit, agency
 DEFAULT_WIDTH = 8.43  # a column's width when none is set, in characters
 CHARS_PER_WIDTH = 1.0  # characters of ordinary text per unit of column width (conservative: rows come out taller)
@@ -101,10 +98,6 @@ def put_percent(ws: Worksheet, row: int, column: int, achievement: Decimal | Non
         cell.value = float(achievement) / 100
         cell.number_format = PERCENT
     return cell
-
-
-def status_font(status: str) -> Font:
-    return STATUS_FONTS[status]
 
 
 def sheet_title(text: str) -> str:
