@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "tptto_monitor.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "tptto_monitor.middleware.RejectNulMiddleware",  # 400 for a NUL in the address, before any lookup
+    # a view's lost database or full disk: 503 with Retry-After (tptto_monitor/errors.py; handler500 for the rest)
+    "tptto_monitor.errors.DatabaseUnavailableMiddleware",
     "tptto_monitor.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -9,6 +9,9 @@ from indicators.views import tokens as api_tokens
 from programs.admin_scope import view_on_site
 from tptto_monitor import accounts
 
+# a translated page (JSON under /api/), 503 with Retry-After when the database is lost (tptto_monitor/errors.py)
+handler500 = "tptto_monitor.errors.handler500"
+
 admin.site.site_header = "TPPO Monitor"
 admin.site.site_title = "TPPO Monitor"
 

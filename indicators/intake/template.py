@@ -13,6 +13,7 @@ from indicators.intake.progress import COLUMNS, COMMON_COLUMNS, KIND_COLUMNS
 from indicators.models import Indicator, Kind
 from programs.models import Agency, Plan, Region
 from programs.periods import Period
+from tptto_monitor.lib import cells
 
 
 def template_indicators(plan: Plan, agency: Agency | None) -> list[Indicator]:
@@ -71,7 +72,7 @@ def build_template(plan: Plan, agency: Agency | None, fmt: str) -> bytes:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(COLUMNS)
-        writer.writerows(rows)
+        writer.writerows([[cells.text(cell) for cell in row] for row in rows])
         # A BOM so that Excel opens the UTF-8 file with the right characters.
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")
     if fmt != "xlsx":
@@ -82,11 +83,11 @@ def build_template(plan: Plan, agency: Agency | None, fmt: str) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = _("Entries")[:31]
-    sheet.append(list(COLUMNS))
+    cells.append_row(sheet, list(COLUMNS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        cells.append_row(sheet, row)
     for letter in "ABCDEFGHIJKLM":
         # Text cells, so that Excel keeps 53.03.08 and 2021S1 as typed.
         for cell in sheet[letter]:
@@ -97,43 +98,45 @@ def build_template(plan: Plan, agency: Agency | None, fmt: str) -> bytes:
 
     guide = workbook.create_sheet(_("Instructions")[:31])
     bold = Font(bold=True)
-    guide.append([_("How to fill in the first sheet")])
+    cells.append_row(guide, [_("How to fill in the first sheet")])
     guide["A1"].font = bold
-    guide.append(
-        [_("One row per piece of work. Only the first sheet is read; this sheet is ignored. Do not rename columns.")]
+    cells.append_row(
+        guide,
+        [_("One row per piece of work. Only the first sheet is read; this sheet is ignored. Do not rename columns.")],
     )
-    guide.append(
+    cells.append_row(
+        guide,
         [
             _(
                 "If any row has an error, nothing is saved: the preview names every bad row and column. "
                 "Fix them and upload again."
             )
-        ]
+        ],
     )
-    guide.append([])
-    guide.append([_("Column"), _("Meaning")])
+    cells.append_row(guide, [])
+    cells.append_row(guide, [_("Column"), _("Meaning")])
     for cell in guide[guide.max_row]:
         cell.font = bold
     for name, text in column_help():
-        guide.append([name, text])
-    guide.append([])
-    guide.append([_("Columns each kind of indicator uses (leave the others empty)")])
+        cells.append_row(guide, [name, text])
+    cells.append_row(guide, [])
+    cells.append_row(guide, [_("Columns each kind of indicator uses (leave the others empty)")])
     guide[f"A{guide.max_row}"].font = bold
     for kind, label in Kind.choices:
         used = [column for column in COLUMNS if column in COMMON_COLUMNS | KIND_COLUMNS[kind]]
-        guide.append([str(label), ", ".join(used)])
-    guide.append([])
-    guide.append([_("Indicators in this template"), _("Kind"), _("Indicator")])
+        cells.append_row(guide, [str(label), ", ".join(used)])
+    cells.append_row(guide, [])
+    cells.append_row(guide, [_("Indicators in this template"), _("Kind"), _("Indicator")])
     for cell in guide[guide.max_row]:
         cell.font = bold
     for indicator in template_indicators(plan, agency):
-        guide.append([indicator.code, indicator.get_kind_display(), indicator.text])
-    guide.append([])
-    guide.append([_("Kecamatan code"), _("Name")])
+        cells.append_row(guide, [indicator.code, indicator.get_kind_display(), indicator.text])
+    cells.append_row(guide, [])
+    cells.append_row(guide, [_("Kecamatan code"), _("Name")])
     for cell in guide[guide.max_row]:
         cell.font = bold
     for place in Region.objects.filter(parent=plan.region, level=Region.Level.KECAMATAN).order_by("code"):
-        guide.append([place.code, place.name])
+        cells.append_row(guide, [place.code, place.name])
     guide.column_dimensions["A"].width = 28
     guide.column_dimensions["B"].width = 90
     guide.column_dimensions["C"].width = 90

@@ -14,10 +14,15 @@ from decimal import Decimal
 
 import pandas as pd
 from django.utils import translation
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from indicators.figures.rollup import Figure, Filters, IndicatorRollup, compute, kecamatan_table
 from indicators.models import SPLIT_FIELDS
 from programs.models import Plan, Region
+from tptto_monitor.lib import cells
+
+BOLD = Font(bold=True)
 
 COLUMNS = [
     "plan",
@@ -165,12 +170,29 @@ def build(plan: Plan, fmt: str, as_of: datetime.date, language: str = "id") -> b
         raise ValueError(f"Unknown format {fmt!r}: choose csv or xlsx.")
     frame = dataframe(plan, as_of, language)
     if fmt == "csv":
-        text = frame.to_csv(index=False, lineterminator="\r\n")
-        return text.encode("utf-8-sig")
+        # the names people typed (indicator, unit, agency, area, narrative) through the one CSV cell writer
+        for column in frame.select_dtypes(include="object").columns:
+            frame[column] = frame[column].map(lambda value: cells.text(value) if isinstance(value, str) else value)
+        return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "dataset"
+    cells.append_row(sheet, COLUMNS)
+    for cell in sheet[1]:
+        cell.font = BOLD
+    for record in frame.astype(object).itertuples(index=False):
+        cells.append_row(sheet, [_plain(value) for value in record])
+    sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name="dataset")
+    workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _plain(value):
+    """A pandas/numpy value as the Python value openpyxl writes (missing: an empty cell)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    return value.item() if hasattr(value, "item") else value
 
 
 def filename(plan: Plan, fmt: str) -> str:

@@ -1,5 +1,6 @@
 """The cells every workbook here is made of: fixed styles hashed once, and writers that never make a
-formula of text (`put_text`), write whole numbers as integers and achievements as Excel percentages.
+formula of text (`put_text`, from tptto_monitor.lib.cells), write whole numbers as integers and
+achievements as Excel percentages.
 Every workbook the project writes goes through these; they know no app."""
 
 from __future__ import annotations
@@ -7,11 +8,12 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
+
+from tptto_monitor.lib.cells import put_text  # noqa: F401 (the text cell writer, shared with every export)
 
 PERCENT = "0.0%"
 INTEGER = "#,##0"
@@ -65,16 +67,6 @@ FIXED_COLUMNS = 5  # code, indicator, kind, unit, agency
 DEFAULT_WIDTH = 8.43  # a column's width when none is set, in characters
 CHARS_PER_WIDTH = 1.0  # characters of ordinary text per unit of column width (conservative: rows come out taller)
 LINE_HEIGHT = 1.35  # points of row height per point of font size
-
-
-def put_text(ws: Worksheet, row: int, column: int, value, font: Font | None = None):
-    """A string cell, whatever the text starts with (never a formula)."""
-    cell = ws.cell(row=row, column=column)
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", str(value or ""))
-    cell.data_type = "s"
-    if font:
-        cell.font = font
-    return cell
 
 
 def put_number(ws: Worksheet, row: int, column: int, value: Decimal | int | None):
