@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indicators", "0016_entry_reporting_index"),
+        ("indicators", "0017_dhis2_mapping_data_set"),
     ]
 
     operations = [
