@@ -53,6 +53,9 @@ COLUMNS = (
     "narrative",
 )
 REQUIRED_COLUMNS = ("code", "period")
+# The column the file of refused rows adds (indicators.intake.refused); read back, it is ignored, so the
+# file can be fixed and uploaded again as it is.
+ERROR_COLUMN = "error"
 NUMBER_COLUMNS = ("value", "male", "female", "child", "adult", "numerator", "denominator")
 COMMON_COLUMNS = {"code", "period", "kecamatan", "date", "narrative"}
 # Model field → spreadsheet column where the names differ.
@@ -113,6 +116,7 @@ class ImportResult:
     rows: list[RowOutcome]
     saved: int = 0
     needs_comment: bool = False  # good rows, but flagged by data checks and not explained: nothing saved
+    valid_only: bool = False  # the importer chose to save the good rows and leave the bad ones out
 
     @property
     def warned_rows(self) -> list[RowOutcome]:
@@ -120,11 +124,26 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
+        """Every row is good: the whole file can be saved."""
         return bool(self.rows) and all(row.ok for row in self.rows)
 
     @property
     def bad_rows(self) -> list[RowOutcome]:
         return [row for row in self.rows if not row.ok]
+
+    @property
+    def good_rows(self) -> list[RowOutcome]:
+        return [row for row in self.rows if row.ok]
+
+    @property
+    def problem_rows(self) -> list[RowOutcome]:
+        """The rows a person has to look at: with errors, or flagged by a data check."""
+        return [row for row in self.rows if row.errors or row.warnings]
+
+    @property
+    def savable(self) -> bool:
+        """All or nothing unless the importer chose `valid_only`: then any good row is saved without the bad."""
+        return self.ok or (self.valid_only and any(row.ok for row in self.rows))
 
 
 # --- reading -----------------------------------------------------------------
@@ -215,7 +234,7 @@ def parse_header(cells: list[str]) -> dict[str, int]:
     problems = []
     for index, raw in enumerate(cells):
         name = raw.strip().lower()
-        if not name:
+        if not name or name == ERROR_COLUMN:
             continue
         if name not in COLUMNS:
             problems.append(_("Unknown column “%(name)s”.") % {"name": raw.strip()})
@@ -244,12 +263,13 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
     if not table:
         raise ImportFileError(_("The file is empty."))
     columns = parse_header(table[0][1])
+    ignored = {i for i, raw in enumerate(table[0][1]) if raw.strip().lower() == ERROR_COLUMN}
     named = set(columns.values())
     rows = []
     for number, cells in table[1:]:
-        if not any(cells):
+        if not any(cell for i, cell in enumerate(cells) if i not in ignored):
             continue
-        stray = [i for i, cell in enumerate(cells) if cell and i not in named]
+        stray = [i for i, cell in enumerate(cells) if cell and i not in named | ignored]
         if stray:
             raise ImportFileError(
                 _("Row %(row)s has a value in column %(col)s, which has no name in the header.")
@@ -524,8 +544,12 @@ def import_file(
     agency_must_match: bool = False,
     dry_run: bool = False,
     warning_comment: str = "",
+    valid_only: bool = False,
 ) -> ImportResult:
     """Check the file and, unless `dry_run` or any row is bad, save every row in one transaction.
+
+    All or nothing by default. With `valid_only` (the importer's explicit choice) the good rows are saved
+    and the bad ones left out (`result.bad_rows`; indicators.intake.refused writes them back as a file).
 
     Rows flagged by the data checks are saved only with `warning_comment`, the importer's
     explanation, which is kept with each flagged entry.
@@ -547,10 +571,11 @@ def import_file(
             result = check_rows(
                 rows, plan=plan, user=user, status=status, agency=agency, agency_must_match=agency_must_match
             )
-            if result.ok and not dry_run and result.warned_rows and not warning_comment.strip():
+            result.valid_only = valid_only
+            if result.savable and not dry_run and result.warned_rows and not warning_comment.strip():
                 result.needs_comment = True
-            elif result.ok and not dry_run:
-                entries = [row.entry for row in result.rows]
+            elif result.savable and not dry_run:
+                entries = [row.entry for row in result.good_rows]
                 saved = bulk_create_with_history(
                     entries, ProgressEntry, default_user=user, default_change_reason=_("Spreadsheet import")
                 )

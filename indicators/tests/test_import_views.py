@@ -76,8 +76,10 @@ def test_officer_uploads_previews_and_confirms(client_for, personas, media):
     preview = client.get(response.url)
     assert preview.status_code == 200
     body = preview.content.decode()
-    assert body.count(">OK<") == 2
+    assert body.count(">OK<") == 0  # good rows are counted; only rows to look at are listed
+    assert client.get(response.url + "?rows=all").content.decode().count(">OK<") == 2
     assert rad_url("indicators:import_confirm", token) in body
+    assert 'name="valid_only"' not in body  # every row is good: nothing to choose
     assert not ProgressEntry.objects.exists()  # the preview saves nothing
 
     done = client.post(rad_url("indicators:import_confirm", token), follow=True)
@@ -108,8 +110,9 @@ def test_bad_row_preview_names_row_and_column_and_offers_no_confirm(client_for, 
     assert re.search(r'<tr class="table-danger">\s*<th scope="row">3</th>', body)
     assert "column male" in body
     assert "must add up" in body
-    assert rad_url("indicators:import_confirm", token) not in body
-    # a crafted confirm is checked again and saves nothing
+    assert "Import 2 entries" not in body  # the whole file cannot be saved
+    assert re.search(r'name="valid_only" value="1" id="valid_only" required', body)  # only by explicit choice
+    # a crafted confirm without that choice is checked again and saves nothing
     confirm = client.post(rad_url("indicators:import_confirm", token))
     assert confirm.status_code == 409
     assert not ProgressEntry.objects.exists()

@@ -10,15 +10,18 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from indicators.intake import claims as import_claims
+from indicators.intake import refused
 from indicators.intake.progress import MAX_BYTES, ImportFileError, ImportResult, import_file, sniff_format
 from indicators.intake.template import build_template, template_indicators
 from indicators.intake.uploads import ReadingUnfinished, SessionUploads
@@ -75,7 +78,10 @@ class UploadForm(forms.Form):
         return upload
 
 
-def _run(request, data: bytes, *, dry_run: bool, warning_comment: str = "") -> ImportResult:
+PREVIEW_PAGE_ROWS = 100
+
+
+def _run(request, data: bytes, *, dry_run: bool, warning_comment: str = "", valid_only: bool = False) -> ImportResult:
     agency = import_agency_for(request)
     return import_file(
         data,
@@ -86,7 +92,38 @@ def _run(request, data: bytes, *, dry_run: bool, warning_comment: str = "") -> I
         agency_must_match=agency is not None,
         dry_run=dry_run,
         warning_comment=warning_comment,
+        valid_only=valid_only,
     )
+
+
+def chose_valid_only(request) -> bool:
+    """The importer's explicit choice, sent with the confirm form: save the good rows, leave the bad out."""
+    return request.POST.get("valid_only") == "1"
+
+
+def render_preview(request, name: str, result: ImportResult, token: uuid.UUID, status: int = 200):
+    """Counts, then the rows to look at (errors or warnings), 100 a page; `?rows=all` pages through every row.
+
+    A 5,000-row file with five bad rows shows those five at once instead of a page of 5,000.
+    """
+    show_all = request.GET.get("rows") == "all"
+    listed = result.rows if show_all else result.problem_rows
+    page = Paginator(listed, PREVIEW_PAGE_ROWS).get_page(request.GET.get("page"))
+    context = {
+        "name": name,
+        "result": result,
+        "token": token,
+        "page": page,
+        "show_all": show_all,
+        "preview_url": reverse("indicators:import_preview", args=[request.plan.code, token]),
+        "counts": {
+            "rows": len(result.rows),
+            "good": len(result.good_rows),
+            "bad": len(result.bad_rows),
+            "warned": len(result.warned_rows),
+        },
+    }
+    return render(request, "indicators/import_preview.html", context, status=status)
 
 
 def _unfinished(request, token: uuid.UUID, name: str, error: ReadingUnfinished):
@@ -148,7 +185,27 @@ def preview(request, token: uuid.UUID):
         UPLOADS.forget(request, token)
         messages.error(request, _("“%(name)s” cannot be imported: %(error)s") % {"name": name, "error": error})
         return redirect("indicators:import", request.plan.code)
-    return render(request, "indicators/import_preview.html", {"name": name, "result": result, "token": token})
+    return render_preview(request, name, result, token)
+
+
+@plan_page
+def refused_file(request, token: uuid.UUID):
+    """The rows of the upload that cannot be imported, as an XLSX in the import format with an `error` column."""
+    import_agency_for(request)
+    name, data = UPLOADS.get(request, token)
+    try:
+        with UPLOADS.reading(request, token):
+            result = _run(request, data, dry_run=True)
+    except ReadingUnfinished as error:
+        return _unfinished(request, token, name, error)
+    except ImportFileError as error:
+        messages.error(request, _("“%(name)s” cannot be imported: %(error)s") % {"name": name, "error": error})
+        return redirect("indicators:import", request.plan.code)
+    response = HttpResponse(refused.refused_rows_xlsx(result.bad_rows), content_type=refused.CONTENT_TYPE)
+    stem = slugify(name.rsplit(".", 1)[0])[:80] or "import"
+    response["Content-Disposition"] = f'attachment; filename="{stem}-refused.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _already_imported(request, token: uuid.UUID, receipt):
@@ -172,8 +229,14 @@ def confirm(request, token: uuid.UUID):
     try:
         with transaction.atomic():
             receipt = import_claims.claim(token=token, user=request.user, file_name=name)
-            result = _run(request, data, dry_run=False, warning_comment=request.POST.get("warning_comment", "")[:2000])
-            if result.ok and not result.needs_comment:
+            result = _run(
+                request,
+                data,
+                dry_run=False,
+                warning_comment=request.POST.get("warning_comment", "")[:2000],
+                valid_only=chose_valid_only(request),
+            )
+            if result.savable and not result.needs_comment:
                 receipt.saved = result.saved
                 receipt.save(update_fields=["saved"])
             else:
@@ -184,21 +247,29 @@ def confirm(request, token: uuid.UUID):
         UPLOADS.forget(request, token)
         messages.error(request, _("“%(name)s” cannot be imported: %(error)s") % {"name": name, "error": error})
         return redirect("indicators:import", request.plan.code)
-    if not result.ok:
+    if not result.savable:
         # Something changed since the preview (an identical entry was saved meanwhile, say).
         messages.error(request, _("Nothing was saved: some rows are no longer valid."))
-        return render(
-            request, "indicators/import_preview.html", {"name": name, "result": result, "token": token}, status=409
-        )
+        return render_preview(request, name, result, token, status=409)
     if result.needs_comment:
         messages.error(request, _("Nothing was saved: explain the values the data checks flagged."))
-        return render(request, "indicators/import_preview.html", {"name": name, "result": result, "token": token})
+        return render_preview(request, name, result, token)
     UPLOADS.forget(request, token)
     messages.success(
         request,
         _("Imported %(count)s entries from “%(name)s” as drafts. Check them and submit them for verification.")
         % {"count": result.saved, "name": name},
     )
+    if result.bad_rows:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s row with errors was left out, as you chose.",
+                "%(count)s rows with errors were left out, as you chose.",
+                len(result.bad_rows),
+            )
+            % {"count": len(result.bad_rows)},
+        )
     return redirect("indicators:import", request.plan.code)
 
 
@@ -216,6 +287,7 @@ urlpatterns = [
     path("import/", start, name="import"),
     path("import/template.<str:fmt>", template_file, name="import_template"),
     path("import/<uuid:token>/", preview, name="import_preview"),
+    path("import/<uuid:token>/refused.xlsx", refused_file, name="import_refused"),
     path("import/<uuid:token>/confirm/", confirm, name="import_confirm"),
     path("import/<uuid:token>/cancel/", cancel, name="import_cancel"),
 ]
