@@ -139,13 +139,14 @@ def update(request, entry_id: EntryId, payload: schemas.EntryUpdate):
 
 
 @router.post("/entries/{entry_id}/submit", response={200: schemas.EntryOut, **ERRORS})
-def submit(request, entry_id: EntryId, payload: schemas.EntryVersion | None = None):
+def submit(request, entry_id: EntryId, payload: schemas.EntrySubmit | None = None):
     """Draft → submitted (or a corrected returned entry → submitted again), for the verifiers."""
     require_write(request)
     current = _visible_entry(request, entry_id)
     version = payload.version if payload else None
     if current.status == EntryStatus.RETURNED:
-        services.resubmit_entry(user=request.user, entry=current, version=version)
+        answer = payload.answer if payload else ""
+        services.resubmit_entry(user=request.user, entry=current, version=version, answer=answer)
     else:
         services.submit_entry(user=request.user, entry=current, version=version)
     return _visible_entry(request, entry_id)

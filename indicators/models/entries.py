@@ -89,6 +89,9 @@ class ProgressEntry(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.DRAFT)
     return_reason = limited_text(_("reason for return"), blank=True)
+    # The officer's answer to the reason when she resubmits a returned entry (kept in the history, shown to
+    # the verifier); cleared when the entry is returned again.
+    return_answer = limited_text(_("answer to the verifier"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
     created_by = models.ForeignKey(

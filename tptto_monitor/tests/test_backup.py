@@ -34,7 +34,7 @@ def site_with_history(personas) -> list[Evidence]:
     services.submit_entry(user=officer, entry=reopened)
     services.verify_entry(user=verifier, entry=reopened)
     services.reopen_entry(user=verifier, entry=reopened, reason="Angka salah.")
-    services.resubmit_entry(user=officer, entry=reopened)
+    services.resubmit_entry(user=officer, entry=reopened, answer="Angka sudah dicek.")
     services.verify_entry(user=verifier, entry=reopened)
     target = Target.objects.get(indicator__code="1.a.1.1", year=2021)
     target.value = 400

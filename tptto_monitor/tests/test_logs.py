@@ -58,7 +58,7 @@ def test_each_workflow_action_is_one_line_of_ids_and_states(personas, caplog, dj
     with django_capture_on_commit_callbacks(execute=True):
         services.submit_entry(user=officer, entry=entry)
         services.return_entry(user=verifier, entry=entry, reason=reason)
-        services.resubmit_entry(user=officer, entry=entry)
+        services.resubmit_entry(user=officer, entry=entry, answer="Sudah dicek ulang.")
         services.verify_entry(user=verifier, entry=entry)
         services.reopen_entry(user=verifier, entry=entry, reason=reason)
     logged = lines(caplog, "tptto.workflow")
