@@ -34,6 +34,11 @@ class BearerToken(HttpBearer):
             raise AuthenticationError(401, _("This API token has expired; create a new one in your profile."))
         if not row.user.is_active:
             raise AuthenticationError(401, _("The account of this API token is disabled."))
+        if row.is_ended:
+            raise AuthenticationError(
+                401,
+                _("This API token ended when the account's password changed or it was closed; create a new one."),
+            )
         if not has_role(row.user):
             # as on the web: a signed-in user without a role reads nothing
             raise AuthorizationError(403, _("Your account has no role yet; ask an administrator."))
