@@ -146,7 +146,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SIGN_IN_LOCKOUT_MINUTES"
 AXES_USE_ATTEMPT_EXPIRATION = True  # a failure counts for the 15 minutes after it, then no more
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = True  # for that account from that address only (tptto_monitor.sign_in_attempts)
+AXES_HANDLER = "tptto_monitor.sign_in_attempts.SignInAttempts"
 AXES_SENSITIVE_PARAMETERS = []  # the log names the account and the address (staff log-ins, not victims' data)
 # The client's address: the connection's own, unless TRUSTED_PROXIES reverse proxies in front of the app
 # append theirs to X-Forwarded-For (a client could otherwise write any address there and never be locked).
