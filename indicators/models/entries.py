@@ -136,7 +136,7 @@ class ProgressEntry(models.Model):
                 name="entry_rollup_cover_idx",
             ),
             models.Index(fields=["agency", "status"], name="entry_agency_status_idx"),
-            # The reporting gaps of a year (rollup.reporting_gaps_many): who sent what in which semester of
+            # The reporting gaps of a year (completeness.completeness_many): who sent what in which semester of
             # it, read from this index alone. Without it the province view read the whole table, 280–460 ms
             # at 1M entries for the one plan changed since its last view (`make bench`).
             models.Index(fields=["year", "status", "indicator", "agency", "semester"], name="entry_reporting_idx"),
