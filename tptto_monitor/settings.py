@@ -36,6 +36,10 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "django-insecure-development-only-key-never-used-in-production"  # noqa: S105 (DEBUG only)
 
+# Signs every backup's manifest (tptto_monitor/backup.py); SECRET_KEY when unset. Set the same value wherever a
+# backup is restored, and keep it apart from the backups themselves.
+BACKUP_SIGNING_KEY = env_str("BACKUP_SIGNING_KEY")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off")
@@ -117,7 +121,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # JSON with timestamps to the microsecond, for backups (tptto_monitor.exact_json)
-SERIALIZATION_MODULES = {"json-exact": "tptto_monitor.exact_json"}
+SERIALIZATION_MODULES = {"json-exact": "tptto_monitor.exact_json", "jsonl-exact": "tptto_monitor.exact_jsonl"}
 
 # Per-process memory cache for the dashboards' computed figures (~140 KB each, keyed on the plan's
 # data version, so app servers never need to share it); 200 entries cap it near 30 MB a process.
@@ -186,13 +190,16 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # files appear whole or not at all (a full disk leaves no half file): tptto_monitor/storage.py
+    "default": {"BACKEND": "tptto_monitor.storage.AtomicFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Files browsers ask for at the site's root (/favicon.ico), served by whitenoise without sign-in.
 WHITENOISE_ROOT = BASE_DIR / "webroot"
 # Evidence files live outside static and are served only through a checked view.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# /healthz answers 503 when the media folder has less free space than this (uploads and evidence would fail)
+MEDIA_MIN_FREE_MB = env_int("MEDIA_MIN_FREE_MB", 500)
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -1,4 +1,4 @@
-"""/healthz: the database and the cache, for load balancers; no sign-in, nothing else said."""
+"""/healthz: the database, the cache and the media folder, for load balancers; no sign-in, nothing else said."""
 
 import json
 
@@ -15,7 +15,7 @@ def get_health(client, **headers):
 def test_healthy_server_answers_200_without_sign_in(client, any_cache, django_assert_num_queries):
     with django_assert_num_queries(1):  # SELECT 1; no session, no user
         status, body = get_health(client)
-    assert (status, body) == (200, {"database": "ok", "cache": "ok"})
+    assert (status, body) == (200, {"database": "ok", "cache": "ok", "media": "ok"})
 
 
 @pytest.mark.django_db
@@ -23,7 +23,7 @@ def test_probe_over_plain_http_by_ip_address_gets_no_redirect_and_no_host_error(
     """As in production: a probe straight to the app server, without the proxy's X-Forwarded-Proto."""
     settings.SECURE_SSL_REDIRECT = True
     settings.ALLOWED_HOSTS = ["tppo.example.org"]
-    assert get_health(client, HTTP_HOST="10.1.2.3:8000") == (200, {"database": "ok", "cache": "ok"})
+    assert get_health(client, HTTP_HOST="10.1.2.3:8000") == (200, {"database": "ok", "cache": "ok", "media": "ok"})
     # every other address still redirects to HTTPS (a proxy-less request) or refuses the host
     assert client.get("/accounts/login/", HTTP_HOST="tppo.example.org").status_code == 301
     assert client.get("/accounts/login/", HTTP_HOST="10.1.2.3:8000").status_code == 400
@@ -38,7 +38,7 @@ def test_unreachable_cache_is_named_with_503(client, settings):
             "OPTIONS": {"socket_connect_timeout": 1},
         }
     }
-    assert get_health(client) == (503, {"database": "ok", "cache": "error"})
+    assert get_health(client) == (503, {"database": "ok", "cache": "error", "media": "ok"})
 
 
 @pytest.mark.django_db
@@ -47,7 +47,7 @@ def test_unreachable_database_is_named_with_503(client, monkeypatch):
         raise OperationalError("connection refused")
 
     monkeypatch.setattr(connection, "cursor", refuse)
-    assert get_health(client) == (503, {"database": "error", "cache": "ok"})
+    assert get_health(client) == (503, {"database": "error", "cache": "ok", "media": "ok"})
 
 
 @pytest.mark.django_db

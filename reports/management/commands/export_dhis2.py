@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from programs.management.rad import add_rad_argument, plan_from_option
 from reports.exchange import dhis2 as dhis2_export
 from reports.exchange import dhis2_metadata
+from tptto_monitor.lib import atomic
 
 
 class Command(BaseCommand):
@@ -50,7 +51,7 @@ class Command(BaseCommand):
             request = dhis2_export.import_path(id_scheme, fmt)
         path = Path(output)
         try:
-            path.write_bytes(content)
+            atomic.write_bytes(path, content)  # whole or not at all
         except OSError as exc:
             raise CommandError(f"Cannot write {path}: {exc.strerror}") from exc
         self.stdout.write(f"Wrote {path} ({len(content):,} bytes).")
