@@ -152,7 +152,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True  # for that account from that address only (tptto_monitor.sign_in_attempts)
 AXES_HANDLER = "tptto_monitor.sign_in_attempts.SignInAttempts"
-AXES_SENSITIVE_PARAMETERS = []  # the log names the account and the address (staff log-ins, not victims' data)
+# the log names the address, never the username typed (sometimes a password typed in the wrong box)
+AXES_CLIENT_STR_CALLABLE = "tptto_monitor.accounts.axes_client_str"
 # The client's address: the connection's own, unless TRUSTED_PROXIES reverse proxies in front of the app
 # append theirs to X-Forwarded-For (a client could otherwise write any address there and never be locked).
 # Read by tptto_monitor.accounts.client_address (axes' own AXES_IPWARE_* settings need django-ipware).

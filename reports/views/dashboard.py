@@ -85,11 +85,14 @@ def _csv_or_page(request, ctx: Context, template: str, build: Callable[[], tuple
     query = ctx.form.canonical()
 
     def render_content() -> tuple[str, str]:
-        request.GET = query
         charts, context = build()
-        html = render_to_string(
-            template, {**context, "charts": {c.slug: c for c in charts}, "base": BODY_ONLY}, request=request
-        )
+        asked, request.GET = request.GET, query
+        try:
+            html = render_to_string(
+                template, {**context, "charts": {c.slug: c for c in charts}, "base": BODY_ONLY}, request=request
+            )
+        finally:
+            request.GET = asked
         title, _sep, content = html.partition(TITLE_END)
         return title.strip(), content
 

@@ -114,10 +114,16 @@ def test_an_administrator_lifts_the_lock(personas, client, client_for):
 
 
 @pytest.mark.django_db
-def test_failures_are_logged(personas, client, caplog):
-    with caplog.at_level(logging.WARNING, logger="axes"):
+def test_failures_are_logged_by_address_never_by_the_username_typed(personas, client, caplog):
+    """Issue 19, finding 7: a password typed in the username box was written to the log."""
+    with caplog.at_level(logging.DEBUG, logger="axes"):
         sign_in(client, "officer_a", "wrong")
-    assert any("officer_a" in record.getMessage() for record in caplog.records if record.name.startswith("axes"))
+        sign_in(client, "correct-horse-typed-here", "wrong")
+    messages = [record.getMessage() for record in caplog.records if record.name.startswith("axes")]
+    assert any("192.0.2.1" in message for message in messages)
+    assert not [m for m in messages if "officer_a" in m or "correct-horse" in m]
+    attempt = AccessAttempt.objects.get(username="officer_a")
+    assert "officer_a" not in attempt.post_data and "wrong" not in attempt.post_data
 
 
 @pytest.mark.django_db
