@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +51,40 @@ class ProgressEntryQuerySet(models.QuerySet):
             return mine
         agency = user_agency(user) if can_enter(user) else None
         return mine.filter(agency=agency) if agency else self.none()
+
+    def filtered(
+        self,
+        *,
+        agency=None,
+        indicator=None,
+        period: Period | None = None,
+        kecamatan=None,
+        status: str = "",
+        flagged: bool | None = None,
+    ) -> "ProgressEntryQuerySet":
+        """The entries matching every filter given (the lists' filter forms); None or empty: no filter.
+
+        A year period keeps both of its semesters; `flagged` keeps the entries a data check flagged
+        (True) or those it did not (False).
+        """
+        entries = self
+        if agency is not None:
+            entries = entries.filter(agency=agency)
+        if indicator is not None:
+            entries = entries.filter(indicator=indicator)
+        if period is not None:
+            entries = entries.filter(year=period.year)
+            if period.semester:
+                entries = entries.filter(semester=period.semester)
+        if kecamatan is not None:
+            entries = entries.filter(kecamatan=kecamatan)
+        if status:
+            entries = entries.filter(status=status)
+        if flagged is not None:
+            # the warnings' model lives in the cockpit module, which imports this one: reached by the relation
+            warnings = self.model._meta.get_field("warnings").related_model.objects.filter(entry=OuterRef("pk"))
+            entries = entries.filter(Exists(warnings)) if flagged else entries.exclude(Exists(warnings))
+        return entries
 
 
 class ProgressEntry(models.Model):

@@ -23,6 +23,7 @@ from indicators.figures.rollup import Filters, compute
 from indicators.forms import CommentForm, EntryForm, EvidenceForm, FollowUpForm, ReasonForm
 from indicators.models import EntryStatus, Evidence, Indicator, ProgressEntry
 from indicators.models.roles import AUDIT, COMMENT, ENTER, can_enter, can_read_all, can_verify, user_agency
+from indicators.views.entry_lists import filtered_page
 from indicators.workflow import services
 from indicators.workflow.work import reporting_period
 from programs.access import plan_page
@@ -126,6 +127,10 @@ def my_indicators(request):
     return render(request, "indicators/my_indicators.html", context)
 
 
+# the indicator (and so its agency) is the page's own
+INDICATOR_FILTERS = ("period", "kecamatan", "status", "flagged")
+
+
 @plan_page
 def indicator_entries(request, code: str):
     indicator = get_indicator_for_user(request, code)
@@ -134,9 +139,12 @@ def indicator_entries(request, code: str):
         .annotate(evidence_count=Count("evidence"))
         .order_by("-year", "-semester", "-date", "-id")
     )
+    form, page = filtered_page(request, entries, plan=request.plan, fields=INDICATOR_FILTERS)
     context = {
         "indicator": indicator,
-        "entries": entries,
+        "entries": page,
+        "page": page,
+        "filter_form": form,
         "figures": reported_so_far(indicator),
         "can_enter": request.plan.accepts_entries and _own_agency(request.user, indicator.agency_id),
     }
