@@ -78,11 +78,6 @@ class Cell:
         return [indicator for indicator in self.expected if indicator.pk not in received]
 
     @property
-    def late(self) -> list[Indicator]:
-        on_time = {indicator.pk for indicator in self.on_time}
-        return [indicator for indicator in self.received if indicator.pk not in on_time]
-
-    @property
     def overdue(self) -> list[Indicator]:
         return self.missing if self.state == State.CLOSED else []
 
@@ -98,12 +93,6 @@ class Cell:
         if not self.expected:
             return None
         return Decimal(len(self.received)) * 100 / len(self.expected)
-
-    @property
-    def on_time_rate(self) -> Decimal | None:
-        if not self.expected:
-            return None
-        return Decimal(len(self.on_time)) * 100 / len(self.expected)
 
     @property
     def band(self) -> str:

@@ -48,7 +48,6 @@ DEFAULT_COMBO_UID = "HllvX50cXC0"  # ... and its uid, the same in every DHIS2 in
 DEFAULT_CATEGORY_COMBO_UID = "bjDvmb4bfuf"  # DHIS2's default category combo, also the same everywhere
 SEX = {"male": "L", "female": "P"}
 AGE = {"child": "ANAK", "adult": "DEWASA"}
-PART_COMBOS = {**SEX, **AGE}
 SCORE_STATUS = {score: status for status, score in MILESTONE_SCORE.items()}
 
 

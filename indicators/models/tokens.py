@@ -110,9 +110,18 @@ class ApiToken(models.Model):
         """Ended by a new password or a closed account since it was made."""
         return not self.password_stamp or self.password_stamp != password_stamp(self.user.password)
 
-    @property
-    def is_usable(self) -> bool:
-        return not self.is_revoked and not self.is_expired and not self.is_ended and self.user.is_active
+    def refusal(self) -> str | None:
+        """Why the token does not work now (translated), or None when it does: the one statement of which
+        tokens work, read by the API's authentication."""
+        if self.is_revoked:
+            return _("This API token was revoked.")
+        if self.is_expired:
+            return _("This API token has expired; create a new one in your profile.")
+        if not self.user.is_active:
+            return _("The account of this API token is disabled.")
+        if self.is_ended:
+            return _("This API token ended when the account's password changed or it was closed; create a new one.")
+        return None
 
     def revoke(self) -> None:
         if self.revoked_at is None:
