@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from indicators.views import cockpit, entries, importing, plan, review, work
+from indicators.views import cockpit, entries, importing, jobs, plan, review
 
 app_name = "indicators"
 
@@ -12,10 +12,7 @@ urlpatterns = [
 ]
 
 # each views module owns its list of paths: progress entries, verification, import
-urlpatterns += entries.urlpatterns + review.urlpatterns + importing.urlpatterns
-
-# the officer's own page (issue 17)
-urlpatterns += work.urlpatterns
+urlpatterns += entries.urlpatterns + review.urlpatterns + importing.urlpatterns + jobs.urlpatterns
 
 # The secretariat's cockpit (issue 13): completeness, data quality, follow-ups.
 urlpatterns += cockpit.urlpatterns

@@ -17,12 +17,8 @@ from indicators.forms import CommentForm, ReasonForm
 from indicators.models import EntryStatus, ProgressEntry
 from indicators.models.roles import COMMENT, VERIFY
 from indicators.views.entries import get_entry_for_user, render_entry
-from indicators.views.entry_lists import filtered_page
 from indicators.workflow import services
 from programs.access import plan_page
-
-# every entry in the queue is submitted: no status filter
-QUEUE_FILTERS = ("agency", "indicator", "period", "kecamatan", "flagged")
 
 
 @permission_required(VERIFY, raise_exception=True)
@@ -39,8 +35,7 @@ def queue(request):
         )
         .order_by("submitted_at", "id")
     )
-    form, page = filtered_page(request, entries, plan=request.plan, fields=QUEUE_FILTERS)
-    return render(request, "indicators/review_queue.html", {"entries": page, "page": page, "filter_form": form})
+    return render(request, "indicators/review_queue.html", {"entries": entries})
 
 
 def _version(request) -> int | None:

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from programs.management.rad import add_rad_argument, plan_from_option
 from reports.files import summary
-from tptto_monitor.lib import atomic
 
 
 class Command(BaseCommand):
@@ -40,7 +39,7 @@ class Command(BaseCommand):
         content = summary.build(current, None if plan else year, fmt, language, as_of=timezone.localdate())
         path = Path(output)
         try:
-            atomic.write_bytes(path, content)  # whole or not at all
+            path.write_bytes(content)
         except OSError as exc:
             raise CommandError(f"Cannot write {path}: {exc.strerror}") from exc
         self.stdout.write(f"Wrote {path} ({len(content):,} bytes).")
