@@ -7,6 +7,10 @@ Sized from the machine's cores; each value can be overridden from the environmen
 import multiprocessing
 import os
 
+from gunicorn.glogging import Logger
+
+from tptto_monitor.logs import loggable_url
+
 wsgi_app = "tptto_monitor.wsgi:application"
 bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 
@@ -30,5 +34,24 @@ max_requests_jitter = 200
 
 accesslog = "-"  # one line per request on stdout, for the service manager's journal
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+
+class AccessLogWithoutSecrets(Logger):
+    """The access line's request, path, query and referrer as the app's own log writes them: a password-reset
+    link's user and token replaced, query parameters by name only (a `?token=tppo_…` is never written)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        uri = loggable_url(environ.get("RAW_URI") or environ.get("PATH_INFO") or "")
+        atoms["r"] = f"{environ.get('REQUEST_METHOD')} {uri} {environ.get('SERVER_PROTOCOL')}"
+        atoms["U"] = loggable_url(environ.get("PATH_INFO") or "")
+        atoms["q"] = loggable_url("?" + (environ.get("QUERY_STRING") or ""))[1:]
+        for name in ("f", "{referer}i"):
+            if atoms.get(name) not in (None, "-"):
+                atoms[name] = loggable_url(atoms[name])
+        return atoms
+
+
+logger_class = AccessLogWithoutSecrets
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -143,6 +143,9 @@ class EntryForm(forms.Form):
         if typed and typed not in dict(choices):
             choices.insert(0, (typed, typed))  # keep what was typed, so the error makes sense
         self.fields["period"].widget = forms.Select(choices=[("", _("(choose a period)")), *choices])
+        if self.entry is None and choices and not typed:
+            # a new entry starts on the semester being reported (the latest begun: this one while it runs)
+            self.fields["period"].initial = choices[0][0]
 
     @property
     def helper(self) -> FormHelper:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from indicators.views import cockpit, entries, importing, jobs, plan, review
+from indicators.views import cockpit, entries, importing, plan, review, work
 
 app_name = "indicators"
 
@@ -12,7 +12,10 @@ urlpatterns = [
 ]
 
 # each views module owns its list of paths: progress entries, verification, import
-urlpatterns += entries.urlpatterns + review.urlpatterns + importing.urlpatterns + jobs.urlpatterns
+urlpatterns += entries.urlpatterns + review.urlpatterns + importing.urlpatterns
+
+# the officer's own page (issue 17)
+urlpatterns += work.urlpatterns
 
 # The secretariat's cockpit (issue 13): completeness, data quality, follow-ups.
 urlpatterns += cockpit.urlpatterns

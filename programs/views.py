@@ -9,6 +9,9 @@ from django.utils import timezone
 from programs.access import plans_for
 from programs.models import Plan
 
+# named as a string: programs imports neither other app (the permission belongs to indicators)
+ENTER_PROGRESS = "indicators.enter_progress"
+
 
 def home(request):
     """Straight to the user's plan: the one active plan she may open, or, of several, the one active plan
@@ -18,6 +21,9 @@ def home(request):
     for candidates in (active, active.filter(start_year__lte=year, end_year__gte=year)):
         found = list(candidates[:2])
         if len(found) == 1:
+            if request.user.has_perm(ENTER_PROGRESS) and not request.user.is_superuser:
+                # an officer lands on her own page, My work, not the whole plan
+                return redirect("indicators:my_work", found[0].code)
             return redirect(found[0])
         if not found:
             break

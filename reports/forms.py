@@ -1,5 +1,6 @@
 from django import forms
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Agency, Region
@@ -48,3 +49,15 @@ class DashboardFilters(forms.Form):
         if not hasattr(self, "cleaned_data"):
             self.is_valid()
         return self.cleaned_data.get(name) if name not in self.errors else None
+
+    def canonical(self) -> QueryDict:
+        """The filters as understood, written one way (`year=2021&unverified=on`): what the page shows and what
+        its cache key is made of. Unknown parameters and malformed values are left out."""
+        query = QueryDict(mutable=True)
+        for name in self.fields:
+            value = self.value(name)
+            if value in (None, False, ""):
+                continue
+            query[name] = "on" if value is True else getattr(value, "code", value)
+        query._mutable = False
+        return query

@@ -1,22 +1,25 @@
-"""`/healthz` for load balancers and monitors: can this app server reach its database and cache, and does
-the task queue move (a worker alive whenever tasks wait)?
+"""`/healthz` for load balancers and monitors: can this app server reach its database and cache, and store files?
 
 Answered by a middleware at the top of the stack, before anything that could turn a healthy
 server into a failed probe: a probe comes over plain HTTP straight to the app server (no
 proxy to set X-Forwarded-Proto, so no SSL redirect), often with the server's IP address as
 its Host (so no ALLOWED_HOSTS check: the answer builds no URL from it), and never signed in.
-The answer names each check and says "ok" or "error", nothing else about the data.
+The answer names each check and says "ok", "error", or for the media folder the short reason ("not writable",
+"low on space": uploads and evidence would fail), nothing else about the data.
 """
 
 import logging
 import os
 import secrets
+import shutil
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponseNotAllowed, JsonResponse
 
-from tptto_monitor.lib import queue
+from tptto_monitor.lib import atomic
 
 PATH = "/healthz"
 logger = logging.getLogger("tptto.health")
@@ -37,18 +40,25 @@ def check_cache() -> None:
         raise RuntimeError("the cache did not return what was stored")
 
 
-CHECKS = {"database": check_database, "cache": check_cache}
+class CheckFailed(Exception):
+    """A failed check whose short reason is the answer (instead of "error")."""
 
 
-def queue_state() -> dict:
-    """The task queue: the age of the oldest waiting task (seconds, or None), whether a worker beat in the
-    last minute, and "error" when tasks wait with no worker alive to run them (tptto_monitor.lib.queue)."""
-    waiting, alive = queue.oldest_waiting_seconds(), queue.any_worker_alive()
-    return {
-        "queue": "error" if waiting is not None and not alive else "ok",
-        "oldest_task_waiting_seconds": None if waiting is None else round(waiting),
-        "worker_alive": alive,
-    }
+def check_media() -> None:
+    """MEDIA_ROOT takes a file (written as every stored file is, then removed) and has MEDIA_MIN_FREE_MB free."""
+    root = Path(settings.MEDIA_ROOT)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        probe = root / f".healthz-{os.getpid()}"
+        atomic.write_bytes(probe, secrets.token_bytes(16))
+        probe.unlink()
+    except OSError as error:
+        raise CheckFailed("not writable") from error
+    if shutil.disk_usage(root).free < settings.MEDIA_MIN_FREE_MB * 1024 * 1024:
+        raise CheckFailed("low on space")
+
+
+CHECKS = {"database": check_database, "cache": check_cache, "media": check_media}
 
 
 def health() -> tuple[dict[str, str], int]:
@@ -58,18 +68,12 @@ def health() -> tuple[dict[str, str], int]:
         try:
             check()
         except Exception as error:  # any failure of a dependency is a failed check, never a 500
-            logger.error("health check failed", extra={"check": name, "error": type(error).__name__})
-            states[name] = "error"
+            reason = str(error) if isinstance(error, CheckFailed) else "error"
+            logger.error("health check failed", extra={"check": name, "error": type(error).__name__, "reason": reason})
+            states[name] = reason
         else:
             states[name] = "ok"
-    if states["database"] == "ok":
-        try:
-            states.update(queue_state())
-        except Exception as error:  # the jobs cache unreadable: the queue's state is unknown
-            logger.error("health check failed", extra={"check": "queue", "error": type(error).__name__})
-            states["queue"] = "error"
-    failed = any(states.get(name) == "error" for name in (*CHECKS, "queue"))
-    return states, 503 if failed else 200
+    return states, 200 if all(state == "ok" for state in states.values()) else 503
 
 
 class HealthCheckMiddleware:

@@ -6,16 +6,40 @@ Two kinds of line are ours (settings.LOGGING sends them at INFO):
 - `tptto.workflow`, one per workflow action (submit, verify, return, reopen, import): ids and
   states only, never a narrative, a reason or a name.
 Django's own warnings and errors come out in the same format.
+
+No line holds a secret: a password-reset link's user and token are replaced by placeholders
+(`loggable_path`), a query string keeps its parameter names only (`loggable_url`, also used by
+gunicorn's access log: gunicorn.conf.py), and django-axes logs the address of a failed sign-in, not
+the username typed (which is sometimes a password: tptto_monitor.accounts.axes_client_str).
 """
 
 import datetime
 import json
 import logging
+import re
 import time
+from urllib.parse import parse_qsl, urlsplit
 
 from django.utils.functional import empty
 
 request_logger = logging.getLogger("tptto.request")
+
+# /accounts/password/reset/<uidb64>/<token>/ (and its set-password step): the link works for a day
+RESET_LINK = re.compile(r"^(?P<start>/accounts/password/reset/)(?!sent/$|complete/$)[^/]+/[^/]+/")
+
+
+def loggable_path(path: str) -> str:
+    """The path with a reset link's user and token replaced by placeholders."""
+    return RESET_LINK.sub(r"\g<start><uidb64>/<token>/", path)
+
+
+def loggable_url(url: str) -> str:
+    """A path with its query string (gunicorn's raw request URI): secrets out, query parameters by name only."""
+    parts = urlsplit(url)
+    names = [name for name, _value in parse_qsl(parts.query, keep_blank_values=True)]
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+    return origin + loggable_path(parts.path) + ("?" + "&".join(names) if names else "")
+
 
 # What every LogRecord carries; anything else on a record came as `extra=` and goes into the line.
 STANDARD_ATTRIBUTES = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
@@ -61,7 +85,7 @@ class RequestLogMiddleware:
             "request",
             extra={
                 "method": request.method,
-                "path": request.path,
+                "path": loggable_path(request.path),
                 "query_keys": sorted(request.GET.keys()),
                 "view": match.view_name if match else None,
                 "status": response.status_code,

@@ -21,7 +21,6 @@ from tptto_monitor.env import (
     env_email,
     env_email_address,
     env_int,
-    env_jobs_cache,
     env_list,
     env_pattern,
     env_str,
@@ -36,6 +35,10 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "django-insecure-development-only-key-never-used-in-production"  # noqa: S105 (DEBUG only)
+
+# Signs every backup's manifest (tptto_monitor/backup.py); SECRET_KEY when unset. Set the same value wherever a
+# backup is restored, and keep it apart from the backups themselves.
+BACKUP_SIGNING_KEY = env_str("BACKUP_SIGNING_KEY")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
@@ -63,10 +66,6 @@ INSTALLED_APPS = [
     "indicators",
     "reports",
     "tptto_monitor.bench",  # `manage.py bench` (development: writes only into its own database)
-    # The task queue (Django's Tasks API, DEP 14): after the project's apps, so that indicators' own
-    # `db_worker` (the same worker with a heartbeat, tptto_monitor.lib.queue) is the one manage.py runs.
-    "django_tasks",
-    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -122,7 +121,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # JSON with timestamps to the microsecond, for backups (tptto_monitor.exact_json)
-SERIALIZATION_MODULES = {"json-exact": "tptto_monitor.exact_json"}
+SERIALIZATION_MODULES = {"json-exact": "tptto_monitor.exact_json", "jsonl-exact": "tptto_monitor.exact_jsonl"}
 
 # Per-process memory cache for the dashboards' computed figures (~140 KB each, keyed on the plan's
 # data version, so app servers never need to share it); 200 entries cap it near 30 MB a process.
@@ -134,16 +133,6 @@ CACHES = {
         key_prefix=env_str("CACHE_KEY_PREFIX", "tppo"),
     )
 }
-# Where workers publish their heartbeat and the progress of a running job, for every app server to read
-# while the job's own transaction is still open (tptto_monitor.lib.queue): the shared Redis with CACHE_URL,
-# otherwise a folder that the app server and the workers of one machine share.
-CACHES["jobs"] = env_jobs_cache(CACHES["default"], env_str("JOBS_CACHE_DIR", str(BASE_DIR / "var" / "jobs")))
-
-# Long work (imports, plan uploads, file builds) runs in tasks kept in the database: no other service,
-# and workers on any number of machines share the queue (`manage.py db_worker`; README, "Workers").
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-# A worker writes its heartbeat this often; one not heard of for four beats is taken for dead.
-WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -161,8 +150,10 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SIGN_IN_LOCKOUT_MINUTES"
 AXES_USE_ATTEMPT_EXPIRATION = True  # a failure counts for the 15 minutes after it, then no more
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
-AXES_SENSITIVE_PARAMETERS = []  # the log names the account and the address (staff log-ins, not victims' data)
+AXES_RESET_ON_SUCCESS = True  # for that account from that address only (tptto_monitor.sign_in_attempts)
+AXES_HANDLER = "tptto_monitor.sign_in_attempts.SignInAttempts"
+# the log names the address, never the username typed (sometimes a password typed in the wrong box)
+AXES_CLIENT_STR_CALLABLE = "tptto_monitor.accounts.axes_client_str"
 # The client's address: the connection's own, unless TRUSTED_PROXIES reverse proxies in front of the app
 # append theirs to X-Forwarded-For (a client could otherwise write any address there and never be locked).
 # Read by tptto_monitor.accounts.client_address (axes' own AXES_IPWARE_* settings need django-ipware).
@@ -200,13 +191,16 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # files appear whole or not at all (a full disk leaves no half file): tptto_monitor/storage.py
+    "default": {"BACKEND": "tptto_monitor.storage.AtomicFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Files browsers ask for at the site's root (/favicon.ico), served by whitenoise without sign-in.
 WHITENOISE_ROOT = BASE_DIR / "webroot"
 # Evidence files live outside static and are served only through a checked view.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# /healthz answers 503 when the media folder has less free space than this (uploads and evidence would fail)
+MEDIA_MIN_FREE_MB = env_int("MEDIA_MIN_FREE_MB", 500)
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -28,12 +28,9 @@ class BearerToken(HttpBearer):
         row = ApiToken.lookup(token.strip())
         if row is None:
             raise AuthenticationError(401, _("Unknown API token."))
-        if row.is_revoked:
-            raise AuthenticationError(401, _("This API token was revoked."))
-        if row.is_expired:
-            raise AuthenticationError(401, _("This API token has expired; create a new one in your profile."))
-        if not row.user.is_active:
-            raise AuthenticationError(401, _("The account of this API token is disabled."))
+        refusal = row.refusal()
+        if refusal is not None:
+            raise AuthenticationError(401, str(refusal))
         if not has_role(row.user):
             # as on the web: a signed-in user without a role reads nothing
             raise AuthorizationError(403, _("Your account has no role yet; ask an administrator."))

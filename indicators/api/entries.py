@@ -9,9 +9,10 @@ nothing is saved.
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Status
 from ninja.pagination import paginate
 
 from indicators.api import schemas
@@ -30,12 +31,22 @@ RELATED = ("indicator__plan", "agency", "kecamatan")
 EntryId = Annotated[int, Field(ge=1, le=2**53)]
 
 
-class EntryFilters(Schema):
-    indicator: schemas.Code | None = Field(None, description="indicator code")
+class EntryFilters(FilterSchema):
+    """The list's filters as ninja's FilterSchema applies them (every filter given must hold)."""
+
+    indicator: Annotated[schemas.Code | None, FilterLookup("indicator__code")] = Field(
+        None, description="indicator code"
+    )
     status: EntryStatus | None = None
     period: schemas.PeriodText | None = Field(None, description="2021 or 2021S1")
-    agency: schemas.Code | None = None
-    kecamatan: schemas.Code | None = None
+    agency: Annotated[schemas.Code | None, FilterLookup("agency__code")] = None
+    kecamatan: Annotated[schemas.Code | None, FilterLookup("kecamatan__code")] = None
+
+    def filter_period(self, value: str | None) -> Q:
+        if not value:
+            return Q()
+        period = Period.parse(value)
+        return Q(year=period.year) & (Q(semester=period.semester) if period.semester else Q())
 
 
 @router.get("/plans/{code}/entries", response={200: list[schemas.EntryOut], **ERRORS})
@@ -47,20 +58,7 @@ def entries(request, code: schemas.Code, filters: Query[EntryFilters]):
         .filter(indicator__plan=get_plan(request, code))
         .select_related(*RELATED)
     )
-    if filters.indicator:
-        qs = qs.filter(indicator__code=filters.indicator)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.period:
-        period = Period.parse(filters.period)
-        qs = qs.filter(year=period.year)
-        if period.semester:
-            qs = qs.filter(semester=period.semester)
-    if filters.agency:
-        qs = qs.filter(agency__code=filters.agency)
-    if filters.kecamatan:
-        qs = qs.filter(kecamatan__code=filters.kecamatan)
-    return qs.order_by("-year", "-semester", "-date", "-id")
+    return filters.filter(qs).order_by("-year", "-semester", "-date", "-id")
 
 
 def _visible_entry(request, pk: int) -> ProgressEntry:
@@ -139,13 +137,14 @@ def update(request, entry_id: EntryId, payload: schemas.EntryUpdate):
 
 
 @router.post("/entries/{entry_id}/submit", response={200: schemas.EntryOut, **ERRORS})
-def submit(request, entry_id: EntryId, payload: schemas.EntryVersion | None = None):
+def submit(request, entry_id: EntryId, payload: schemas.EntrySubmit | None = None):
     """Draft → submitted (or a corrected returned entry → submitted again), for the verifiers."""
     require_write(request)
     current = _visible_entry(request, entry_id)
     version = payload.version if payload else None
     if current.status == EntryStatus.RETURNED:
-        services.resubmit_entry(user=request.user, entry=current, version=version)
+        answer = payload.answer if payload else ""
+        services.resubmit_entry(user=request.user, entry=current, version=version, answer=answer)
     else:
         services.submit_entry(user=request.user, entry=current, version=version)
     return _visible_entry(request, entry_id)

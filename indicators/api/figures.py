@@ -12,6 +12,7 @@ from typing import Annotated
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
@@ -94,8 +95,8 @@ def figures(request, response: HttpResponse, code: schemas.Code, query: Query[Fi
     as_of = min(timezone.localdate(), plan.end_date)
     query_key = hashlib.sha256(repr(sorted(query.dict().items())).encode()).hexdigest()[:16]
     etag = f'"{plan.pk}-{plan.data_version}-{as_of.isoformat()}-{query_key}"'
-    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        not_modified = HttpResponse(status=304)
+    not_modified = get_conditional_response(request, etag=etag)  # If-None-Match, as Django reads it
+    if not_modified is not None:
         not_modified["ETag"] = etag
         return not_modified
     rollup = cached_compute(plan, _rollup_filters(plan, query), as_of=as_of)

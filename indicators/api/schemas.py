@@ -259,3 +259,9 @@ class EntryVersion(Schema):
     model_config = ConfigDict(extra="forbid")
 
     version: Version | None = Field(None, description="the version you read")
+
+
+class EntrySubmit(EntryVersion):
+    answer: Text = Field(
+        "", description="a returned entry: the answer to the verifier's reason, needed when nothing was changed"
+    )

@@ -78,13 +78,14 @@ class Cell:
         return [indicator for indicator in self.expected if indicator.pk not in received]
 
     @property
-    def late(self) -> list[Indicator]:
-        on_time = {indicator.pk for indicator in self.on_time}
-        return [indicator for indicator in self.received if indicator.pk not in on_time]
-
-    @property
     def overdue(self) -> list[Indicator]:
         return self.missing if self.state == State.CLOSED else []
+
+    @property
+    def unreported(self) -> bool:
+        """The agency sent nothing of what it owed for the semester, and the deadline has passed: a reporting
+        gap on the province page and in the summary (the cockpit lists each overdue indicator)."""
+        return self.state == State.CLOSED and bool(self.expected) and not self.received
 
     @property
     def rate(self) -> Decimal | None:
@@ -92,12 +93,6 @@ class Cell:
         if not self.expected:
             return None
         return Decimal(len(self.received)) * 100 / len(self.expected)
-
-    @property
-    def on_time_rate(self) -> Decimal | None:
-        if not self.expected:
-            return None
-        return Decimal(len(self.on_time)) * 100 / len(self.expected)
 
     @property
     def band(self) -> str:
@@ -135,27 +130,34 @@ class Completeness:
 
 def deadlines_for(plan: Plan, periods: list[Period]) -> dict[Period, datetime.date]:
     """Each semester's deadline: the plan's own where it set one, else 15 days after the semester."""
-    own = {
-        Period(row.year, row.semester): row.deadline
-        for row in ReportingDeadline.objects.filter(plan=plan, year__in={p.year for p in periods})
+    return _deadlines([plan], {plan.pk: periods})[plan.pk]
+
+
+def _deadlines(plans: list[Plan], periods: dict[int, list[Period]]) -> dict[int, dict[Period, datetime.date]]:
+    years = {p.year for plan_periods in periods.values() for p in plan_periods}
+    own: dict[int, dict[Period, datetime.date]] = defaultdict(dict)
+    for row in ReportingDeadline.objects.filter(plan__in=plans, year__in=years):
+        own[row.plan_id][Period(row.year, row.semester)] = row.deadline
+    return {
+        plan.pk: {period: own[plan.pk].get(period, default_deadline(period)) for period in periods[plan.pk]}
+        for plan in plans
     }
-    return {period: own.get(period, default_deadline(period)) for period in periods}
 
 
-def _due_years(plan: Plan) -> dict[int, set[int]]:
+def _due_years(plans: list[Plan]) -> dict[int, set[int]]:
     """Indicator id → years whose annual target is above zero."""
     years: dict[int, set[int]] = defaultdict(set)
-    rows = Target.objects.filter(indicator__plan=plan, value__gt=0).values_list("indicator_id", "year")
+    rows = Target.objects.filter(indicator__plan__in=plans, value__gt=0).values_list("indicator_id", "year")
     for indicator_id, year in rows:
         years[indicator_id].add(year)
     return years
 
 
-def _achieved_in(plan: Plan) -> dict[int, Period]:
+def _achieved_in(plans: list[Plan]) -> dict[int, Period]:
     """Milestone id → the first semester in which 'achieved' was received."""
     rows = (
         ProgressEntry.objects.filter(
-            indicator__plan=plan,
+            indicator__plan__in=plans,
             indicator__kind=Kind.MILESTONE,
             status__in=RECEIVED,
             milestone_status=MilestoneStatus.ACHIEVED,
@@ -185,7 +187,7 @@ def is_due(indicator: Indicator, period: Period, due_years: dict[int, set[int]],
     return True
 
 
-def _first_received(plan: Plan, years: set[int]) -> dict[tuple[int, Period], datetime.datetime]:
+def _first_received(plans: list[Plan], years: set[int]) -> dict[tuple[int, Period], datetime.datetime]:
     """(indicator id, semester) → when its first entry that is now received became submitted or verified.
 
     The moment comes from the entry's history: the earliest record with a received status.
@@ -193,13 +195,25 @@ def _first_received(plan: Plan, years: set[int]) -> dict[tuple[int, Period], dat
     history = ProgressEntry.history.model.objects.filter(id=OuterRef("id"), status__in=RECEIVED)
     first = Subquery(history.order_by("history_date").values("history_date")[:1])
     rows = (
-        ProgressEntry.objects.filter(indicator__plan=plan, status__in=RECEIVED, year__in=years)
+        ProgressEntry.objects.filter(indicator__plan__in=plans, status__in=RECEIVED, year__in=years)
         .annotate(first_received=first)
         .values("indicator_id", "year", "semester")
         .annotate(first=Min("first_received"))
         .order_by()
     )
     return {(row["indicator_id"], Period(row["year"], row["semester"])): row["first"] for row in rows}
+
+
+def _received(indicator_ids: list[int], years: set[int]) -> set[tuple[int, Period]]:
+    """(indicator id, semester) with a received entry, without asking when (the history is not read).
+    Asked for by indicator, so a year's reports are read from the index that holds them (entry_reporting_idx)."""
+    rows = (
+        ProgressEntry.objects.filter(indicator_id__in=indicator_ids, status__in=RECEIVED, year__in=years)
+        .values_list("indicator_id", "year", "semester")
+        .order_by()  # no ordering: the entries' default one would make DISTINCT return every entry
+        .distinct()
+    )
+    return {(indicator_id, Period(year, semester)) for indicator_id, year, semester in rows}
 
 
 def _state(period: Period, deadline: datetime.date, as_of: datetime.date) -> str:
@@ -221,35 +235,79 @@ def completeness(
     Agencies listed: those responsible for at least one indicator of the plan (or just `agency_id`).
     """
     periods = sorted(periods or semesters(plan.years))
-    deadlines = deadlines_for(plan, periods)
-    indicators = Indicator.objects.for_plan(plan).select_related("agency").order_by("agency__short_name", "code")
-    if agency_id is not None:
-        indicators = indicators.filter(agency_id=agency_id)
-    indicators = list(indicators)
-    due_years = _due_years(plan)
-    achieved = _achieved_in(plan)
-    first = _first_received(plan, {p.year for p in periods})
+    return _completeness([plan], {plan.pk: periods}, as_of=as_of, agency_id=agency_id, timeliness=True)[plan.pk]
 
-    agencies = {indicator.agency_id: indicator.agency for indicator in indicators}
-    cells = {
-        (agency_id_, period): Cell(agency, period, deadlines[period], _state(period, deadlines[period], as_of))
-        for agency_id_, agency in agencies.items()
-        for period in periods
-    }
-    for indicator in indicators:
-        for period in periods:
-            if not is_due(indicator, period, due_years, achieved):
-                continue
-            cell = cells[(indicator.agency_id, period)]
-            cell.expected.append(indicator)
-            received_at = first.get((indicator.pk, period))
-            if received_at is None:
-                continue
-            cell.received.append(indicator)
-            if timezone.localtime(received_at).date() <= cell.deadline:
-                cell.on_time.append(indicator)
-    ordered = sorted(agencies.values(), key=lambda agency: agency.short_name)
-    return Completeness(plan, as_of, periods, deadlines, ordered, cells)
+
+def completeness_many(
+    plans: list[Plan],
+    *,
+    as_of: datetime.date,
+    year: int | None = None,
+    indicators: dict[int, list[Indicator]] | None = None,
+) -> dict[int, Completeness]:
+    """Plan id → `completeness(plan, as_of=…, periods=year_periods(plan, year))`, without the on-time part
+    (whether a report came by its deadline is the cockpit's; what is missing is everyone's), in a fixed number
+    of queries whatever the number of plans. `indicators` (plan id → its indicators, with their agencies)
+    saves a query when the caller has read them (the plans' rollups have)."""
+    periods = {plan.pk: year_periods(plan, year) for plan in plans}
+    return _completeness(plans, periods, as_of=as_of, indicators=indicators, timeliness=False)
+
+
+def _completeness(
+    plans: list[Plan],
+    periods: dict[int, list[Period]],
+    *,
+    as_of: datetime.date,
+    agency_id: int | None = None,
+    indicators: dict[int, list[Indicator]] | None = None,
+    timeliness: bool,
+) -> dict[int, Completeness]:
+    if not plans:
+        return {}
+    deadlines = _deadlines(plans, periods)
+    if indicators is None:
+        rows = Indicator.objects.filter(plan__in=plans).select_related("agency").order_by("agency__short_name", "code")
+        if agency_id is not None:
+            rows = rows.filter(agency_id=agency_id)
+        indicators = defaultdict(list)
+        for indicator in rows:
+            indicators[indicator.plan_id].append(indicator)
+    due_years = _due_years(plans)
+    achieved = _achieved_in(plans)
+    years = {p.year for plan_periods in periods.values() for p in plan_periods}
+    if timeliness:
+        first = _first_received(plans, years)
+        received = set(first)
+    else:
+        first = {}
+        received = _received([i.pk for plan in plans for i in indicators[plan.pk]], years)
+
+    result = {}
+    for plan in plans:
+        plan_deadlines = deadlines[plan.pk]
+        agencies = {indicator.agency_id: indicator.agency for indicator in indicators[plan.pk]}
+        cells = {
+            (agency_id_, period): Cell(
+                agency, period, plan_deadlines[period], _state(period, plan_deadlines[period], as_of)
+            )
+            for agency_id_, agency in agencies.items()
+            for period in periods[plan.pk]
+        }
+        for indicator in indicators[plan.pk]:
+            for period in periods[plan.pk]:
+                if not is_due(indicator, period, due_years, achieved):
+                    continue
+                cell = cells[(indicator.agency_id, period)]
+                cell.expected.append(indicator)
+                if (indicator.pk, period) not in received:
+                    continue
+                cell.received.append(indicator)
+                received_at = first.get((indicator.pk, period))
+                if received_at is not None and timezone.localtime(received_at).date() <= cell.deadline:
+                    cell.on_time.append(indicator)
+        ordered = sorted(agencies.values(), key=lambda agency: agency.short_name)
+        result[plan.pk] = Completeness(plan, as_of, periods[plan.pk], plan_deadlines, ordered, cells)
+    return result
 
 
 def year_periods(plan: Plan, year: int | None) -> list[Period]:

@@ -41,7 +41,7 @@ import dataclasses
 import datetime
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -49,7 +49,7 @@ from django.core.cache import cache
 from django.db.models import Count, F, Max, Min, Sum
 from django.utils.translation import gettext_lazy as _
 
-from indicators.models import MILESTONE_SCORE, EntryStatus, Indicator, Kind, MilestoneStatus, ProgressEntry, Target
+from indicators.models import MILESTONE_SCORE, Indicator, Kind, MilestoneStatus, ProgressEntry, Target
 from programs.models import Pillar, Plan
 from programs.periods import Period, semesters
 
@@ -65,6 +65,26 @@ SUMMED_FIELDS = ("value", "numerator", "denominator", "male", "female", "child",
 def summed_fields() -> dict[str, Sum]:
     """The entry fields that add up within a group (one list for the period and the kecamatan rows)."""
     return {field: Sum(field) for field in SUMMED_FIELDS}
+
+
+def latest_report_rows(entries, indicator_ids: list[int], *, by: tuple[str, ...] = ()):
+    """For the kinds where the latest report counts (Kind.is_latest): per indicator × semester × reported state
+    (a milestone's status, a level's value), the latest date, the highest id and how many entries. The latest
+    report of a semester is the row with the highest (date, id): `Report.order`. Written once for the
+    figures (`compute`), the aggregates (`data_values`) and the data checks (by agency: `by=("agency_id",)`), so
+    none of them can choose another report."""
+    return (
+        entries.filter(indicator_id__in=indicator_ids)
+        .values(*by, "indicator_id", "year", "semester", "milestone_status", "value")
+        .annotate(last_date=Max("date"), last_id=Max("id"), n=Count("id"))
+        .order_by()
+    )
+
+
+def add_up(values: Iterable[Decimal | None]) -> Decimal | None:
+    """The sum of the figures there are; None when there is none (nothing to add is not a zero)."""
+    present = [value for value in values if value is not None]
+    return sum(present, Decimal(0)) if present else None
 
 
 def share(part, whole) -> Decimal | None:
@@ -266,6 +286,22 @@ class PlanRollup:
             counts[figure.status] += 1
         return counts
 
+    def tag_totals(self, year: int) -> dict[str, tuple[str, Decimal | None, Decimal | None]]:
+        """Standard tag → (unit, target, actual) of the year: the plan's indicators that carry the tag and whose
+        numbers add up (Kind.is_summed), added up; what the province adds across its regencies."""
+        rows: dict[str, list[IndicatorRollup]] = defaultdict(list)
+        for row in self.indicators:
+            if row.indicator.standard_tag and Kind(row.indicator.kind).is_summed:
+                rows[row.indicator.standard_tag].append(row)
+        return {
+            tag: (
+                tagged[0].indicator.unit,
+                add_up(row.years[year].target for row in tagged),
+                add_up(row.years[year].actual for row in tagged),
+            )
+            for tag, tagged in rows.items()
+        }
+
     def pillar_figure(self, pillar: PillarRollup, year: int | None) -> PillarFigure:
         return pillar.to_date if year is None else pillar.years[year]
 
@@ -365,12 +401,7 @@ class _EntryAggregates:
         self.latest: dict[int, list[Report]] = defaultdict(list)
         latest = of("is_latest")
         if latest:
-            rows = list(
-                entries.filter(indicator_id__in=latest)
-                .values("indicator_id", "year", "semester", "milestone_status", "value")
-                .annotate(last_date=Max("date"), last_id=Max("id"), n=Count("id"))
-                .order_by()
-            )
+            rows = list(latest_report_rows(entries, latest))
             qualitative = set(kinds[Kind.QUALITATIVE])
             text_ids = [r["last_id"] for r in rows if r["indicator_id"] in qualitative]
             texts = (
@@ -972,54 +1003,6 @@ def entry_counts(plan: Plan, filters: Filters | None = None) -> dict[str, int]:
     return dict(qs.values_list("status").annotate(n=Count("id")).order_by())
 
 
-def reporting_gaps(plan: Plan, as_of: datetime.date, year: int | None = None) -> dict[int, list[Period]]:
-    """Agency id → the semesters (of `year`, or of the whole plan) that had ended by `as_of` in which the
-    agency responsible for some indicator sent no entry that was submitted or verified."""
-    return reporting_gaps_many([plan], as_of, year)[plan.pk]
-
-
-def reporting_gaps_many(
-    plans: Sequence[Plan],
-    as_of: datetime.date,
-    year: int | None = None,
-    *,
-    indicators: Mapping[int, Iterable[Indicator]] | None = None,
-) -> dict[int, dict[int, list[Period]]]:
-    """Plan id → `reporting_gaps(plan, as_of, year)`, in two queries whatever the number of plans.
-
-    `indicators` (plan id → its indicators) saves one of them when the caller has read them already (the
-    plans' rollups have). The entries are asked for by indicator, not through a join to the plans, so that a
-    year's reports are read from the index that holds them (entry_reporting_idx), not from the whole table.
-    """
-    if indicators is None:
-        indicators = defaultdict(list)
-        for indicator in Indicator.objects.filter(plan__in=list(plans)).only("plan_id", "agency_id").order_by():
-            indicators[indicator.plan_id].append(indicator)
-    plan_of, agencies = {}, {}
-    for plan in plans:
-        agencies[plan.pk] = set()
-        for indicator in indicators[plan.pk]:
-            plan_of[indicator.id] = plan.pk
-            agencies[plan.pk].add(indicator.agency_id)
-    reported = ProgressEntry.objects.filter(
-        indicator_id__in=list(plan_of), status__in=[EntryStatus.VERIFIED, EntryStatus.SUBMITTED]
-    )
-    if year is not None:
-        reported = reported.filter(year=year)
-    # no ordering: the entries' default one would make DISTINCT return every entry
-    rows = reported.values_list("indicator_id", "agency_id", "year", "semester").order_by().distinct()
-    sent = {(plan_of[indicator_id], agency, y, s) for indicator_id, agency, y, s in rows}
-    gaps = {}
-    for plan in plans:
-        capped = min(as_of, plan.end_date)
-        elapsed = [p for p in semesters(plan.years) if p.end <= capped and (year is None or p.year == year)]
-        gaps[plan.pk] = {
-            agency: [p for p in elapsed if (plan.pk, agency, p.year, p.semester) not in sent]
-            for agency in sorted(agencies[plan.pk])
-        }
-    return gaps
-
-
 @dataclass
 class DataValue:
     """The entries of one indicator in one semester at one place, added up by the kind's rule.
@@ -1053,9 +1036,8 @@ def data_values(plan: Plan, year: int | None = None, filters: Filters | None = N
     entries = filters.entries(plan)
     if year is not None:
         entries = entries.filter(year=year)
-    latest_kinds = set(Kind.where("is_latest"))
-    summed = [iid for iid, i in indicators.items() if i.kind not in latest_kinds]
-    latest = [iid for iid, i in indicators.items() if i.kind in latest_kinds]
+    summed = [iid for iid, i in indicators.items() if not Kind(i.kind).is_latest]
+    latest = [iid for iid, i in indicators.items() if Kind(i.kind).is_latest]
     result = []
     rows = (
         entries.filter(indicator_id__in=summed)
@@ -1064,16 +1046,11 @@ def data_values(plan: Plan, year: int | None = None, filters: Filters | None = N
         .order_by()
     )
     for row in rows:
-        parts = {name: row[name] for name in ("value", "male", "female", "child", "adult", "numerator", "denominator")}
+        parts = {name: row[name] for name in SUMMED_FIELDS}
         period = Period(row["year"], row["semester"])
         result.append(DataValue(indicators[row["indicator_id"]], period, row["kecamatan_id"], row["n"], **parts))
     # the latest report per semester, chosen as compute() chooses it: by date, then by id
-    reports = (
-        entries.filter(indicator_id__in=latest)
-        .values("indicator_id", "year", "semester", "milestone_status", "value")
-        .annotate(last_date=Max("date"), last_id=Max("id"), n=Count("id"))
-        .order_by()
-    )
+    reports = latest_report_rows(entries, latest)
     best: dict[tuple[int, Period], dict] = {}
     counts: dict[tuple[int, Period], int] = defaultdict(int)
     for row in reports:

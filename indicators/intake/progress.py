@@ -21,7 +21,6 @@ import io
 import logging
 import re
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -31,7 +30,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from indicators.documents.zipbudget import OverBudget, ZipBudget, check_zip
-from indicators.models import KIND_FIELDS, EntryStatus, ImportReceipt, Indicator, Kind, ProgressEntry
+from indicators.models import KIND_FIELDS, EntryStatus, Indicator, Kind, ProgressEntry
 from indicators.models.roles import can_verify
 from indicators.workflow.checks import DataWarning, check_entries, record_import_warnings
 from programs.access import acts_in
@@ -54,6 +53,9 @@ COLUMNS = (
     "narrative",
 )
 REQUIRED_COLUMNS = ("code", "period")
+# The column the file of refused rows adds (indicators.intake.refused); read back, it is ignored, so the
+# file can be fixed and uploaded again as it is.
+ERROR_COLUMN = "error"
 NUMBER_COLUMNS = ("value", "male", "female", "child", "adult", "numerator", "denominator")
 COMMON_COLUMNS = {"code", "period", "kecamatan", "date", "narrative"}
 # Model field → spreadsheet column where the names differ.
@@ -114,6 +116,7 @@ class ImportResult:
     rows: list[RowOutcome]
     saved: int = 0
     needs_comment: bool = False  # good rows, but flagged by data checks and not explained: nothing saved
+    valid_only: bool = False  # the importer chose to save the good rows and leave the bad ones out
 
     @property
     def warned_rows(self) -> list[RowOutcome]:
@@ -121,11 +124,26 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
+        """Every row is good: the whole file can be saved."""
         return bool(self.rows) and all(row.ok for row in self.rows)
 
     @property
     def bad_rows(self) -> list[RowOutcome]:
         return [row for row in self.rows if not row.ok]
+
+    @property
+    def good_rows(self) -> list[RowOutcome]:
+        return [row for row in self.rows if row.ok]
+
+    @property
+    def problem_rows(self) -> list[RowOutcome]:
+        """The rows a person has to look at: with errors, or flagged by a data check."""
+        return [row for row in self.rows if row.errors or row.warnings]
+
+    @property
+    def savable(self) -> bool:
+        """All or nothing unless the importer chose `valid_only`: then any good row is saved without the bad."""
+        return self.ok or (self.valid_only and any(row.ok for row in self.rows))
 
 
 # --- reading -----------------------------------------------------------------
@@ -216,7 +234,7 @@ def parse_header(cells: list[str]) -> dict[str, int]:
     problems = []
     for index, raw in enumerate(cells):
         name = raw.strip().lower()
-        if not name:
+        if not name or name == ERROR_COLUMN:
             continue
         if name not in COLUMNS:
             problems.append(_("Unknown column “%(name)s”.") % {"name": raw.strip()})
@@ -245,12 +263,13 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
     if not table:
         raise ImportFileError(_("The file is empty."))
     columns = parse_header(table[0][1])
+    ignored = {i for i, raw in enumerate(table[0][1]) if raw.strip().lower() == ERROR_COLUMN}
     named = set(columns.values())
     rows = []
     for number, cells in table[1:]:
-        if not any(cells):
+        if not any(cell for i, cell in enumerate(cells) if i not in ignored):
             continue
-        stray = [i for i, cell in enumerate(cells) if cell and i not in named]
+        stray = [i for i, cell in enumerate(cells) if cell and i not in named | ignored]
         if stray:
             raise ImportFileError(
                 _("Row %(row)s has a value in column %(col)s, which has no name in the header.")
@@ -451,14 +470,11 @@ def check_rows(
     status: str = EntryStatus.DRAFT,
     agency: Agency | None = None,
     agency_must_match: bool = False,
-    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
-    """Every row's outcome; good rows carry their unsaved entry. `progress(rows checked, rows)` as it goes."""
+    """Every row's outcome; good rows carry their unsaved entry."""
     lookups = Lookups(plan)
     built = []
     for number, values in rows:
-        if progress:
-            progress(len(built), len(rows))
         outcome = RowOutcome(number, values)
         entry = build_entry(
             outcome, lookups, user=user, status=status, agency=agency, agency_must_match=agency_must_match
@@ -528,10 +544,12 @@ def import_file(
     agency_must_match: bool = False,
     dry_run: bool = False,
     warning_comment: str = "",
-    receipt: ImportReceipt | None = None,
-    progress: Callable[[int, int, str], None] | None = None,
+    valid_only: bool = False,
 ) -> ImportResult:
     """Check the file and, unless `dry_run` or any row is bad, save every row in one transaction.
+
+    All or nothing by default. With `valid_only` (the importer's explicit choice) the good rows are saved
+    and the bad ones left out (`result.bad_rows`; indicators.intake.refused writes them back as a file).
 
     Rows flagged by the data checks are saved only with `warning_comment`, the importer's
     explanation, which is kept with each flagged entry.
@@ -541,8 +559,6 @@ def import_file(
     another agency (an officer imports only for her own agency).
     Raises ImportFileError when the file itself cannot be read, or when the database refuses a
     row that passed every check (its constraints are the backstop): then nothing is saved.
-    `receipt`: the confirmed import every saved entry remembers (undone with it). `progress(done,
-    total, message)`: told the rows checked as the check goes, and when the rows are being saved.
     """
     if status not in IMPORT_STATUSES:
         raise ValueError(f"cannot import entries as {status!r}")
@@ -552,24 +568,14 @@ def import_file(
     rows = read_rows(data)
     try:
         with transaction.atomic():
-            checked = (lambda done, total: progress(done, total, _("Checking the rows"))) if progress else None
             result = check_rows(
-                rows,
-                plan=plan,
-                user=user,
-                status=status,
-                agency=agency,
-                agency_must_match=agency_must_match,
-                progress=checked,
+                rows, plan=plan, user=user, status=status, agency=agency, agency_must_match=agency_must_match
             )
-            if result.ok and not dry_run and result.warned_rows and not warning_comment.strip():
+            result.valid_only = valid_only
+            if result.savable and not dry_run and result.warned_rows and not warning_comment.strip():
                 result.needs_comment = True
-            elif result.ok and not dry_run:
-                entries = [row.entry for row in result.rows]
-                if progress:
-                    progress(len(rows), len(rows), _("Saving the entries"))
-                for entry in entries:
-                    entry.import_receipt = receipt
+            elif result.savable and not dry_run:
+                entries = [row.entry for row in result.good_rows]
                 saved = bulk_create_with_history(
                     entries, ProgressEntry, default_user=user, default_change_reason=_("Spreadsheet import")
                 )

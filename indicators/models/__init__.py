@@ -26,7 +26,6 @@ from indicators.models.entries import (
     evidence_path,
 )
 from indicators.models.exchange import Dhis2Mapping, ImportReceipt
-from indicators.models.jobs import Job, JobKind, JobState
 from indicators.models.kinds import KIND_FIELDS, SPLIT_FIELDS, TEXT_LIMIT, Kind, limited_text
 from indicators.models.plan import Indicator, IndicatorQuerySet, Target, whole_split
 from indicators.models.tokens import ApiToken
@@ -60,7 +59,4 @@ __all__ = [
     "Dhis2Mapping",
     "ImportReceipt",
     "ApiToken",
-    "Job",
-    "JobKind",
-    "JobState",
 ]

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +52,40 @@ class ProgressEntryQuerySet(models.QuerySet):
         agency = user_agency(user) if can_enter(user) else None
         return mine.filter(agency=agency) if agency else self.none()
 
+    def filtered(
+        self,
+        *,
+        agency=None,
+        indicator=None,
+        period: Period | None = None,
+        kecamatan=None,
+        status: str = "",
+        flagged: bool | None = None,
+    ) -> "ProgressEntryQuerySet":
+        """The entries matching every filter given (the lists' filter forms); None or empty: no filter.
+
+        A year period keeps both of its semesters; `flagged` keeps the entries a data check flagged
+        (True) or those it did not (False).
+        """
+        entries = self
+        if agency is not None:
+            entries = entries.filter(agency=agency)
+        if indicator is not None:
+            entries = entries.filter(indicator=indicator)
+        if period is not None:
+            entries = entries.filter(year=period.year)
+            if period.semester:
+                entries = entries.filter(semester=period.semester)
+        if kecamatan is not None:
+            entries = entries.filter(kecamatan=kecamatan)
+        if status:
+            entries = entries.filter(status=status)
+        if flagged is not None:
+            # the warnings' model lives in the cockpit module, which imports this one: reached by the relation
+            warnings = self.model._meta.get_field("warnings").related_model.objects.filter(entry=OuterRef("pk"))
+            entries = entries.filter(Exists(warnings)) if flagged else entries.exclude(Exists(warnings))
+        return entries
+
 
 class ProgressEntry(models.Model):
     """One piece of work for an indicator (a session, a training, a meeting).
@@ -89,6 +123,9 @@ class ProgressEntry(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.DRAFT)
     return_reason = limited_text(_("reason for return"), blank=True)
+    # The officer's answer to the reason when she resubmits a returned entry (kept in the history, shown to
+    # the verifier); cleared when the entry is returned again.
+    return_answer = limited_text(_("answer to the verifier"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
     created_by = models.ForeignKey(
@@ -103,16 +140,6 @@ class ProgressEntry(models.Model):
     # The one-time key of the form that created the entry: a second POST of the same form (a double
     # click, a reload) finds it taken, by the unique constraint, and is sent to this entry.
     form_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    # The spreadsheet import that created the entry, so the import can be listed and undone.
-    import_receipt = models.ForeignKey(
-        "indicators.ImportReceipt",
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="entries",
-        verbose_name=_("import"),
-    )
 
     objects = ProgressEntryQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at", "form_key"])
@@ -143,7 +170,7 @@ class ProgressEntry(models.Model):
                 name="entry_rollup_cover_idx",
             ),
             models.Index(fields=["agency", "status"], name="entry_agency_status_idx"),
-            # The reporting gaps of a year (rollup.reporting_gaps_many): who sent what in which semester of
+            # The reporting gaps of a year (completeness.completeness_many): who sent what in which semester of
             # it, read from this index alone. Without it the province view read the whole table, 280–460 ms
             # at 1M entries for the one plan changed since its last view (`make bench`).
             models.Index(fields=["year", "status", "indicator", "agency", "semester"], name="entry_reporting_idx"),

@@ -27,7 +27,12 @@ option combo. Here:
 
 Identifiers are codes (`idScheme=CODE`) unless the administrator maps them to DHIS2 uids in
 the admin (`Dhis2Mapping`); an export with uids needs every identifier it uses mapped.
+The data set is the plan (its code is the plan's slug); the metadata package
+(reports.exchange.dhis2_metadata) creates every object above with these codes.
 """
+
+import hashlib
+import string
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -40,9 +45,9 @@ from indicators.models.kinds import Kind
 
 DEFAULT_COMBO = "default"  # DHIS2's default category (and attribute) option combo, by code
 DEFAULT_COMBO_UID = "HllvX50cXC0"  # ... and its uid, the same in every DHIS2 instance
+DEFAULT_CATEGORY_COMBO_UID = "bjDvmb4bfuf"  # DHIS2's default category combo, also the same everywhere
 SEX = {"male": "L", "female": "P"}
 AGE = {"child": "ANAK", "adult": "DEWASA"}
-PART_COMBOS = {**SEX, **AGE}
 SCORE_STATUS = {score: status for status, score in MILESTONE_SCORE.items()}
 
 
@@ -55,6 +60,24 @@ def element_codes(code: str, kind: str) -> dict[str, str]:
     return {"value": code}
 
 
+def data_set_code(plan) -> str:
+    """The DHIS2 data set of a plan: one per plan, coded with the plan's slug."""
+    return plan.code
+
+
+def stable_uid(kind: str, code: str) -> str:
+    """A DHIS2 uid (a letter, then 10 letters or digits) drawn from the kind and code: the same
+    on every export, so a metadata package imported twice updates its objects, never doubles them."""
+    number = int.from_bytes(hashlib.sha256(f"{kind}:{code}".encode()).digest(), "big")
+    alphanumeric = string.ascii_letters + string.digits
+    first, number = string.ascii_letters[number % 52], number // 52
+    rest = []
+    for _position in range(10):
+        rest.append(alphanumeric[number % 62])
+        number //= 62
+    return first + "".join(rest)
+
+
 class Dhis2Mapping(models.Model):
     """A DHIS2 uid for one of our identifiers, where the DHIS2 instance has its own objects."""
 
@@ -62,12 +85,16 @@ class Dhis2Mapping(models.Model):
         DATA_ELEMENT = "dataElement", _("data element")
         ORG_UNIT = "orgUnit", _("organisation unit")
         COMBO = "categoryOptionCombo", _("category option combo")
+        DATA_SET = "dataSet", _("data set")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     code = models.CharField(
         _("our code"),
         max_length=50,
-        help_text=_("Data element: 1.a.1.1, 1.a.1.1.SEX, 2.b.1.3.NUM …; org unit: 53.03.08; combo: L, P, ANAK …"),
+        help_text=_(
+            "Data element: 1.a.1.1, 1.a.1.1.SEX, 2.b.1.3.NUM …; org unit: 53.03.08; combo: L, P, ANAK …; "
+            "data set: the plan's code"
+        ),
     )
     uid = models.CharField(
         _("DHIS2 uid"),
@@ -112,11 +139,6 @@ class ImportReceipt(models.Model):
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     imported_at = models.DateTimeField(default=timezone.now)
     saved = models.PositiveIntegerField(_("entries saved"), default=0)
-    plan = models.ForeignKey(
-        "programs.Plan", models.CASCADE, null=True, blank=True, related_name="import_receipts", verbose_name=_("plan")
-    )
-    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
-    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("import receipt")

@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models.kinds import Kind
 from programs.models import Activity, Agency, BilingualMixin, Plan, validate_year_in_plan
 
+# A kind with a target (Kind.is_targeted) without one: the model refuses it, and the plan file names the row
+NEEDS_TARGET = _("A %(kind)s indicator needs a plan target.")
+
 
 class IndicatorQuerySet(models.QuerySet):
     def with_tree(self) -> "IndicatorQuerySet":
@@ -158,7 +161,7 @@ class Indicator(BilingualMixin, models.Model):
                 "Another agency of this plan, %(agency)s, has the code “%(code)s”: a code names one agency."
             ) % {"agency": twin.short_name, "code": twin.code}
         if self.kind and Kind(self.kind).is_targeted and self.plan_target is None:
-            errors["plan_target"] = _("A %(kind)s indicator needs a plan target.") % {"kind": self.get_kind_display()}
+            errors["plan_target"] = NEEDS_TARGET % {"kind": self.get_kind_display()}
         if self.kind and not Kind(self.kind).is_targeted and self.plan_target is not None:
             errors["plan_target"] = _("A %(kind)s indicator has no target.") % {"kind": self.get_kind_display()}
         if self.plan_target is not None and self.plan_target < 0:

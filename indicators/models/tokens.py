@@ -5,6 +5,12 @@ hand out working tokens; the token itself is shown once, when it is made. A plai
 hash (not a slow password hash) is enough because a token is 32 random bytes, not
 something a person chose. A request with a token acts with exactly the permissions
 of its owner; a read token can in addition never write.
+
+A token is bound to its owner's password and to her account staying open: it carries a stamp of the
+password hash it was made under, and a changed hash (a new password on the web, through a reset, from the
+shell, or written straight into the table) or a closed account (the stamp is wiped, so opening the account
+again does not bring the token back) ends it. Django re-hashing the same password at sign-in (more
+iterations after an upgrade) moves the stamps along: that is not a new password.
 """
 
 import datetime
@@ -13,6 +19,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +30,11 @@ DEFAULT_DAYS = 365
 
 def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def password_stamp(password_hash: str) -> str:
+    """A fingerprint of a user's password hash (never of the password): another hash, another stamp."""
+    return hashlib.sha256(f"tppo-api-token:{password_hash}".encode()).hexdigest()
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -45,6 +58,8 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    # password_stamp() of the owner's password hash when the token was made; empty: ended (account closed)
+    password_stamp = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -70,6 +85,7 @@ class ApiToken(models.Model):
             can_write=can_write,
             hint=token[: len(PREFIX) + 6],
             digest=digest(token),
+            password_stamp=password_stamp(user.password),
             expires_at=expires,
         )
         return row, token
@@ -90,8 +106,22 @@ class ApiToken(models.Model):
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @property
-    def is_usable(self) -> bool:
-        return not self.is_revoked and not self.is_expired and self.user.is_active
+    def is_ended(self) -> bool:
+        """Ended by a new password or a closed account since it was made."""
+        return not self.password_stamp or self.password_stamp != password_stamp(self.user.password)
+
+    def refusal(self) -> str | None:
+        """Why the token does not work now (translated), or None when it does: the one statement of which
+        tokens work, read by the API's authentication."""
+        if self.is_revoked:
+            return _("This API token was revoked.")
+        if self.is_expired:
+            return _("This API token has expired; create a new one in your profile.")
+        if not self.user.is_active:
+            return _("The account of this API token is disabled.")
+        if self.is_ended:
+            return _("This API token ended when the account's password changed or it was closed; create a new one.")
+        return None
 
     def revoke(self) -> None:
         if self.revoked_at is None:
@@ -104,3 +134,29 @@ class ApiToken(models.Model):
         if self.last_used_at is None or now - self.last_used_at > datetime.timedelta(minutes=1):
             ApiToken.objects.filter(pk=self.pk).update(last_used_at=now)
             self.last_used_at = now
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="api_tokens_note_rehash")
+def _note_rehash(sender, instance, raw: bool = False, update_fields=None, **kwargs) -> None:
+    """Django's own re-hash at sign-in saves the password alone, with no new password set (`_password`):
+    remember the old stamp so that the tokens follow the new hash of the same password."""
+    instance._api_token_stamp_before = None
+    if raw or instance.pk is None or getattr(instance, "_password", None) is not None:
+        return
+    if update_fields is not None and set(update_fields) == {"password"}:
+        before = sender.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
+        if before is not None and before != instance.password:
+            instance._api_token_stamp_before = password_stamp(before)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="api_tokens_follow_account")
+def _follow_account(sender, instance, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    before = getattr(instance, "_api_token_stamp_before", None)
+    if before:
+        ApiToken.objects.filter(user=instance, password_stamp=before).update(
+            password_stamp=password_stamp(instance.password)
+        )
+    if not instance.is_active:
+        ApiToken.objects.filter(user=instance).exclude(password_stamp="").update(password_stamp="")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from indicators.intake.progress import ImportFileError, read_table
 from indicators.models import Indicator, Kind, Target
+from indicators.models.plan import NEEDS_TARGET
 from indicators.plans.loader import load_plan_data
 from indicators.plans.plan_file import COLUMNS
 from programs.models import Activity, Agency, Pillar, Plan, Program, Region
@@ -32,8 +33,6 @@ REQUIRED = [
     "agency",
 ]
 ANNUAL = re.compile(r"target_(\d{4})")
-SUMMED = {Kind.COUNT, Kind.COVERAGE, Kind.PERIODIC}  # annual targets of things, places, deliverables add up
-NEEDS_TARGET = {Kind.COUNT, Kind.COVERAGE, Kind.PERCENT, Kind.PERIODIC, Kind.LEVEL, Kind.MILESTONE}
 YES = {"yes", "ya", "true", "1"}
 NO = {"", "no", "tidak", "false", "0"}
 
@@ -176,8 +175,8 @@ def _check_row(row: dict, plan_years: list[int], agencies: set, annual_columns) 
             errors.append(("target", _("“%(value)s” is not a number.") % {"value": value}))
         elif target < 0:
             errors.append(("target", _("A target cannot be negative.")))
-    elif kind in NEEDS_TARGET:
-        errors.append(("target", _("A %(kind)s indicator needs a plan target.") % {"kind": kind}))
+    elif kind in Kind.values and Kind(kind).is_targeted:
+        errors.append(("target", NEEDS_TARGET % {"kind": kind}))
     annual = {}
     for year, name in annual_columns:
         if row.get(name):
@@ -192,7 +191,7 @@ def _check_row(row: dict, plan_years: list[int], agencies: set, annual_columns) 
         missing = [y for y in plan_years if y not in annual]
         if missing or target is None or kind == Kind.MILESTONE:
             errors.append(("target", _("Annual targets need a plan target and a number for every year of the plan.")))
-        elif kind in SUMMED and sum(annual.values()) != target:
+        elif Kind(kind).is_split and sum(annual.values()) != target:
             errors.append(
                 (
                     "target",

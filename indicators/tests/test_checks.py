@@ -131,3 +131,21 @@ def test_a_level_is_judged_on_its_highest_value_not_a_sum(plan):
     assert [(w.kind, w.figures) for w in warnings] == [
         (CheckKind.OUTLIER, {"period": "2020S1", "total": 7, "median": "2"})
     ]
+
+
+@pytest.mark.django_db
+def test_a_levels_semester_is_its_latest_report_as_in_the_rollup(plan):
+    """4.a.5.1 (a level): in 2019S1 a 9 on 1 March, then a 2 on 1 June: the semester's level is 2 (the latest
+    report, as the rollup reads it), not 9 (the highest). 2019S2: 2. Median of the earlier semesters: 2, so a 7
+    in 2020S1 (above 3 × 2 = 6) is flagged; judged on the highest (median of 9 and 2: 5.5) it would not be."""
+    import datetime
+
+    entry("4.a.5.1", "2019S1", value=9, date=datetime.date(2019, 3, 1))
+    entry("4.a.5.1", "2019S1", value=2, date=datetime.date(2019, 6, 1))
+    entry("4.a.5.1", "2019S2", value=2)
+    (warnings,) = check_entries([new("4.a.5.1", "2020S1", value=7)])
+    assert [(w.kind, w.figures) for w in warnings] == [
+        (CheckKind.OUTLIER, {"period": "2020S1", "total": 7, "median": "2"})
+    ]
+    # in a batch, a later report of the same semester replaces the earlier one: 2 then 7 → 7, flagged once
+    assert kinds([new("4.a.5.1", "2020S1", value=2), new("4.a.5.1", "2020S2", value=7)]) == [[], ["outlier"]]

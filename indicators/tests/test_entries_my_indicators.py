@@ -21,7 +21,7 @@ def test_shows_due_reported_and_last_status(client_for, personas):
     # 2022 target 1,000 people, half of it due in S2; reported: the submitted 120 (the returned 30 does not count)
     assert "500 people" in row
     assert "120 people" in row
-    assert '<td class="text-end">2</td>' in row  # two entries in the period
+    assert '<td class="text-end" data-label="Entries in the period">2</td>' in row  # two entries in the period
     assert "Returned · 2022S2" in row  # the last one touched
     assert "1 draft or returned entry" in row
 

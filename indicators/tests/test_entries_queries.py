@@ -48,10 +48,14 @@ def test_verification_queue_does_not_grow_with_entries(client_for, personas, dja
     url = rad_url("indicators:review_queue")
     add_entries(personas["officer_a"], 5, EntryStatus.SUBMITTED)
     # session, user, permissions (2), the plan from the address, demo flag, the entries with everything
-    # they show: 7
-    few = count_queries(client, url, django_assert_max_num_queries, 7)
+    # they show, the page's count, the filters' agencies, indicators and kecamatan: 11
+    few = count_queries(client, url, django_assert_max_num_queries, 11)
     add_entries(personas["officer_a"], 45, EntryStatus.SUBMITTED, start=5)
     many = count_queries(client, url, django_assert_max_num_queries, few)
     assert many == few
+    # 5 + 1 + 45 + 1 entries (one milestone per batch): 50 on the first page, 2 on the second, each page
+    # with the filters' Apply button
     body = client.get(url).content.decode()
-    assert body.count('class="btn btn-sm btn-primary"') == 5 + 1 + 45 + 1  # entries plus one milestone per batch
+    assert body.count('class="btn btn-sm btn-primary"') == 50 + 1
+    body = client.get(url + "?page=2").content.decode()
+    assert body.count('class="btn btn-sm btn-primary"') == 2 + 1

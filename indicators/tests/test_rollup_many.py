@@ -6,14 +6,13 @@ import pytest
 from django.core.cache import cache
 
 from conftest import clear_cache
+from indicators.figures.completeness import completeness, completeness_many
 from indicators.figures.rollup import (
     Filters,
     cached_compute,
     cached_compute_many,
     compute,
     compute_many,
-    reporting_gaps,
-    reporting_gaps_many,
 )
 from indicators.models import EntryStatus
 from indicators.tests.factories import entry
@@ -123,30 +122,44 @@ def test_the_cache_is_shared_with_the_dashboards(three, monkeypatch, django_asse
     assert computed == [[BELU, ALOR], [ALOR]]
 
 
+def gaps(reports) -> dict[int, list[Period]]:
+    """Agency id → its semesters past their deadline with nothing received of what was due (Cell.unreported)."""
+    return {agency.pk: [cell.period for cell in cells if cell.unreported] for agency, cells in reports.rows()}
+
+
 def test_reporting_gaps_of_several_plans(three, django_assert_num_queries):
-    """2019 had ended by 15 January 2020. Reported in 2019 (submitted or verified): in TTU Disnakertrans and the
-    secretariat in S1; in Belu Disnakertrans in S1 (verified) and S2 (submitted), Dinas Sosial in S2 (submitted;
-    its draft of S1 does not count). Alor's plan starts in 2020: nothing of 2019 is due."""
+    """2019's second semester was due by 15 January 2020 (15 days after it ended); on the 16th both semesters
+    are judged. Reported in 2019 (submitted or verified) of what was due: in TTU Disnakertrans (1.a.1.1, 1.b.1.1)
+    and the secretariat (1.b.2.1) in S1; in Belu Disnakertrans in S1 (verified) and S2 (submitted), Dinas Sosial
+    in S2 (submitted; its draft of S1 does not count). Alor's plan starts in 2020: nothing of 2019 is due."""
     ttu, belu, alor = three
     entry("2.a.1.2", "2019S2", rad=BELU, value=1, status=EntryStatus.SUBMITTED)
     entry("2.a.1.2", "2019S1", rad=BELU, value=1, status=EntryStatus.DRAFT)
     entry("1.a.1.2", "2019S2", rad=BELU, value=1, status=EntryStatus.SUBMITTED)
     # each regency has its own agencies (Belu's and Alor's copied from TTU's, same codes)
     ttu_agencies, belu_agencies = (Agency.objects.by_code(plan.region) for plan in (ttu, belu))
-    as_of = datetime.date(2020, 1, 15)
-    with django_assert_num_queries(2):
-        gaps = reporting_gaps_many(three, as_of, 2019)
+    as_of = datetime.date(2020, 1, 16)
+    # deadlines, indicators, targets, achieved milestones, reports received
+    with django_assert_num_queries(5):
+        reports = completeness_many(three, as_of=as_of, year=2019)
+    found = {pk: gaps(r) for pk, r in reports.items()}
     s1, s2 = Period(2019, 1), Period(2019, 2)
-    assert gaps[ttu.pk][ttu_agencies["disnakertrans"].pk] == [s2]  # Belu's report of 2019S2 is not TTU's
-    assert gaps[ttu.pk][ttu_agencies["sekretariat"].pk] == [s2]
-    assert gaps[ttu.pk][ttu_agencies["dinsos"].pk] == [s1, s2]
-    assert gaps[belu.pk][belu_agencies["disnakertrans"].pk] == []
-    assert gaps[belu.pk][belu_agencies["dinsos"].pk] == [s1]
-    assert gaps[belu.pk][belu_agencies["sekretariat"].pk] == [s1, s2]
-    assert all(periods == [] for periods in gaps[alor.pk].values())
-    assert gaps == {plan.pk: reporting_gaps(plan, as_of, 2019) for plan in three}
-    # the indicators from the rollups, which have read them already: one query
+    assert found[ttu.pk][ttu_agencies["disnakertrans"].pk] == [s2]  # Belu's report of 2019S2 is not TTU's
+    assert found[ttu.pk][ttu_agencies["sekretariat"].pk] == [s2]
+    assert found[ttu.pk][ttu_agencies["dinsos"].pk] == [s1, s2]
+    assert found[belu.pk][belu_agencies["disnakertrans"].pk] == []
+    assert found[belu.pk][belu_agencies["dinsos"].pk] == [s1]
+    assert found[belu.pk][belu_agencies["sekretariat"].pk] == [s1, s2]
+    assert all(periods == [] for periods in found[alor.pk].values())
+    # plan by plan, the cockpit's own table says the same
+    periods = {plan.pk: [p for p in (s1, s2) if plan.start_year <= 2019] for plan in three}
+    assert found == {plan.pk: gaps(completeness(plan, as_of=as_of, periods=periods[plan.pk])) for plan in three}
+    # on the deadline day the second semester is still open: not yet a gap
+    on_deadline = completeness_many(three, as_of=datetime.date(2020, 1, 15), year=2019)
+    assert gaps(on_deadline[ttu.pk])[ttu_agencies["disnakertrans"].pk] == []
+    # the indicators from the rollups, which have read them already: one query fewer
     rollups = compute_many(three, as_of=as_of)
     indicators = {pk: [row.indicator for row in r.indicators] for pk, r in rollups.items()}
-    with django_assert_num_queries(1):
-        assert reporting_gaps_many(three, as_of, 2019, indicators=indicators) == gaps
+    with django_assert_num_queries(4):
+        again = completeness_many(three, as_of=as_of, year=2019, indicators=indicators)
+    assert {pk: gaps(r) for pk, r in again.items()} == found

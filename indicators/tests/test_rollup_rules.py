@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.figures.rollup import Filters, Status, compute, kecamatan_table, reporting_gaps
+from indicators.figures.completeness import completeness, year_periods
+from indicators.figures.rollup import Filters, Status, compute, kecamatan_table
 from indicators.models import EntryStatus, Indicator
 from indicators.tests.factories import entry
 from programs.models import Agency, Region
@@ -161,20 +162,26 @@ def test_kecamatan_figures_follow_each_kinds_rule(plan):
 
 @pytest.mark.django_db
 def test_reporting_gaps_by_year(plan):
-    """Semesters that had ended by 1 August 2019: 2018S1, 2018S2 and 2019S1."""
+    """Semesters whose deadline (15 days after) had passed by 1 August 2019: 2018S1, 2018S2 and 2019S1; a gap is
+    one of them in which an agency sent nothing of what was due (Cell.unreported, the cockpit's rule)."""
     entry("1.a.1.1", "2018S1", value=10)  # Disnakertrans, verified
     entry("1.a.1.2", "2019S1", value=10, status=EntryStatus.SUBMITTED)  # submitted counts as reported
     entry("1.a.1.3", "2018S2", value=10, status=EntryStatus.DRAFT)  # a draft does not
     entry("2.a.1.2", "2018S2", value=1, status=EntryStatus.RETURNED, return_reason="Foto kurang")  # nor returned
     disnakertrans, dinsos = Agency.objects.get(code="disnakertrans").id, Agency.objects.get(code="dinsos").id
     as_of = datetime.date(2019, 8, 1)
-    gaps = reporting_gaps(plan, as_of)
+
+    def reporting_gaps(year=None):
+        table = completeness(plan, as_of=as_of, periods=year_periods(plan, year))
+        return {agency.pk: [cell.period for cell in cells if cell.unreported] for agency, cells in table.rows()}
+
+    gaps = reporting_gaps()
     assert gaps[disnakertrans] == [Period(2018, 2)]
     assert gaps[dinsos] == [Period(2018, 1), Period(2018, 2), Period(2019, 1)]
-    in_2018 = reporting_gaps(plan, as_of, year=2018)
+    in_2018 = reporting_gaps(year=2018)
     assert in_2018[disnakertrans] == [Period(2018, 2)]
     assert in_2018[dinsos] == [Period(2018, 1), Period(2018, 2)]
-    assert all(periods == [] for periods in reporting_gaps(plan, as_of, year=2020).values())  # nothing ended yet
+    assert all(periods == [] for periods in reporting_gaps(year=2020).values())  # nothing ended yet
     # every agency responsible for an indicator is listed, each once
     assert set(gaps) == set(Indicator.objects.values_list("agency_id", flat=True))
 

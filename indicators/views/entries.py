@@ -23,10 +23,12 @@ from indicators.figures.rollup import Filters, compute
 from indicators.forms import CommentForm, EntryForm, EvidenceForm, FollowUpForm, ReasonForm
 from indicators.models import EntryStatus, Evidence, Indicator, ProgressEntry
 from indicators.models.roles import AUDIT, COMMENT, ENTER, can_enter, can_read_all, can_verify, user_agency
+from indicators.views.entry_lists import filtered_page
 from indicators.workflow import services
+from indicators.workflow.work import reporting_period
 from programs.access import plan_page
-from programs.models import Plan, Region
-from programs.periods import Period, semesters
+from programs.models import Region
+from programs.periods import Period
 
 ENTRY_RELATED = ("indicator__plan__region", "indicator__agency", "agency", "kecamatan", "created_by")
 
@@ -73,14 +75,6 @@ def get_indicator_for_user(request, code: str, *, enter: bool = False) -> Indica
     return indicator
 
 
-def reporting_period(plan: Plan) -> Period:
-    """The semester running today, or the nearest one of the plan when today is outside it."""
-    periods = semesters(plan.years)
-    today = timezone.localdate()
-    current = Period.of_date(today)
-    return min(max(current, periods[0]), periods[-1])
-
-
 def reported_so_far(indicator: Indicator):
     """The rollup's figures for one indicator, submitted entries included."""
     filters = Filters(indicator_ids=[indicator.id], include_unverified=True)
@@ -98,7 +92,7 @@ def my_indicators(request):
     agency = user_agency(request.user)
     if agency is None:
         raise PermissionDenied(_("Your account is not linked to an agency yet; ask an administrator."))
-    period = reporting_period(plan)
+    period = reporting_period(plan, timezone.localdate())
     latest = ProgressEntry.objects.filter(indicator=OuterRef("pk")).order_by("-updated_at", "-id")
     in_period = Q(entries__year=period.year, entries__semester=period.semester)
     indicators = (
@@ -133,6 +127,10 @@ def my_indicators(request):
     return render(request, "indicators/my_indicators.html", context)
 
 
+# the indicator (and so its agency) is the page's own
+INDICATOR_FILTERS = ("period", "kecamatan", "status", "flagged")
+
+
 @plan_page
 def indicator_entries(request, code: str):
     indicator = get_indicator_for_user(request, code)
@@ -141,9 +139,12 @@ def indicator_entries(request, code: str):
         .annotate(evidence_count=Count("evidence"))
         .order_by("-year", "-semester", "-date", "-id")
     )
+    form, page = filtered_page(request, entries, plan=request.plan, fields=INDICATOR_FILTERS)
     context = {
         "indicator": indicator,
-        "entries": entries,
+        "entries": page,
+        "page": page,
+        "filter_form": form,
         "figures": reported_so_far(indicator),
         "can_enter": request.plan.accepts_entries and _own_agency(request.user, indicator.agency_id),
     }
@@ -260,10 +261,14 @@ def render_entry(
 @plan_page
 def submit_entry(request, pk: int):
     entry = get_entry_for_user(request, pk, edit=True)
-    submit = services.resubmit_entry if entry.status == EntryStatus.RETURNED else services.submit_entry
     version = request.POST.get("version")
+    version = int(version) if version and version.isdigit() else None
     try:
-        submit(user=request.user, entry=entry, version=int(version) if version and version.isdigit() else None)
+        if entry.status == EntryStatus.RETURNED:
+            answer = request.POST.get("answer", "")
+            services.resubmit_entry(user=request.user, entry=entry, version=version, answer=answer)
+        else:
+            services.submit_entry(user=request.user, entry=entry, version=version)
     except services.WorkflowError as error:  # includes a stale version
         messages.error(request, error.message)
     except ValidationError as error:

@@ -2,8 +2,7 @@
 
 The uploaded file is kept in the default storage under `imports/<uuid>` and
 listed in the uploader's session, so the preview and the confirmation read the
-same bytes. The confirmation queues a job (indicators.jobs.progress_import) that
-checks every row again and saves them, and answers at once with the job's page.
+same bytes; the confirmation checks every row again before saving.
 """
 
 import uuid
@@ -11,25 +10,29 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from indicators.intake import claims as import_claims
+from indicators.intake import refused
 from indicators.intake.progress import MAX_BYTES, ImportFileError, ImportResult, import_file, sniff_format
 from indicators.intake.template import build_template, template_indicators
-from indicators.intake.uploads import PROGRESS_UPLOADS, ReadingUnfinished
-from indicators.jobs.runner import requeue, start_job
-from indicators.models import EntryStatus, Job, JobKind, JobState
+from indicators.intake.uploads import ReadingUnfinished, SessionUploads
+from indicators.models import EntryStatus
 from indicators.models.roles import can_enter, user_agency
 from programs.access import plan_page
 from programs.models import Agency
 
-UPLOADS = PROGRESS_UPLOADS
-SESSION_KEY, READING_KEY = UPLOADS.key, UPLOADS.reading_key
+SESSION_KEY = "progress_imports"
+READING_KEY = "progress_imports_reading"
+UPLOADS = SessionUploads(key=SESSION_KEY, reading_key=READING_KEY, folder="imports")
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -75,7 +78,10 @@ class UploadForm(forms.Form):
         return upload
 
 
-def _run(request, data: bytes, *, dry_run: bool, warning_comment: str = "") -> ImportResult:
+PREVIEW_PAGE_ROWS = 100
+
+
+def _run(request, data: bytes, *, dry_run: bool, warning_comment: str = "", valid_only: bool = False) -> ImportResult:
     agency = import_agency_for(request)
     return import_file(
         data,
@@ -86,7 +92,38 @@ def _run(request, data: bytes, *, dry_run: bool, warning_comment: str = "") -> I
         agency_must_match=agency is not None,
         dry_run=dry_run,
         warning_comment=warning_comment,
+        valid_only=valid_only,
     )
+
+
+def chose_valid_only(request) -> bool:
+    """The importer's explicit choice, sent with the confirm form: save the good rows, leave the bad out."""
+    return request.POST.get("valid_only") == "1"
+
+
+def render_preview(request, name: str, result: ImportResult, token: uuid.UUID, status: int = 200):
+    """Counts, then the rows to look at (errors or warnings), 100 a page; `?rows=all` pages through every row.
+
+    A 5,000-row file with five bad rows shows those five at once instead of a page of 5,000.
+    """
+    show_all = request.GET.get("rows") == "all"
+    listed = result.rows if show_all else result.problem_rows
+    page = Paginator(listed, PREVIEW_PAGE_ROWS).get_page(request.GET.get("page"))
+    context = {
+        "name": name,
+        "result": result,
+        "token": token,
+        "page": page,
+        "show_all": show_all,
+        "preview_url": reverse("indicators:import_preview", args=[request.plan.code, token]),
+        "counts": {
+            "rows": len(result.rows),
+            "good": len(result.good_rows),
+            "bad": len(result.bad_rows),
+            "warned": len(result.warned_rows),
+        },
+    }
+    return render(request, "indicators/import_preview.html", context, status=status)
 
 
 def _unfinished(request, token: uuid.UUID, name: str, error: ReadingUnfinished):
@@ -148,7 +185,27 @@ def preview(request, token: uuid.UUID):
         UPLOADS.forget(request, token)
         messages.error(request, _("“%(name)s” cannot be imported: %(error)s") % {"name": name, "error": error})
         return redirect("indicators:import", request.plan.code)
-    return render(request, "indicators/import_preview.html", {"name": name, "result": result, "token": token})
+    return render_preview(request, name, result, token)
+
+
+@plan_page
+def refused_file(request, token: uuid.UUID):
+    """The rows of the upload that cannot be imported, as an XLSX in the import format with an `error` column."""
+    import_agency_for(request)
+    name, data = UPLOADS.get(request, token)
+    try:
+        with UPLOADS.reading(request, token):
+            result = _run(request, data, dry_run=True)
+    except ReadingUnfinished as error:
+        return _unfinished(request, token, name, error)
+    except ImportFileError as error:
+        messages.error(request, _("“%(name)s” cannot be imported: %(error)s") % {"name": name, "error": error})
+        return redirect("indicators:import", request.plan.code)
+    response = HttpResponse(refused.refused_rows_xlsx(result.bad_rows), content_type=refused.CONTENT_TYPE)
+    stem = slugify(name.rsplit(".", 1)[0])[:80] or "import"
+    response["Content-Disposition"] = f'attachment; filename="{stem}-refused.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _already_imported(request, token: uuid.UUID, receipt):
@@ -165,39 +222,55 @@ def _already_imported(request, token: uuid.UUID, receipt):
 @require_POST
 @plan_page
 def confirm(request, token: uuid.UUID):
-    """Queue the import as a job and answer at once with its page; a second confirmation finds the same job.
-
-    A job that failed (bad rows found meanwhile, its worker killed) is queued again, with the comment now
-    given, while its upload is still kept.
-    """
-    agency = import_agency_for(request)
-    job = Job.objects.filter(token=token, kind=JobKind.IMPORT).first()
-    if job is None:
-        if (receipt := import_claims.receipt_for(token, request.user)) is not None:
-            return _already_imported(request, token, receipt)  # confirmed before imports were jobs
-        name, _data = UPLOADS.get(request, token)
-        params = {
-            "agency": agency.pk if agency else None,
-            "warning_comment": request.POST.get("warning_comment", "")[:2000],
-            "language": get_language(),
-        }
-        job, _created = start_job(
-            kind=JobKind.IMPORT,
-            token=token,
-            user=request.user,
-            plan=request.plan,
-            region=request.plan.region,
-            file_name=name,
-            params=params,
+    import_agency_for(request)
+    if (receipt := import_claims.receipt_for(token, request.user)) is not None:
+        return _already_imported(request, token, receipt)
+    name, data = UPLOADS.get(request, token)
+    try:
+        with transaction.atomic():
+            receipt = import_claims.claim(token=token, user=request.user, file_name=name)
+            result = _run(
+                request,
+                data,
+                dry_run=False,
+                warning_comment=request.POST.get("warning_comment", "")[:2000],
+                valid_only=chose_valid_only(request),
+            )
+            if result.savable and not result.needs_comment:
+                receipt.saved = result.saved
+                receipt.save(update_fields=["saved"])
+            else:
+                transaction.set_rollback(True)  # no rows, no receipt: the upload can be confirmed again
+    except import_claims.AlreadyImported as lost:
+        return _already_imported(request, token, lost.receipt)
+    except ImportFileError as error:
+        UPLOADS.forget(request, token)
+        messages.error(request, _("“%(name)s” cannot be imported: %(error)s") % {"name": name, "error": error})
+        return redirect("indicators:import", request.plan.code)
+    if not result.savable:
+        # Something changed since the preview (an identical entry was saved meanwhile, say).
+        messages.error(request, _("Nothing was saved: some rows are no longer valid."))
+        return render_preview(request, name, result, token, status=409)
+    if result.needs_comment:
+        messages.error(request, _("Nothing was saved: explain the values the data checks flagged."))
+        return render_preview(request, name, result, token)
+    UPLOADS.forget(request, token)
+    messages.success(
+        request,
+        _("Imported %(count)s entries from “%(name)s” as drafts. Check them and submit them for verification.")
+        % {"count": result.saved, "name": name},
+    )
+    if result.bad_rows:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s row with errors was left out, as you chose.",
+                "%(count)s rows with errors were left out, as you chose.",
+                len(result.bad_rows),
+            )
+            % {"count": len(result.bad_rows)},
         )
-        UPLOADS.release(request, token)
-    if job.user_id != request.user.pk or job.plan_id != request.plan.pk:
-        raise Http404("No such upload")
-    if job.state == JobState.FAILED and UPLOADS.kept(token) is not None:
-        job.params["warning_comment"] = request.POST.get("warning_comment", "")[:2000]
-        Job.objects.filter(pk=job.pk).update(params=job.params)
-        requeue(job)
-    return redirect(job)
+    return redirect("indicators:import", request.plan.code)
 
 
 @require_POST
@@ -214,6 +287,7 @@ urlpatterns = [
     path("import/", start, name="import"),
     path("import/template.<str:fmt>", template_file, name="import_template"),
     path("import/<uuid:token>/", preview, name="import_preview"),
+    path("import/<uuid:token>/refused.xlsx", refused_file, name="import_refused"),
     path("import/<uuid:token>/confirm/", confirm, name="import_confirm"),
     path("import/<uuid:token>/cancel/", cancel, name="import_cancel"),
 ]

@@ -17,8 +17,12 @@ from indicators.forms import CommentForm, ReasonForm
 from indicators.models import EntryStatus, ProgressEntry
 from indicators.models.roles import COMMENT, VERIFY
 from indicators.views.entries import get_entry_for_user, render_entry
+from indicators.views.entry_lists import filtered_page
 from indicators.workflow import services
 from programs.access import plan_page
+
+# every entry in the queue is submitted: no status filter
+QUEUE_FILTERS = ("agency", "indicator", "period", "kecamatan", "flagged")
 
 
 @permission_required(VERIFY, raise_exception=True)
@@ -35,7 +39,8 @@ def queue(request):
         )
         .order_by("submitted_at", "id")
     )
-    return render(request, "indicators/review_queue.html", {"entries": entries})
+    form, page = filtered_page(request, entries, plan=request.plan, fields=QUEUE_FILTERS)
+    return render(request, "indicators/review_queue.html", {"entries": page, "page": page, "filter_form": form})
 
 
 def _version(request) -> int | None:

@@ -43,7 +43,7 @@ def api_tokens(request):
             days=form.cleaned_data["days"],
         )
         form = TokenForm()
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = ApiToken.objects.filter(user=request.user).select_related("user")  # is_ended reads the password
     response = render(request, "indicators/api_tokens.html", {"form": form, "tokens": tokens, "new_token": new_token})
     if new_token:
         response["Cache-Control"] = "no-store"  # the one page that shows the token must not be kept

@@ -27,8 +27,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, Min, Sum
+from django.db.models import Min, Sum
 
+from indicators.figures.rollup import latest_report_rows
 from indicators.models import CheckKind, EntryStatus, EntryWarning, Kind, ProgressEntry, Target
 from indicators.models.cockpit import warning_message
 from programs.periods import Period
@@ -61,14 +62,14 @@ class _History:
     reached: dict[tuple[int, int], str] = field(default_factory=dict)  # (indicator, kecamatan) → when, first
     targets: dict[tuple[int, int], Decimal] = field(default_factory=dict)
 
-    def add_value(self, key, period: Period, value: int | None, how: str) -> None:
+    def add_value(self, key, period: Period, value: int | None, kind: Kind) -> None:
+        """A report's number joins its semester's figure by the kind's rule, as the rollup reads it: summed
+        kinds add up (Kind.is_summed); where the latest report stands for the semester (Kind.is_latest, a
+        level), the newer report replaces the figure."""
         if value is None:
             return
         current = self.values[key].get(period)
-        if current is None:
-            self.values[key][period] = value
-        else:
-            self.values[key][period] = current + value if how == "sum" else max(current, value)
+        self.values[key][period] = current + value if kind.is_summed and current is not None else value
 
     def add_denominator(self, key, period: Period, value: int | None) -> None:
         if value:
@@ -79,11 +80,6 @@ class _History:
             self.reached.setdefault((indicator_id, kecamatan_id), when)
 
 
-def _how(kind: Kind) -> str:
-    # summed kinds add their entries up in a semester; a standing quantity keeps the highest
-    return "sum" if kind.is_summed else "max"
-
-
 def _load(entries: list[ProgressEntry]) -> _History:
     history = _History()
     indicator_ids = {entry.indicator_id for entry in entries}
@@ -92,15 +88,28 @@ def _load(entries: list[ProgressEntry]) -> _History:
     kinds = {entry.indicator_id: Kind(entry.indicator.kind) for entry in entries}
     rows = (
         received.values("agency_id", "indicator_id", "year", "semester")
-        .annotate(total=Sum("value"), top=Max("value"), denominator=Sum("denominator"))
+        .annotate(total=Sum("value"), denominator=Sum("denominator"))
         .order_by()
     )
     for row in rows:
         key, period = (row["agency_id"], row["indicator_id"]), Period(row["year"], row["semester"])
         kind = kinds[row["indicator_id"]]
-        if kind.takes_number:
-            history.add_value(key, period, row["total"] if kind.is_summed else row["top"], "sum")
+        if kind.takes_number and kind.is_summed:
+            history.add_value(key, period, row["total"], kind)
         history.add_denominator(key, period, row["denominator"])
+    # the kinds whose semester is its latest report: that report's number, chosen as the rollup chooses it
+    latest = [i for i, kind in kinds.items() if kind.takes_number and kind.is_latest]
+    if latest:
+        chosen: dict[tuple, dict] = {}
+        for row in latest_report_rows(received, latest, by=("agency_id",)):
+            slot = (row["agency_id"], row["indicator_id"], row["year"], row["semester"])
+            if slot not in chosen or (row["last_date"], row["last_id"]) > (
+                chosen[slot]["last_date"],
+                chosen[slot]["last_id"],
+            ):
+                chosen[slot] = row
+        for (agency_id, indicator_id, year, semester), row in chosen.items():
+            history.add_value((agency_id, indicator_id), Period(year, semester), row["value"], kinds[indicator_id])
     coverage = [i for i, kind in kinds.items() if kind == Kind.COVERAGE]
     if coverage:
         places = (
@@ -124,7 +133,7 @@ def _check_number(entry: ProgressEntry, kind: Kind, history: _History) -> list[D
     key, period = (entry.agency_id, entry.indicator_id), entry.period
     semesters = history.values[key]
     total = semesters.get(period, 0)
-    total = total + entry.value if kind.is_summed else max(total, entry.value)
+    total = total + entry.value if kind.is_summed else entry.value  # the newest report of a level stands
     earlier = [value for p, value in semesters.items() if p < period]
     figures = {"period": str(period), "total": total}
     if earlier:
@@ -185,7 +194,7 @@ def check_entries(entries: list[ProgressEntry]) -> list[list[DataWarning]]:
         # this entry becomes history for the next ones of the batch
         key = (entry.agency_id, entry.indicator_id)
         if kind.takes_number:
-            history.add_value(key, entry.period, entry.value, _how(kind))
+            history.add_value(key, entry.period, entry.value, kind)
         history.add_denominator(key, entry.period, entry.denominator)
         if kind == Kind.COVERAGE:
             history.add_place(entry.indicator_id, entry.kecamatan_id, str(entry.period))

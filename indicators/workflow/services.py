@@ -287,11 +287,16 @@ def update_entry(
     return current
 
 
-def _submit(user, entry: ProgressEntry, version: int | None, allowed: EntryStatus) -> ProgressEntry:
+def _submit(user, entry: ProgressEntry, version: int | None, allowed: EntryStatus, answer: str = "") -> ProgressEntry:
     _check_officer(user, entry.indicator)
     current = _claim(entry, version)
     if current.status != allowed:
         raise WorkflowError(_("A %(status)s entry cannot be submitted.") % {"status": current.get_status_display()})
+    if allowed == EntryStatus.RETURNED:
+        answer = (answer or "").strip()
+        if not answer and not changed_since_return(current):
+            raise WorkflowError(unanswered_message())
+        current.return_answer = answer
     current.status = EntryStatus.SUBMITTED
     current.submitted_by = user
     current.submitted_at = timezone.now()
@@ -308,9 +313,42 @@ def submit_entry(*, user, entry: ProgressEntry, version: int | None = None) -> P
 
 
 @transaction.atomic
-def resubmit_entry(*, user, entry: ProgressEntry, version: int | None = None) -> ProgressEntry:
-    """Returned (and corrected) → submitted again."""
-    return _submit(user, entry, version, EntryStatus.RETURNED)
+def resubmit_entry(*, user, entry: ProgressEntry, version: int | None = None, answer: str = "") -> ProgressEntry:
+    """Returned → submitted again, once the officer changed something or answered the reason.
+
+    A returned entry sent back untouched and unanswered would only bounce between the officer and the
+    verifier, so it is refused. Her answer is kept on the entry (and so in its history) for the verifier.
+    """
+    return _submit(user, entry, version, EntryStatus.RETURNED, answer)
+
+
+def unanswered_message() -> str:
+    return _(
+        "The verifier returned this entry with a reason. Change the entry, attach evidence, or answer the "
+        "reason before you submit it again."
+    )
+
+
+def changed_since_return(entry: ProgressEntry) -> bool:
+    """Whether the officer changed the entry's values or attached evidence since it was last returned.
+
+    The return is read from the history: the oldest record of the latest unbroken run of records in
+    the returned status holds the values as the verifier returned them.
+    """
+    returned = None
+    for record in entry.history.order_by("-history_date", "-history_id"):
+        if record.status != EntryStatus.RETURNED:
+            break
+        returned = record
+    if returned is None:
+        return True  # no record of the return (not made through the workflow): nothing to hold it to
+    if any(getattr(entry, _attname(field)) != getattr(returned, _attname(field)) for field in ENTRY_FIELDS):
+        return True
+    return entry.evidence.filter(uploaded_at__gt=returned.history_date).exists()
+
+
+def _attname(field: str) -> str:
+    return ProgressEntry._meta.get_field(field).attname
 
 
 @transaction.atomic
@@ -347,6 +385,7 @@ def return_entry(*, user, entry: ProgressEntry, reason: str, version: int | None
         raise WorkflowError(_("Only a submitted entry can be returned."))
     current.status = EntryStatus.RETURNED
     current.return_reason = reason
+    current.return_answer = ""  # the earlier answer stays in the history
     _save(current, user, reason)
     log_action("return", current, user, EntryStatus.SUBMITTED)
     return current
@@ -362,6 +401,7 @@ def reopen_entry(*, user, entry: ProgressEntry, reason: str, version: int | None
         raise WorkflowError(_("Only a verified entry can be reopened."))
     current.status = EntryStatus.RETURNED
     current.return_reason = reason
+    current.return_answer = ""
     current.verified_by = None
     current.verified_at = None
     _save(current, user, reason)

@@ -1,27 +1,53 @@
 """A year of official figures as a DHIS2 dataValueSet (JSON or CSV), from indicators.figures.rollup.
 
 The values are `rollup.data_values()` (verified entries only) written in DHIS2's terms
-(indicators.models.exchange explains the mapping). JSON carries its id schemes in the payload;
-for CSV, DHIS2 takes them as query parameters, e.g.
-`POST /api/dataValueSets?idScheme=CODE` with `Content-Type: application/csv`.
+(indicators.models.exchange explains the mapping; reports.exchange.dhis2_metadata writes the
+metadata package that creates every object they name). The shapes are dhis2-core's own
+(docs/dhis2.md cites the classes):
+
+- json: a DataValueSet: `dataSet` (the plan's data set), `completeDate` (the day of the export)
+  and `dataValues`;
+- json-values: `{"dataValues": [...]}` alone, the one-key payload that dhis2.py's
+  `post_partitioned` requires (it refuses any other key beside the list it splits);
+- csv: DHIS2's columns, by position, under a header in DHIS2's current names.
+
+The id schemes are never in the payload: DHIS2 takes them as the import's query parameters
+(`import_path`), e.g. `POST /api/dataValueSets?idScheme=CODE`.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.figures.rollup import DataValue, data_values
 from indicators.models import MILESTONE_SCORE, Kind
-from indicators.models.exchange import AGE, DEFAULT_COMBO, DEFAULT_COMBO_UID, SCORE_STATUS, SEX, element_codes, uid_maps
+from indicators.models.exchange import (
+    AGE,
+    DEFAULT_COMBO,
+    DEFAULT_COMBO_UID,
+    SCORE_STATUS,
+    SEX,
+    data_set_code,
+    element_codes,
+    stable_uid,
+    uid_maps,
+)
 from programs.models import Plan, Region
 
-FORMATS = ("json", "csv")
+FORMATS = ("json", "json-values", "csv")
 SCHEMES = ("code", "uid")
+# DHIS2's CSV columns in its current names (dhis2-core reads them by position and skips the header)
+CSV_HEADER = [
+    *["dataElement", "period", "orgUnit", "categoryOptionCombo", "attributeOptionCombo"],
+    *["value", "storedBy", "lastUpdated", "comment", "followUp"],
+]
 assert set(SCORE_STATUS.values()) == set(MILESTONE_SCORE)
 
 
@@ -108,10 +134,29 @@ def _to_uids(rows: list[Row]) -> list[Row]:
     return converted
 
 
-def build(plan: Plan, year: int, fmt: str = "json", scheme: str = "code") -> bytes:
-    """The dataValueSet as bytes; ValueError for a year outside the plan or an unknown format."""
+def data_set_id(plan: Plan, scheme: str) -> str:
+    """The plan's data set by code, or by uid: the mapped one, else the metadata package's."""
+    code = data_set_code(plan)
+    if scheme == "code":
+        return code
+    return uid_maps()["dataSet"].get(code) or stable_uid("dataSet", code)
+
+
+def import_path(scheme: str, fmt: str = "json") -> str:
+    """Where and how DHIS2 takes the file: the id scheme as the import's query parameter."""
+    content_type = "application/csv" if fmt == "csv" else "application/json"
+    return f"POST /api/dataValueSets?idScheme={scheme.upper()} (Content-Type: {content_type})"
+
+
+def build(
+    plan: Plan, year: int, fmt: str = "json", scheme: str = "code", complete_date: datetime.date | None = None
+) -> bytes:
+    """The dataValueSet as bytes; ValueError for a year outside the plan or an unknown format.
+
+    `complete_date` (default: today) is the DataValueSet's completeDate: the day the figures were
+    taken as complete, the day of the export."""
     if fmt not in FORMATS:
-        raise ValueError(_("Unknown format “%(format)s”: choose json or csv.") % {"format": fmt})
+        raise ValueError(_("Unknown format “%(format)s”: choose json, json-values or csv.") % {"format": fmt})
     if not plan.contains_year(year):
         raise ValueError(
             _("The year %(year)s is outside the plan (%(start)s–%(end)s).")
@@ -119,42 +164,26 @@ def build(plan: Plan, year: int, fmt: str = "json", scheme: str = "code") -> byt
         )
     rows = data_value_rows(plan, year, scheme)
     attribute = DEFAULT_COMBO if scheme == "code" else DEFAULT_COMBO_UID
-    if fmt == "json":
-        payload = {
-            "idScheme": scheme.upper(),
-            "dataElementIdScheme": scheme.upper(),
-            "orgUnitIdScheme": scheme.upper(),
-            "categoryOptionComboIdScheme": scheme.upper(),
-            "dataValues": [
-                {
-                    "dataElement": r.element,
-                    "period": r.period,
-                    "orgUnit": r.org_unit,
-                    "categoryOptionCombo": r.combo,
-                    "attributeOptionCombo": attribute,
-                    "value": r.value,
-                }
-                for r in rows
-            ],
-        }
+    if fmt in ("json", "json-values"):
+        payload = {}
+        if fmt == "json":
+            payload["dataSet"] = data_set_id(plan, scheme)
+            payload["completeDate"] = (complete_date or timezone.localdate()).isoformat()
+        payload["dataValues"] = [
+            {
+                "dataElement": r.element,
+                "period": r.period,
+                "orgUnit": r.org_unit,
+                "categoryOptionCombo": r.combo,
+                "attributeOptionCombo": attribute,
+                "value": r.value,
+            }
+            for r in rows
+        ]
         return (json.dumps(payload, ensure_ascii=False, indent=1) + "\n").encode()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    # DHIS2 reads the columns by position and skips the header row
-    writer.writerow(
-        [
-            "dataelement",
-            "period",
-            "orgunit",
-            "catoptcombo",
-            "attroptcombo",
-            "value",
-            "storedby",
-            "lastupdated",
-            "comment",
-            "followup",
-        ]
-    )
+    writer.writerow(CSV_HEADER)
     for r in rows:
         writer.writerow([r.element, r.period, r.org_unit, r.combo, attribute, r.value, "", "", "", ""])
     return out.getvalue().encode()

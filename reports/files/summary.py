@@ -222,7 +222,7 @@ def make_summary(
         quality = DataQuality(
             no_data=[row for row in rows if row.status == Status.NO_DATA],
             entries=entry_counts(plan),
-            gaps=_gaps(reports, rollup.as_of, agencies),
+            gaps=_gaps(reports, agencies),
         )
         kecamatan = list(Region.objects.filter(level=Region.Level.KECAMATAN, parent=plan.region).order_by("code"))
         return Summary(
@@ -282,15 +282,16 @@ def _pillar_summary(pillar_rollup, year: int | None, found: list[Highlight]) -> 
     )
 
 
-def _gaps(reports: Completeness, cut_off: datetime.date, agencies: dict[int, str]) -> list[AgencyGap]:
-    """Agencies with indicators due in a semester ended by the cut-off and not one of them received.
+def _gaps(reports: Completeness, agencies: dict[int, str]) -> list[AgencyGap]:
+    """Agencies with indicators due in a semester whose deadline had passed by the cut-off and not one of
+    them received (`Cell.unreported`: the cockpit's rule, which the province page follows too).
 
     From the completeness table, so that both sections of the data-quality page agree on what is due
     (an agency whose only milestone is achieved owes nothing, for one).
     """
     gaps = []
     for agency, cells in reports.rows():
-        periods = [c.period for c in cells if c.period.end <= cut_off and c.expected and not c.received]
+        periods = [c.period for c in cells if c.unreported]
         if periods:
             gaps.append(AgencyGap(agencies.get(agency.pk, agency.short_name), periods))
     return sorted(gaps, key=lambda gap: gap.agency)

@@ -1,9 +1,10 @@
 """The summary as an Excel workbook: the indicator performance tracking table.
 
-Sheets: an overview; one per pillar with the indicators grouped by program
-and activity, a Target / Actual / % column group for every year of the plan
-and one for the plan to date; the sex and age split; the kecamatan
-breakdown. Numbers are stored as numbers, achievements as Excel percentages
+Sheets: an overview; two per pillar with the indicators grouped by program
+and activity: the report's year and the plan to date with each indicator's
+kind, unit, agency and status (one A4 page wide), then a Target / Actual / %
+column group for every year of the plan (cut into pages of three years);
+the sex and age split; the kecamatan breakdown. Numbers are stored as numbers, achievements as Excel percentages
 (0.7 shown as 70.0 %). Every text cell is written as a string, so a
 narrative that starts with "=" can never become a formula.
 """
@@ -30,7 +31,6 @@ from tptto_monitor.lib.xlsx import (  # noqa: F401 (the cell writers, named here
     CHARS_PER_WIDTH,
     DECIMAL,
     DEFAULT_WIDTH,
-    FIXED_COLUMNS,
     GROUP_FILL,
     HEADER_FILL,
     INTEGER,
@@ -187,60 +187,115 @@ def _overview(ws: Worksheet, summary: Summary) -> None:
         row += 1
         put_text(ws, row, 2, _("No data yet"), MUTED)
 
-    ws.column_dimensions["A"].width = 14
-    ws.column_dimensions["B"].width = 60
-    for column in range(3, 3 + 2 * (len(years) + 1)):
-        ws.column_dimensions[get_column_letter(column)].width = 13
+    ws.column_dimensions["A"].width = 9
+    ws.column_dimensions["B"].width = 32
+    for column in range(3, 3 + 2 * (len(years) + 1)):  # 12 columns for a five-year plan: 143 units in all
+        ws.column_dimensions[get_column_letter(column)].width = 8 if column % 2 else 9  # "Indicators" on a line
+    ws.row_dimensions[header_row].height = 44  # "2021 achievement" on three lines
     ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
     finish_sheet(ws, title_rows=(header_row, header_row), last_column=2 + 2 * (len(years) + 1))
 
 
+# Printed on A4 landscape, LibreOffice fits about 104 units of column width on a page at 100 % (its
+# default font is wider than Excel's Calibri, which fits about 140): a sheet fitted to the page's width
+# keeps 11-point text at 8 points or more up to 143 units; wider tables are cut into pages.
+DETAIL_COLUMNS = 4  # code, indicator, unit, agency
+DETAIL_WIDTHS = [9, 36, 10, 12]
+FIGURE_WIDTH = 9
+STATUS_WIDTH = 9
+YEARS_PER_PAGE = 3  # the by-year sheet prints code, indicator and three years (9 columns) on each A4 page
+KECAMATAN_PER_PAGE = 8
+BROKEN_SCALE = 80  # the pages of a cut table: 11-point text printed at 8.8 points
+
+
 def _pillar_sheet(ws: Worksheet, summary: Summary, pillar: PillarSummary) -> None:
-    years = summary.plan.years
+    """The pillar's indicators with their unit and agency, the report's year and the plan to date, and their
+    status: 12 columns, 139 units wide, that print on one A4 width at 8 points or more (every year of the
+    plan is on the pillar's by-year sheet)."""
     _heading(ws, summary, f"{_('Pillar')} {pillar.number}. {pillar.name}")
+    periods = ([summary.year] if summary.year else []) + [None]
+    statuses = ([summary.year] if summary.year else []) + [None]
+    labels = [_("Code"), _("Indicator"), _("Unit"), _("Agency")]
+    last = _pillar_table(ws, summary, pillar, labels=labels, periods=periods)
+    column = DETAIL_COLUMNS + 3 * len(periods) + 1
+    for year in statuses:
+        title = _("Status %(year)s") % {"year": year} if year else _("Status to date")
+        ws.merge_cells(start_row=4, start_column=column, end_row=5, end_column=column)
+        _header_cell(ws, 4, column, title)
+        column += 1
+    for row, item in last["rows"]:
+        column = DETAIL_COLUMNS + 3 * len(periods) + 1
+        for year in statuses:
+            figure = item.rollup.years[year] if year else item.to_date
+            put_text(ws, row, column, Status.label(figure.status), status_font(figure.status)).border = BOX
+            column += 1
+    _fill_groups(ws, last["groups"], column - 1)
+    widths = DETAIL_WIDTHS + [FIGURE_WIDTH] * (3 * len(periods)) + [STATUS_WIDTH] * len(statuses)
+    for index, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = ws.cell(row=6, column=3)
+    finish_sheet(ws, title_rows=(4, 5), last_column=column - 1)
+
+
+def _years_sheet(ws: Worksheet, summary: Summary, pillar: PillarSummary) -> None:
+    """Every year of the plan and the plan to date, Target / Actual / % each: printed at full size, three
+    years to a page, the code and indicator repeated on every page."""
+    years = summary.plan.years
+    _heading(
+        ws, summary, _("Pillar %(number)s. %(name)s, year by year") % {"number": pillar.number, "name": pillar.name}
+    )
+    periods = [*years, None]
+    last = _pillar_table(ws, summary, pillar, labels=[_("Code"), _("Indicator")], periods=periods)
+    last_column = 2 + 3 * len(periods)
+    _fill_groups(ws, last["groups"], last_column)
+    widths = DETAIL_WIDTHS[:2] + [FIGURE_WIDTH] * (3 * len(periods))
+    for index, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = ws.cell(row=6, column=3)
+    breaks = [2 + 3 * YEARS_PER_PAGE * page for page in range(1, -(-len(periods) // YEARS_PER_PAGE))]
+    finish_sheet(
+        ws, title_rows=(4, 5), last_column=last_column, title_columns=2, page_breaks=breaks, scale=BROKEN_SCALE
+    )
+
+
+def _pillar_table(ws: Worksheet, summary: Summary, pillar: PillarSummary, *, labels: list[str], periods: list) -> dict:
+    """The header (rows 4 and 5), the program and activity rows and, under each activity, its indicators: the
+    first `labels` columns, then Target / Actual / % for each period (a year, or None: the plan to date).
+
+    Returns the rows written: each indicator's row, and the group rows to shade across the whole table."""
     group_row, header_row = 4, 5
-    labels = [_("Code"), _("Indicator"), _("Kind"), _("Unit"), _("Agency")]
     for column, label in enumerate(labels, 1):
         ws.merge_cells(start_row=group_row, start_column=column, end_row=header_row, end_column=column)
         _header_cell(ws, group_row, column, label)
-    column = FIXED_COLUMNS + 1
-    groups = [(str(y), y) for y in years] + [(_("Plan to date"), None)]
-    for title, _year in groups:
+    column = len(labels) + 1
+    for year in periods:
         ws.merge_cells(start_row=group_row, start_column=column, end_row=group_row, end_column=column + 2)
-        _header_cell(ws, group_row, column, title)
+        _header_cell(ws, group_row, column, str(year) if year else _("Plan to date"))
         for offset, label in enumerate([_("Target"), _("Actual"), "%"]):
             _header_cell(ws, header_row, column + offset, label)
         column += 3
-    status_columns = [(_("Status %(year)s") % {"year": summary.year}, summary.year)] if summary.year else []
-    status_columns.append((_("Status to date"), None))
-    for title, _year in status_columns:
-        ws.merge_cells(start_row=group_row, start_column=column, end_row=header_row, end_column=column)
-        _header_cell(ws, group_row, column, title)
-        column += 1
-    last_column = column - 1
 
     row = header_row
+    rows, groups = [], []
     for program, activities in pillar.programs:
         row += 1
         put_text(ws, row, 1, program.code, BOLD)
-        put_text(ws, row, 2, program.name, BOLD)
-        for c in range(1, last_column + 1):
-            ws.cell(row=row, column=c).fill = GROUP_FILL
+        put_text(ws, row, 2, program.name, BOLD).alignment = WRAP
+        groups.append((row, GROUP_FILL))
         for activity in activities:
             row += 1
             put_text(ws, row, 1, activity.code, MUTED)
             put_text(ws, row, 2, activity.name, MUTED).alignment = WRAP
-            for c in range(1, last_column + 1):
-                ws.cell(row=row, column=c).fill = ACTIVITY_FILL
+            groups.append((row, ACTIVITY_FILL))
             for item in activity.rows:
                 row += 1
-                _indicator_row(ws, row, item, years, summary.year)
+                _indicator_row(ws, row, item, len(labels), periods)
+                rows.append((row, item))
     if not pillar.rows:
         put_text(ws, row + 1, 2, _("No indicators"), MUTED)
-    row += 2
     put_text(
         ws,
-        row,
+        row + 2,
         1,
         _(
             "Coverage: places reached so far against the cumulative target. Milestones: the state at the end of "
@@ -250,31 +305,30 @@ def _pillar_sheet(ws: Worksheet, summary: Summary, pillar: PillarSummary) -> Non
         ),
         MUTED,
     )
-
-    widths = [10, 60, 16, 12, 16] + [11] * (3 * len(groups)) + [14] * len(status_columns)
-    for column, width in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(column)].width = width
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
-    finish_sheet(ws, title_rows=(group_row, header_row), last_column=last_column)
+    return {"rows": rows, "groups": groups}
 
 
-def _indicator_row(ws: Worksheet, row: int, item: IndicatorRow, years: list[int], year: int | None) -> None:
+def _fill_groups(ws: Worksheet, groups: list, last_column: int) -> None:
+    for row, fill in groups:
+        for column in range(1, last_column + 1):
+            ws.cell(row=row, column=column).fill = fill
+
+
+def _indicator_row(ws: Worksheet, row: int, item: IndicatorRow, fixed: int, periods: list) -> None:
+    """Code and indicator (and, with the pillar sheet's four fixed columns, unit and agency), then each period's
+    figures."""
     put_text(ws, row, 1, item.code).border = BOX
     put_text(ws, row, 2, item.indicator).alignment = WRAP
     ws.cell(row=row, column=2).border = BOX
-    kind = put_text(ws, row, 3, item.kind_label)
-    kind.border, kind.alignment = BOX, WRAP
-    put_text(ws, row, 4, item.unit).border = BOX
-    put_text(ws, row, 5, item.agency).border = BOX
-    column = FIXED_COLUMNS + 1
-    for figure in [*(item.rollup.years[y] for y in years), item.to_date]:
-        _figure_cells(ws, row, column, figure)
+    if fixed == DETAIL_COLUMNS:
+        unit = put_text(ws, row, 3, item.unit)
+        unit.border, unit.alignment = BOX, WRAP
+        agency = put_text(ws, row, 4, item.agency)
+        agency.border, agency.alignment = BOX, WRAP
+    column = fixed + 1
+    for year in periods:
+        _figure_cells(ws, row, column, item.rollup.years[year] if year else item.to_date)
         column += 3
-    figures = [item.figure, item.to_date] if year else [item.to_date]
-    for figure in figures:
-        cell = put_text(ws, row, column, Status.label(figure.status), status_font(figure.status))
-        cell.border = BOX
-        column += 1
 
 
 def _sex_sheet(ws: Worksheet, summary: Summary) -> None:
@@ -325,7 +379,7 @@ def _kecamatan_sheet(ws: Worksheet, summary: Summary) -> None:
     _header_cell(ws, header_row, 3, _("Measure"))
     for offset, kecamatan in enumerate(summary.kecamatan):
         _header_cell(ws, header_row, 4 + offset, kecamatan.name)
-        ws.column_dimensions[get_column_letter(4 + offset)].width = 12  # "Kefamenanu" on one line
+        ws.column_dimensions[get_column_letter(4 + offset)].width = FIGURE_WIDTH
     row = header_row
     figures = summary.kecamatan_figures
     for item in summary.rows:
@@ -353,11 +407,20 @@ def _kecamatan_sheet(ws: Worksheet, summary: Summary) -> None:
         note,
         MUTED,
     )
-    ws.column_dimensions["A"].width = 10
-    ws.column_dimensions["B"].width = 50
-    ws.column_dimensions["C"].width = 14
+    ws.column_dimensions["A"].width = 9
+    ws.column_dimensions["B"].width = 34
+    ws.column_dimensions["C"].width = 10
     ws.freeze_panes = ws.cell(row=header_row + 1, column=4)
-    finish_sheet(ws, title_rows=(header_row, header_row), last_column=3 + len(summary.kecamatan))
+    # code, indicator and measure, then eight kecamatan to a printed page (53 + 72 units at 80 %)
+    breaks = list(range(3 + KECAMATAN_PER_PAGE, 3 + len(summary.kecamatan), KECAMATAN_PER_PAGE))
+    finish_sheet(
+        ws,
+        title_rows=(header_row, header_row),
+        last_column=3 + len(summary.kecamatan),
+        title_columns=3,
+        page_breaks=breaks,
+        scale=BROKEN_SCALE,
+    )
 
 
 def render(summary: Summary) -> bytes:
@@ -366,6 +429,8 @@ def render(summary: Summary) -> bytes:
         _overview(workbook.active, summary)
         for pillar in summary.pillars:
             _pillar_sheet(workbook.create_sheet(sheet_title(f"{_('Pillar')} {pillar.number}")), summary, pillar)
+            by_year = sheet_title(_("Pillar %(number)s by year") % {"number": pillar.number})
+            _years_sheet(workbook.create_sheet(by_year), summary, pillar)
         _sex_sheet(workbook.create_sheet(sheet_title(_("Sex and age"))), summary)
         _kecamatan_sheet(workbook.create_sheet(sheet_title(_("Kecamatan"))), summary)
         if summary.completeness is not None:

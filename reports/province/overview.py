@@ -17,8 +17,8 @@ from django.core.cache import cache
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from indicators.figures.rollup import CACHE_SECONDS, PlanRollup, Status, cached_compute_many, reporting_gaps_many, share
-from indicators.models import Kind
+from indicators.figures.completeness import Completeness, completeness_many
+from indicators.figures.rollup import CACHE_SECONDS, PlanRollup, Status, add_up, cached_compute_many, share
 from programs.models import Plan, Region
 
 # the standard tags of the embedded plan, named; a tag of an imported plan file without a name here shows as it is
@@ -74,7 +74,7 @@ class RegencyColumn:
     plan: Plan
     pillars: dict[int, Decimal | None]  # pillar number → the pillar's mean capped achievement (None: nothing due)
     statuses: dict[str, int]
-    gaps: int  # agency-semesters of the year that had ended without a submitted or verified entry
+    gaps: int  # agency-semesters of the year past their deadline with nothing of what was due (Cell.unreported)
     agencies_with_gaps: int
     tags: dict[str, tuple[str, Decimal | None, Decimal | None]]  # standard tag → (unit, target, actual) of the year
 
@@ -95,13 +95,11 @@ class TagTotal:
 
     @property
     def target(self) -> Decimal | None:
-        values = [t for t, _a in self.by_plan.values() if t is not None]
-        return sum(values, Decimal(0)) if values else None
+        return add_up(t for t, _a in self.by_plan.values())
 
     @property
     def actual(self) -> Decimal | None:
-        values = [a for _t, a in self.by_plan.values() if a is not None]
-        return sum(values, Decimal(0)) if values else None
+        return add_up(a for _t, a in self.by_plan.values())
 
     @property
     def achievement(self) -> Decimal | None:
@@ -156,7 +154,7 @@ COLUMN_KEY = "province-column"
 def regency_columns(plans: list[Plan], year: int, *, as_of: datetime.date) -> list[RegencyColumn]:
     """Each plan's column for the year, in the cache beside its figures under the plan's data version, the day
     and the year: read again, the page unpickles a few numbers a plan rather than each plan's whole rollup.
-    The plans not found are computed together (rollup.cached_compute_many, reporting_gaps_many): the page's
+    The plans not found are computed together (rollup.cached_compute_many, completeness.completeness_many): the page's
     queries do not grow with the number of regencies."""
     keys = {
         plan.pk: f"{COLUMN_KEY}:{plan.pk}:{plan.data_version}:{min(as_of, plan.end_date).isoformat()}:{year}"
@@ -168,36 +166,20 @@ def regency_columns(plans: list[Plan], year: int, *, as_of: datetime.date) -> li
         rollups = cached_compute_many(missing, as_of=as_of)
         # the indicators (and the agencies responsible for them) from the rollups, which have read them
         indicators = {pk: [row.indicator for row in rollup.indicators] for pk, rollup in rollups.items()}
-        gaps = reporting_gaps_many(missing, as_of, year, indicators=indicators)
-        made = {keys[plan.pk]: _column(plan, rollups[plan.pk], gaps[plan.pk], year) for plan in missing}
+        reports = completeness_many(missing, as_of=as_of, year=year, indicators=indicators)
+        made = {keys[plan.pk]: _column(plan, rollups[plan.pk], reports[plan.pk], year) for plan in missing}
         cache.set_many(made, CACHE_SECONDS)
         found.update(made)
     # with the plan read now (a cached column keeps the plan of its day)
     return [dataclasses.replace(found[keys[plan.pk]], plan=plan) for plan in plans]
 
 
-def _column(plan: Plan, rollup: PlanRollup, gaps: dict[int, list], year: int) -> RegencyColumn:
-    tags: dict[str, tuple[str, Decimal | None, Decimal | None]] = {}
-    for row in rollup.indicators:
-        tag = row.indicator.standard_tag
-        if not tag or not Kind(row.indicator.kind).is_summed:
-            continue
-        unit, target, actual = tags.get(tag, (row.indicator.unit, None, None))
-        figure = row.years[year]
-        tags[tag] = (unit, _add(target, figure.target), _add(actual, figure.actual))
+def _column(plan: Plan, rollup: PlanRollup, reports: Completeness, year: int) -> RegencyColumn:
     return RegencyColumn(
         plan,
         {p.pillar.number: p.years[year].achievement for p in rollup.pillars},
         rollup.status_counts(year),
-        sum(len(periods) for periods in gaps.values()),
-        sum(1 for periods in gaps.values() if periods),
-        tags,
+        sum(1 for cell in reports.flat() if cell.unreported),
+        sum(1 for _agency, cells in reports.rows() if any(cell.unreported for cell in cells)),
+        rollup.tag_totals(year),
     )
-
-
-def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a + b

@@ -65,9 +65,12 @@ def _values(payload: bytes) -> list[tuple]:
 @pytest.mark.django_db
 def test_json_export_by_code(year_2021):
     entry("1.a.1.1", "2020S2", value=40)  # another year: not in 2021's file
-    payload = dhis2_export.build(year_2021, 2021, "json")
+    payload = dhis2_export.build(year_2021, 2021, "json", complete_date=datetime.date(2023, 1, 5))
     body = json.loads(payload)
-    assert body["idScheme"] == body["dataElementIdScheme"] == body["orgUnitIdScheme"] == "CODE"
+    # dhis2-core's DataValueSet: the data set and the day it was complete; the id schemes are the
+    # import's query parameters, never in the payload
+    assert list(body) == ["dataSet", "completeDate", "dataValues"]
+    assert (body["dataSet"], body["completeDate"]) == ("rad-ttu-2018-2022", "2023-01-05")
     assert {v["attributeOptionCombo"] for v in body["dataValues"]} == {"default"}
     assert _values(payload) == [
         # 10 + 5 at Kefamenanu in S1, sexes only where recorded (4 men, 6 women)
@@ -96,16 +99,16 @@ def test_json_export_by_code(year_2021):
 def test_csv_export_in_dhis2_column_order(year_2021):
     rows = list(csv.reader(io.StringIO(dhis2_export.build(year_2021, 2021, "csv").decode())))
     assert rows[0] == [
-        "dataelement",
+        "dataElement",
         "period",
-        "orgunit",
-        "catoptcombo",
-        "attroptcombo",
+        "orgUnit",
+        "categoryOptionCombo",
+        "attributeOptionCombo",
         "value",
-        "storedby",
-        "lastupdated",
+        "storedBy",
+        "lastUpdated",
         "comment",
-        "followup",
+        "followUp",
     ]
     assert rows[1][:6] == ["1.a.1.1", "2021S1", "53.03.08", "default", "default", "15"]
     assert len(rows) == 13

@@ -204,3 +204,49 @@ def test_two_concurrent_requests_for_a_missing_file_build_it_once(any_cache):
         thread.join()
     assert len(calls) == 1
     assert results == [b"the file"] * 4
+
+
+@pytest.fixture
+def page_keys(monkeypatch):
+    """The cache keys the dashboard pages ask for."""
+    asked = []
+    real = page_cache.get_or_build
+
+    def spy(cache_key, build):
+        asked.append(cache_key)
+        return real(cache_key, build)
+
+    monkeypatch.setattr(page_cache, "get_or_build", spy)
+    return asked
+
+
+@pytest.mark.django_db
+def test_unknown_query_parameters_make_no_new_copy(client_for, personas, page_keys):
+    """Issue 19, finding 4: the key is made of the page's own filters, as they were understood; anything else in
+    the query string (tracking tags, junk, a 4 KB parameter) is ignored, and never shown back in the page."""
+    client = client_for(personas["reviewer"])
+    asks = [
+        "?year=2021",
+        "?year=2021&utm_source=mail",
+        "?utm_source=other&year=2021&x=" + "y" * 4000,
+        "?year=2021&year=2021&unverified=",  # repeated, and an empty checkbox
+        "?year=2021&pillar=",
+    ]
+    pages = [client.get(f"{RAD}/dashboard/{ask}") for ask in asks]
+    assert {p.status_code for p in pages} == {200}
+    assert len(set(page_keys)) == 1
+    assert all(len(key) <= 80 for key in page_keys)
+    for page in pages:
+        body = page.context["content"]  # the cached part (the language menu outside it links back to the address)
+        assert "utm_source" not in body and "yyyy" not in body
+        assert "?year=2021" in body  # the pillar links keep the filters that count
+
+
+@pytest.mark.django_db
+def test_the_same_filters_written_differently_share_a_copy(client_for, personas, page_keys):
+    client = client_for(personas["reviewer"])
+    for ask in ("?unverified=on&year=2021", "?year=2021&unverified=true", "?unverified=1&year=2021"):
+        assert client.get(f"{RAD}/dashboard/{ask}").status_code == 200
+    for ask in ("", "?year=1999", "?year=abc", "?pillar=9&agency=nobody"):  # bad values are ignored (and said so)
+        assert client.get(f"{RAD}/dashboard/{ask}").status_code == 200
+    assert len(set(page_keys)) == 2

@@ -14,7 +14,7 @@ from reports.files import summary_csv, summary_xlsx
 from reports.files.summary import build, make_summary
 from reports.tests.summary_fixtures import END, INJECTIONS
 
-YEAR_2021_TARGET = 15  # column O: 5 fixed columns + three groups (2018–2020) of 3 + 1
+YEAR_2021_TARGET = 12  # by-year sheet, column L: code, indicator + three groups (2018–2020) of 3 + 1
 
 
 def read_csv(content: bytes) -> dict[str, dict]:
@@ -113,9 +113,9 @@ def test_whole_plan_csv_leaves_the_year_columns_empty(entries):
 @pytest.mark.django_db
 def test_xlsx_sheets_numbers_percentages_and_frozen_headers(entries):
     book = read_xlsx(build(entries, 2021, "xlsx", "en", END))
-    pillars = ["Pillar 1", "Pillar 2", "Pillar 3", "Pillar 4"]
+    pillars = [name for n in range(1, 5) for name in (f"Pillar {n}", f"Pillar {n} by year")]
     assert book.sheetnames == ["Overview", *pillars, "Sex and age", "Kecamatan", "Completeness"]
-    ws = book["Pillar 1"]
+    ws = book["Pillar 1 by year"]
     assert ws.freeze_panes == "C6"
     assert ws.cell(row=4, column=YEAR_2021_TARGET).value == "2021"
     assert [ws.cell(row=5, column=YEAR_2021_TARGET + i).value for i in range(3)] == ["Target", "Actual", "%"]
@@ -129,17 +129,27 @@ def test_xlsx_sheets_numbers_percentages_and_frozen_headers(entries):
     assert ws.cell(row=4, column=to_date).value == "Plan to date"
     assert ws.cell(row=row, column=to_date + 1).value == 700
     assert ws.cell(row=row, column=to_date + 2).value == pytest.approx(0.14)
-    assert ws.cell(row=row, column=to_date + 3).value == "Off track"  # status 2021
+    # the pillar sheet: code, indicator, unit, agency, then 2021, the plan to date and both statuses
+    pillar = book["Pillar 1"]
+    assert [pillar.cell(row=4, column=c).value for c in (1, 2, 3, 4, 5, 8, 11, 12)] == [
+        *["Code", "Indicator", "Unit", "Agency", "2021", "Plan to date", "Status 2021", "Status to date"]
+    ]
+    line = find_row(pillar, "1.a.1.1")
+    assert [pillar.cell(row=line, column=c).value for c in range(3, 13)] == [
+        *["people", "Disnakertrans", 1000, 700, pytest.approx(0.70), 5000, 700, pytest.approx(0.14)],
+        *["Off track", "Off track"],
+    ]
     # program and activity group rows precede the indicator
     assert ws.cell(row=row - 1, column=1).value == "1.a.1" and ws.cell(row=row - 2, column=1).value == "1.a"
     coverage = find_row(ws, "1.b.2.1")
     assert ws.cell(row=coverage, column=YEAR_2021_TARGET).value == 20
     assert ws.cell(row=coverage, column=YEAR_2021_TARGET + 2).value == pytest.approx(0.10)
     # a milestone in words, every year: 4.a.1.1 achieved in 2021, nothing reported before
-    milestone = find_row(book["Pillar 4"], "4.a.1.1")
-    cells = [book["Pillar 4"].cell(row=milestone, column=YEAR_2021_TARGET + i).value for i in range(3)]
+    by_year = book["Pillar 4 by year"]
+    milestone = find_row(by_year, "4.a.1.1")
+    cells = [by_year.cell(row=milestone, column=YEAR_2021_TARGET + i).value for i in range(3)]
     assert cells == ["Achieved", "Achieved", pytest.approx(1.0)]
-    cells_2018 = [book["Pillar 4"].cell(row=milestone, column=YEAR_2021_TARGET - 9 + i).value for i in range(3)]
+    cells_2018 = [by_year.cell(row=milestone, column=YEAR_2021_TARGET - 9 + i).value for i in range(3)]
     assert cells_2018 == ["Achieved", None, 0]
 
     overview = book["Overview"]
@@ -181,7 +191,7 @@ def test_csv_xlsx_and_dashboard_rollup_agree(entries):
     rollup = compute(entries, as_of=END)  # what the dashboard shows
     checked = 0
     for pillar in rollup.pillars:
-        ws = book[f"Pillar {pillar.pillar.number}"]
+        ws = book[f"Pillar {pillar.pillar.number} by year"]
         for item in pillar.indicators:
             figure = item.years[2021]
             row = csv_rows[item.code]

@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from conftest import RAD
 from indicators.models import Indicator, Kind
@@ -100,9 +101,9 @@ def test_levels_are_the_latest_number_and_milestones_words_in_every_file(every_k
         "50",
     )
     book = openpyxl.load_workbook(io.BytesIO(build(every_kind, 2020, "xlsx", "en", END)))
-    row = next(r for r in book["Pillar 1"].iter_rows() if r[0].value == "1.b.1.1")
-    # target, actual, % for 2018–2022 and the plan to date, after code, text, kind, unit and agency
-    groups = [[c.value for c in row[5 + 3 * i : 8 + 3 * i]] for i in range(6)]
+    row = next(r for r in book["Pillar 1 by year"].iter_rows() if r[0].value == "1.b.1.1")
+    # target, actual, % for 2018–2022 and the plan to date, after code and text
+    groups = [[c.value for c in row[2 + 3 * i : 5 + 3 * i]] for i in range(6)]
     assert groups == [
         ["Achieved", None, 0],
         ["Achieved", "In progress", 0.5],
@@ -113,22 +114,46 @@ def test_levels_are_the_latest_number_and_milestones_words_in_every_file(every_k
     ]
 
 
+LIBREOFFICE_UNITS_PER_PAGE = 104  # column width units on A4 landscape at 100 % (measured: soffice → PDF)
+
+
+def printed_points(ws) -> float:
+    """The size 11-point text prints at: a sheet fitted to the page's width shrinks by page width ÷ table
+    width; a sheet cut into pages prints at its scale, and each page (title columns and its own) must fit."""
+    widths = [ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, ws.max_column + 1)]
+    if ws.sheet_properties.pageSetUpPr.fitToPage:
+        return 11 * min(1.0, LIBREOFFICE_UNITS_PER_PAGE / sum(widths))
+    scale = ws.page_setup.scale / 100
+    titles = openpyxl.utils.column_index_from_string(ws.print_title_cols.split(":")[1].lstrip("$"))
+    edges = [0, *sorted(b.id for b in ws.col_breaks.brk), len(widths)]
+    for first, last in zip(edges, edges[1:], strict=False):
+        page = sum(widths[:titles]) + sum(widths[max(first, titles) : last])
+        assert page * scale <= LIBREOFFICE_UNITS_PER_PAGE, (ws.title, first, last, page)
+    return 11 * scale
+
+
 @pytest.mark.django_db
 def test_every_sheet_prints_like_the_pdf(every_kind):
     Indicator.objects.filter(code="1.a.1.1").update(text_en="A long indicator text " * 12)  # 264 characters
     book = openpyxl.load_workbook(io.BytesIO(build(every_kind, 2021, "xlsx", "en", END)))
     title_rows = {"Overview": "$5:$5", "Pillar 1": "$4:$5", "Sex and age": "$4:$4", "Kecamatan": "$4:$4"}
+    cut = {"Pillar 1 by year", "Pillar 2 by year", "Pillar 3 by year", "Pillar 4 by year", "Kecamatan"}
     for ws in book.worksheets:
         setup = ws.page_setup
         assert (setup.orientation, setup.paperSize) == ("landscape", 9), ws.title  # 9: A4
-        assert (setup.fitToWidth, setup.fitToHeight, ws.sheet_properties.pageSetUpPr.fitToPage) == (1, 0, True)
+        if ws.title in cut:  # cut into pages at 80 %, the code and indicator on each
+            assert ws.sheet_properties.pageSetUpPr.fitToPage is False and setup.scale == 80, ws.title
+            assert ws.col_breaks.brk and ws.print_title_cols in ("$A:$B", "$A:$C"), ws.title
+        else:
+            assert (setup.fitToWidth, setup.fitToHeight, ws.sheet_properties.pageSetUpPr.fitToPage) == (1, 0, True)
         assert ws.print_title_rows, ws.title  # the header rows on every printed page
+        assert printed_points(ws) >= 8, ws.title
         if ws.title in title_rows:
             assert ws.print_title_rows == title_rows[ws.title]
     pillar = book["Pillar 1"]
     row = next(r for r in range(1, pillar.max_row + 1) if pillar.cell(row=r, column=1).value == "1.a.1.1")
-    # 264 characters in a column 60 wide: 5 lines of 11-point text, about 15 points each
-    assert pillar.row_dimensions[row].height >= 5 * 14.8
+    # 264 characters in a column 36 wide: 8 lines of 11-point text, about 15 points each
+    assert pillar.row_dimensions[row].height >= 8 * 14.8
     # a note under the table is a paragraph across the table, wrapped, not a line running off the page
     note = next(
         r for r in range(row, pillar.max_row + 1) if str(pillar.cell(row=r, column=1).value).startswith("Coverage")

@@ -73,24 +73,30 @@ def _csv_or_page(request, ctx: Context, template: str, build: Callable[[], tuple
 
     `build()` returns the charts and the template's context; its work and the rendering of the
     page's content are kept in the cache (reports.dashboards.page_cache) until the plan's data change, keyed on
-    the page, its query string, the language, the day and `scope` (what the reader's rights change).
+    the page, its filters, the language, the day and `scope` (what the reader's rights change).
     """
     slug = request.GET.get("csv")
     if slug is not None:
         charts, _unused = build()
         return _chart_csv(charts, slug)
 
+    # the key and the content from the page's own filters as understood (DashboardFilters.canonical): other
+    # parameters neither make another copy nor show up in the page's links
+    query = ctx.form.canonical()
+
     def render_content() -> tuple[str, str]:
         charts, context = build()
-        html = render_to_string(
-            template, {**context, "charts": {c.slug: c for c in charts}, "base": BODY_ONLY}, request=request
-        )
+        asked, request.GET = request.GET, query
+        try:
+            html = render_to_string(
+                template, {**context, "charts": {c.slug: c for c in charts}, "base": BODY_ONLY}, request=request
+            )
+        finally:
+            request.GET = asked
         title, _sep, content = html.partition(TITLE_END)
         return title.strip(), content
 
-    page = page_cache.key(
-        "page", ctx.plan, request.resolver_match.view_name, request.path, sorted(request.GET.lists()), *scope
-    )
+    page = page_cache.key("page", ctx.plan, request.resolver_match.view_name, request.path, query.urlencode(), *scope)
     title, content = page_cache.get_or_build(page, render_content)
     return render(request, "reports/_page.html", {"title": title, "content": content})
 

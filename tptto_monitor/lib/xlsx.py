@@ -6,11 +6,13 @@ Every workbook the project writes goes through these; they know no app."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from decimal import Decimal
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tptto_monitor.lib.cells import put_text  # noqa: F401 (the text cell writer, shared with every export)
@@ -98,26 +100,48 @@ def sheet_title(text: str) -> str:
     return text[:31]
 
 
-def finish_sheet(ws: Worksheet, *, title_rows: tuple[int, int], last_column: int) -> None:
+def finish_sheet(
+    ws: Worksheet,
+    *,
+    title_rows: tuple[int, int],
+    last_column: int,
+    title_columns: int = 0,
+    page_breaks: Sequence[int] = (),
+    scale: int = 100,
+) -> None:
     """Print like the PDF: A4 landscape, one page wide (as many pages down as needed), the table's header
     rows repeated on every page, and rows tall enough for their wrapped text.
 
+    A table too wide for one page at a legible size is cut, not shrunk: `page_breaks` name the last
+    column of every printed page but the last, and the first `title_columns` (code, indicator) are
+    repeated on each; the sheet then prints at `scale` per cent (80 prints 11-point text at 8.8 points).
+
     A row with text in its first cell only (a title, a note) is a paragraph: it is merged across the
-    table and wrapped, so that it neither runs off the printed page nor widens it.
+    table (across the first printed page, when the table is cut) and wrapped, so that it neither runs
+    off the printed page nor widens it.
     """
+    paragraph_end = min(last_column, page_breaks[0]) if page_breaks else last_column
     merged = {(r.min_row, r.min_col) for r in ws.merged_cells.ranges}
     for row in range(1, ws.max_row + 1):
         first = ws.cell(row=row, column=1)
         alone = all(ws.cell(row=row, column=c).value is None for c in range(2, last_column + 1))
-        if isinstance(first.value, str) and alone and (row, 1) not in merged and last_column > 1:
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_column)
+        if isinstance(first.value, str) and alone and (row, 1) not in merged and paragraph_end > 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=paragraph_end)
             first.alignment = WRAP
     _fit_row_heights(ws)
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as the table needs
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if page_breaks:
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.page_setup.scale = scale
+        for column in page_breaks:
+            ws.col_breaks.append(Break(id=column))  # a break left of the 0-based column `column`: after it
+        if title_columns:
+            ws.print_title_cols = f"A:{get_column_letter(title_columns)}"
+    else:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0  # as many pages down as the table needs
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
     ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.8, footer=0.3)
     ws.oddFooter.right.text = "&P / &N"
@@ -130,7 +154,8 @@ def _width(ws: Worksheet, first: int, last: int) -> float:
 
 def _fit_row_heights(ws: Worksheet) -> None:
     """Spreadsheets do not grow a row for wrapped text that openpyxl wrote, so every row whose wrapped text
-    needs more than one line is given the height of its longest cell (estimated from characters per line)."""
+    needs more than one line is given the height of its longest cell (estimated from characters per line).
+    A word is never broken, so a word longer than its column (a header) needs the sheet's own height."""
     spans = {}
     for cells in ws.merged_cells.ranges:
         if cells.min_row == cells.max_row:
@@ -151,5 +176,6 @@ def _fit_row_heights(ws: Worksheet) -> None:
             size = (cell.font.sz if cell.font and cell.font.sz else 11) * LINE_HEIGHT
             if lines > 1:
                 height = max(height or 0, lines * size + 3)
-        if height:
-            ws.row_dimensions[row[0].row].height = round(height, 1)
+        if height:  # a height the sheet set itself (a header of words broken over lines) stays if taller
+            dimension = ws.row_dimensions[row[0].row]
+            dimension.height = max(round(height, 1), dimension.height or 0)

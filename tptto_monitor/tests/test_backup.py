@@ -19,6 +19,14 @@ from tptto_monitor.backup import backed_up_models
 from tptto_monitor.tests.servers import manage, server_env
 
 SUMMARIES = [("--year", "2021", "csv"), ("--plan", None, "csv")]
+SIGNING_KEY = "backup-signing-key-of-the-tests"
+
+
+@pytest.fixture(autouse=True)
+def signing_key(settings, monkeypatch):
+    """The same manifest key here and in the restoring process (which would otherwise use its own SECRET_KEY)."""
+    settings.BACKUP_SIGNING_KEY = SIGNING_KEY
+    monkeypatch.setenv("BACKUP_SIGNING_KEY", SIGNING_KEY)
 
 
 def site_with_history(personas) -> list[Evidence]:
@@ -34,7 +42,7 @@ def site_with_history(personas) -> list[Evidence]:
     services.submit_entry(user=officer, entry=reopened)
     services.verify_entry(user=verifier, entry=reopened)
     services.reopen_entry(user=verifier, entry=reopened, reason="Angka salah.")
-    services.resubmit_entry(user=officer, entry=reopened)
+    services.resubmit_entry(user=officer, entry=reopened, answer="Angka sudah dicek.")
     services.verify_entry(user=verifier, entry=reopened)
     target = Target.objects.get(indicator__code="1.a.1.1", year=2021)
     target.value = 400
@@ -172,12 +180,12 @@ def test_restore_into_the_database_in_use_is_refused_and_changes_nothing(persona
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("damaged", ["data.json", "evidence"])
+@pytest.mark.parametrize("damaged", ["data.jsonl", "evidence"])
 def test_a_damaged_backup_is_refused_before_anything_is_loaded(damaged, personas, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     evidence = site_with_history(personas)
     call_command("backup", "--output", str(tmp_path / "backup"))
-    path = tmp_path / "backup" / ("data.json" if damaged == "data.json" else Path("media", evidence[0].file.name))
+    path = tmp_path / "backup" / ("data.jsonl" if damaged == "data.jsonl" else Path("media", evidence[0].file.name))
     content = bytearray(path.read_bytes())
     content[-3] ^= 1  # one bit
     path.write_bytes(bytes(content))

@@ -58,7 +58,7 @@ def test_each_workflow_action_is_one_line_of_ids_and_states(personas, caplog, dj
     with django_capture_on_commit_callbacks(execute=True):
         services.submit_entry(user=officer, entry=entry)
         services.return_entry(user=verifier, entry=entry, reason=reason)
-        services.resubmit_entry(user=officer, entry=entry)
+        services.resubmit_entry(user=officer, entry=entry, answer="Sudah dicek ulang.")
         services.verify_entry(user=verifier, entry=entry)
         services.reopen_entry(user=verifier, entry=entry, reason=reason)
     logged = lines(caplog, "tptto.workflow")
@@ -125,3 +125,57 @@ def test_bad_log_level_stops_start_up_naming_the_variable():
     result = run_manage("check", LOG_LEVEL_APP="chatty")
     assert result.returncode != 0
     assert "LOG_LEVEL_APP" in result.stderr
+
+
+RESET_LINK = "/accounts/password/reset/MTI/cd8x2p-0f3e1d2c4b5a69788796a5b4c3d2e1f0/"
+
+
+@pytest.mark.django_db
+def test_a_reset_links_user_and_token_are_not_logged(client, caplog):
+    """Issue 19, finding 7: the link works for a day; the log keeps its shape only."""
+    caplog.set_level(logging.INFO, logger="tptto.request")
+    client.get(RESET_LINK)
+    client.get("/api/v1/agencies?token=tppo_secret-value&limit=5")
+    reset, api = lines(caplog, "tptto.request")
+    assert reset["path"] == "/accounts/password/reset/<uidb64>/<token>/"
+    assert api["query_keys"] == ["limit", "token"]
+    text = json.dumps([reset, api])
+    assert "MTI" not in text and "cd8x2p" not in text and "tppo_secret" not in text
+
+
+def gunicorn_access_line(raw_uri: str, referer: str = "-") -> str:
+    import datetime
+    import runpy
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from django.conf import settings
+    from gunicorn.config import Config
+
+    conf = runpy.run_path(str(Path(settings.BASE_DIR) / "gunicorn.conf.py"))
+    logger = conf["logger_class"](Config())
+    path, _sep, query = raw_uri.partition("?")
+    environ = {
+        "REMOTE_ADDR": "192.0.2.1",
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": raw_uri,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": referer,
+    }
+    response = SimpleNamespace(status="200 OK", headers=[], sent=10)
+    request = SimpleNamespace(headers=[("REFERER", referer)])
+    atoms = logger.atoms(response, request, environ, datetime.timedelta(milliseconds=12))
+    return conf["access_log_format"] % atoms + " " + " ".join(str(atoms[k]) for k in ("U", "q", "f", "{referer}i"))
+
+
+def test_gunicorns_access_line_keeps_no_reset_token_nor_query_values():
+    line = gunicorn_access_line(RESET_LINK)
+    assert '"GET /accounts/password/reset/<uidb64>/<token>/ HTTP/1.1" 200' in line
+    assert "MTI" not in line and "cd8x2p" not in line
+    line = gunicorn_access_line(
+        "/api/v1/agencies?token=tppo_secret-value&limit=5", referer="https://x.example" + RESET_LINK
+    )
+    assert '"GET /api/v1/agencies?token&limit HTTP/1.1" 200' in line
+    assert "tppo_secret" not in line and "cd8x2p" not in line and "https://x.example/accounts" in line

@@ -114,10 +114,16 @@ def test_an_administrator_lifts_the_lock(personas, client, client_for):
 
 
 @pytest.mark.django_db
-def test_failures_are_logged(personas, client, caplog):
-    with caplog.at_level(logging.WARNING, logger="axes"):
+def test_failures_are_logged_by_address_never_by_the_username_typed(personas, client, caplog):
+    """Issue 19, finding 7: a password typed in the username box was written to the log."""
+    with caplog.at_level(logging.DEBUG, logger="axes"):
         sign_in(client, "officer_a", "wrong")
-    assert any("officer_a" in record.getMessage() for record in caplog.records if record.name.startswith("axes"))
+        sign_in(client, "correct-horse-typed-here", "wrong")
+    messages = [record.getMessage() for record in caplog.records if record.name.startswith("axes")]
+    assert any("192.0.2.1" in message for message in messages)
+    assert not [m for m in messages if "officer_a" in m or "correct-horse" in m]
+    attempt = AccessAttempt.objects.get(username="officer_a")
+    assert "officer_a" not in attempt.post_data and "wrong" not in attempt.post_data
 
 
 @pytest.mark.django_db
@@ -165,3 +171,33 @@ def test_the_client_address(rf, settings, proxies, forwarded, client):
     settings.TRUSTED_PROXIES = proxies
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == client
+
+
+@pytest.mark.django_db
+def test_signing_in_to_ones_own_account_does_not_clear_failures_against_another(personas, english):
+    """Issue 19, finding 2: 9 wrong passwords for officer_a, a good sign-in as officer_b from the same address,
+    9 more for officer_a: 18 failures against officer_a within 15 minutes, so she (and the address) is locked
+    at the 10th. A success clears only the failures of that account from that address."""
+    client = english
+    for _ in range(9):
+        assert sign_in(client, "officer_a", "wrong").status_code == 200
+    assert sign_in(client, "officer_b", PASSWORD).status_code == 302
+    client.logout()
+    client.cookies["django_language"] = "en"
+    answers = [sign_in(client, "officer_a", "wrong").status_code for _ in range(9)]
+    assert answers == [429] * 9  # the 10th failure against officer_a locks
+    assert sign_in(client, "officer_a", PASSWORD).status_code == 429
+    assert sign_in(client, "officer_a", PASSWORD, address="198.51.100.7").status_code == 429  # the account too
+    assert AccessAttempt.objects.filter(username="officer_a").exists()
+
+
+@pytest.mark.django_db
+def test_a_good_sign_in_clears_that_accounts_own_failures_from_that_address(personas, english):
+    client = english
+    for _ in range(9):
+        sign_in(client, "officer_a", "wrong")
+    assert sign_in(client, "officer_a", PASSWORD).status_code == 302
+    client.logout()
+    for _ in range(9):
+        assert sign_in(client, "officer_a", "wrong").status_code == 200  # counting starts again
+    assert sign_in(client, "officer_a", PASSWORD).status_code == 302

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from indicators.plans.plan_file import to_csv, to_xlsx
 from programs.management.rad import add_rad_argument, plan_from_option
+from tptto_monitor.lib import atomic
 
 
 class Command(BaseCommand):
@@ -32,7 +33,9 @@ class Command(BaseCommand):
         plan = plan_from_option(rad)
         if start_year is not None and not 1900 < start_year < 2200:
             raise CommandError(_("The start year must be a year such as 2023: %(year)s") % {"year": start_year})
-        path.write_bytes(writer(plan, start_year - plan.start_year if start_year is not None else 0))
+        atomic.write_bytes(
+            path, writer(plan, start_year - plan.start_year if start_year is not None else 0)
+        )  # whole or not at all
         self.stdout.write(
             _("Wrote %(n)s indicators of “%(code)s” to %(name)s.")
             % {"n": plan.indicators.count(), "code": plan.code, "name": output}

@@ -2,6 +2,7 @@
 
 python manage.py restore /var/backups/tppo/2026-11-30
 python manage.py restore /var/backups/tppo/2026-11-30 --force    # replaces everything in the database
+python manage.py restore /var/backups/tppo/2026-01-31 --unsigned # a backup of the first format (no signature)
 """
 
 from pathlib import Path
@@ -12,7 +13,7 @@ from tptto_monitor.backup import BackupError, restore
 
 
 class Command(BaseCommand):
-    help = "Loads a backup made by `backup` into an empty database, checking every checksum and count."
+    help = "Loads a backup made by `backup` into an empty database, checking its signature, checksums and counts."
 
     def add_arguments(self, parser):
         parser.add_argument("folder", help="the backup folder")
@@ -20,9 +21,15 @@ class Command(BaseCommand):
             "--force", action="store_true", help="empty a database that holds data first (everything in it is lost)"
         )
 
-    def handle(self, *args, folder, force, **options):
+        parser.add_argument(
+            "--unsigned",
+            action="store_true",
+            help="accept a backup of the first format, whose manifest has no signature (check where it came from)",
+        )
+
+    def handle(self, *args, folder, force, unsigned, **options):
         try:
-            restored = restore(Path(folder), force=force)
+            restored = restore(Path(folder), force=force, unsigned=unsigned)
         except BackupError as error:
             raise CommandError(str(error)) from None
         rows = sum(restored.counts.values())

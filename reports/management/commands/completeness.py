@@ -12,6 +12,7 @@ from django.utils import timezone
 from indicators.figures.completeness import completeness, year_periods
 from programs.management.rad import add_rad_argument, plan_from_option
 from reports.files import completeness_files
+from tptto_monitor.lib import atomic
 
 
 class Command(BaseCommand):
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         content = completeness_files.build(result, fmt)
         path = Path(output)
         try:
-            path.write_bytes(content)
+            atomic.write_bytes(path, content)  # whole or not at all
         except OSError as exc:
             raise CommandError(f"Cannot write {path}: {exc.strerror}") from exc
         self.stdout.write(f"Wrote {path} ({len(result.flat())} rows).")

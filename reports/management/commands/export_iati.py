@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from programs.management.rad import add_rad_argument, plan_from_option
 from reports.exchange import iati
+from tptto_monitor.lib import atomic
 
 
 class Command(BaseCommand):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         content = iati.build(plan, timezone.localdate())
         path = Path(output)
         try:
-            path.write_bytes(content)
+            atomic.write_bytes(path, content)  # whole or not at all
         except OSError as exc:
             raise CommandError(f"Cannot write {path}: {exc.strerror}") from exc
         self.stdout.write(f"Wrote {path} ({len(content):,} bytes): IATI activity {iati.activity_identifier(plan)}.")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from programs.management.rad import add_rad_argument, plan_from_option
 from reports.files import summary
+from tptto_monitor.lib import atomic
 
 
 class Command(BaseCommand):
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         content = summary.build(current, None if plan else year, fmt, language, as_of=timezone.localdate())
         path = Path(output)
         try:
-            path.write_bytes(content)
+            atomic.write_bytes(path, content)  # whole or not at all
         except OSError as exc:
             raise CommandError(f"Cannot write {path}: {exc.strerror}") from exc
         self.stdout.write(f"Wrote {path} ({len(content):,} bytes).")
