@@ -14,7 +14,9 @@ from tptto_monitor import accounts
 
 
 def ask(client, email: str, address: str = "192.0.2.1"):
-    return client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=address)
+    response = client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=address)
+    accounts.wait_for_reset_mail()  # sent after the answer (test_password_reset_link)
+    return response
 
 
 def neutral(response) -> bool:
