@@ -50,6 +50,7 @@ from django.db.models import Count, F, Max, Min, Sum
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import MILESTONE_SCORE, Indicator, Kind, MilestoneStatus, ProgressEntry, Target
+from indicators.models.kinds import NUMBER_FIELDS
 from programs.models import Pillar, Plan
 from programs.periods import Period, semesters
 
@@ -59,7 +60,7 @@ BEHIND_FROM = Decimal("0.50")
 HIGHLIGHTS_PER_PILLAR = 3
 
 
-SUMMED_FIELDS = ("value", "numerator", "denominator", "male", "female", "child", "adult")
+SUMMED_FIELDS = NUMBER_FIELDS
 
 
 def summed_fields() -> dict[str, Sum]:

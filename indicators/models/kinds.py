@@ -68,6 +68,8 @@ def limited_text(verbose_name, **kwargs) -> models.TextField:
 
 
 SPLIT_FIELDS = ("male", "female", "child", "adult")
+# The numbers an entry can carry: what adds up where a kind adds up (rollup.SUMMED_FIELDS), what an officer types
+NUMBER_FIELDS = ("value", *SPLIT_FIELDS, "numerator", "denominator")
 # The entry fields each kind uses, besides period, date and narrative (DESIGN.md table). The entry form
 # shows these and the spreadsheet import accepts their columns; every other field stays empty.
 KIND_FIELDS: dict[str, tuple[str, ...]] = {

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from indicators.documents import evidence as evidence_types
 from indicators.models import Comment, EntryStatus, Evidence, Indicator, ProgressEntry
+from indicators.models.kinds import NUMBER_FIELDS
 from indicators.models.roles import COMMENT, can_enter, can_verify, user_agency
 from indicators.workflow import checks
 from programs.access import check_acts_in
@@ -35,13 +36,7 @@ ENTRY_FIELDS = (
     "date",
     "kecamatan",
     "place",
-    "value",
-    "male",
-    "female",
-    "child",
-    "adult",
-    "numerator",
-    "denominator",
+    *NUMBER_FIELDS,
     "milestone_status",
     "narrative",
 )
