@@ -20,9 +20,9 @@ from indicators.api.auth import require_write
 from indicators.api.errors import ERRORS
 from indicators.api.pagination import Page
 from indicators.api.plan import get_plan
-from indicators.models import EntryStatus, Indicator, ProgressEntry
+from indicators.models import KIND_FIELDS, EntryStatus, Indicator, Kind, ProgressEntry
 from indicators.workflow import services
-from programs.models import Plan, Region
+from programs.models import Region
 from programs.periods import Period
 
 router = Router(tags=["entries"])
@@ -73,12 +73,31 @@ def entry(request, entry_id: EntryId):
     return _visible_entry(request, entry_id)
 
 
-def _values(plan: Plan, payload: schemas._EntryValues) -> dict:
+# the values an entry carries for some kinds only (indicators.models.KIND_FIELDS)
+KIND_ONLY = {field for fields in KIND_FIELDS.values() for field in fields}
+
+
+def _check_kind(indicator: Indicator, sent: dict) -> None:
+    """A value for a field the indicator's kind does not take is refused, naming the field (a count entry
+    with a numerator was saved, and shown nowhere)."""
+    taken = KIND_FIELDS[indicator.kind]
+    errors = {
+        field: _("A %(kind)s indicator does not take “%(field)s”; leave it out.")
+        % {"kind": Kind(indicator.kind).label, "field": field}
+        for field, value in sent.items()
+        if field in KIND_ONLY and field not in taken and value not in (None, "")
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _values(indicator: Indicator, payload: schemas._EntryValues) -> dict:
     """The service's `values` from the fields the caller sent (an edit changes only those)."""
+    plan = indicator.plan
     sent = payload.dict(exclude_unset=True)
-    sent.pop("version", None)
-    sent.pop("indicator", None)
-    sent.pop("allow_duplicate", None)
+    _check_kind(indicator, sent)
+    for meta in ("version", "indicator", "allow_duplicate", "warning_comment"):
+        sent.pop(meta, None)
     values = {}
     if "period" in sent:
         period = sent.pop("period")
@@ -116,7 +135,11 @@ def create(request, code: schemas.Code, payload: schemas.EntryCreate):
     if indicator is None:
         raise ValidationError({"indicator": _("No indicator “%(code)s” in this plan.") % {"code": payload.indicator}})
     created = services.create_entry(
-        user=request.user, indicator=indicator, values=_values(plan, payload), allow_duplicate=payload.allow_duplicate
+        user=request.user,
+        indicator=indicator,
+        values=_values(indicator, payload),
+        allow_duplicate=payload.allow_duplicate,
+        warning_comment=payload.warning_comment,
     )
     return Status(201, _visible_entry(request, created.pk))
 
@@ -130,8 +153,9 @@ def update(request, entry_id: EntryId, payload: schemas.EntryUpdate):
         user=request.user,
         entry=current,
         version=payload.version,
-        values=_values(current.indicator.plan, payload),
+        values=_values(current.indicator, payload),
         allow_duplicate=payload.allow_duplicate,
+        warning_comment=payload.warning_comment,
     )
     return _visible_entry(request, entry_id)
 

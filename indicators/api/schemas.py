@@ -242,6 +242,9 @@ class _EntryValues(Schema):
     milestone_status: MilestoneStatus | None = None
     narrative: Text = ""
     allow_duplicate: StrictBool = Field(False, description="confirm a second entry with the same numbers")
+    warning_comment: Text = Field(
+        "", description="why a value the data checks flag is right (a 422 on warning_comment asks for it)"
+    )
 
 
 class EntryCreate(_EntryValues):
