@@ -57,6 +57,14 @@ class EntryForm(forms.Form):
     confirm_duplicate = forms.BooleanField(
         label=gettext_lazy("Yes, this is another piece of work, not the same one entered twice"), required=False
     )
+    # a photo or document in the form itself (issue 17): the phone's camera opens; the page's script
+    # shrinks a photo before it is sent (static/js/offline.js) and refuses a file over the limit
+    evidence = forms.FileField(
+        label=gettext_lazy("Photo or document"),
+        required=False,
+        help_text=gettext_lazy("Optional: a photo of the activity or the attendance list, or a PDF."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf", "capture": "environment"}),
+    )
     warning_comment = forms.CharField(
         label=gettext_lazy("Why is this value right?"),
         required=False,
@@ -121,7 +129,8 @@ class EntryForm(forms.Form):
         )
         self.fields["narrative"] = narrative
         # period, date first; version and the duplicate box last
-        order = ["period", "date", *KIND_FIELDS[kind], "narrative", "version", "form_key", "confirm_duplicate"]
+        order = ["period", "date", *KIND_FIELDS[kind], "narrative", "evidence", "version", "form_key"]
+        order.append("confirm_duplicate")
         self.order_fields([*order, "warning_comment"])
 
     def _kecamatan_field(self, required: bool) -> forms.ModelChoiceField:
@@ -161,6 +170,12 @@ class EntryForm(forms.Form):
         ]
         helper.layout = Layout(*shown, *names)
         return helper
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if upload:
+            evidence_types.check_upload(upload)
+        return upload
 
     def clean_period(self) -> Period:
         text = self.cleaned_data["period"]

@@ -311,6 +311,11 @@ def evidence_path(instance: "Evidence", filename: str) -> str:
     return f"evidence/{today:%Y/%m}/{instance.entry_id}-{filename}"
 
 
+def thumbnail_path(instance: "Evidence", filename: str) -> str:
+    today = datetime.date.today()
+    return f"evidence/{today:%Y/%m}/thumbnails/{instance.entry_id}-{filename}"
+
+
 class Evidence(models.Model):
     entry = models.ForeignKey(ProgressEntry, models.CASCADE, related_name="evidence", verbose_name=_("entry"))
     file = models.FileField(_("file"), upload_to=evidence_path)
@@ -319,6 +324,8 @@ class Evidence(models.Model):
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # a photo's small JPEG (indicators.documents.thumbnails), shown inline; empty for documents
+    thumbnail = models.FileField(_("thumbnail"), upload_to=thumbnail_path, blank=True)
 
     class Meta:
         ordering = ["uploaded_at"]
@@ -330,6 +337,13 @@ class Evidence(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("indicators:evidence", args=[self.entry.indicator.plan.code, self.pk])
+
+    def get_thumbnail_url(self) -> str:
+        return reverse("indicators:evidence_thumbnail", args=[self.entry.indicator.plan.code, self.pk])
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
 
 
 class Comment(models.Model):

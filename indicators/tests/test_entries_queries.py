@@ -48,8 +48,9 @@ def test_verification_queue_does_not_grow_with_entries(client_for, personas, dja
     url = rad_url("indicators:review_queue")
     add_entries(personas["officer_a"], 5, EntryStatus.SUBMITTED)
     # session, user, permissions (2), the plan from the address, demo flag, the entries with everything
-    # they show, the page's count, the filters' agencies, indicators and kecamatan: 11
-    few = count_queries(client, url, django_assert_max_num_queries, 11)
+    # they show, their evidence (photos inline), the page's count, the filters' agencies, indicators and
+    # kecamatan: 12
+    few = count_queries(client, url, django_assert_max_num_queries, 12)
     add_entries(personas["officer_a"], 45, EntryStatus.SUBMITTED, start=5)
     many = count_queries(client, url, django_assert_max_num_queries, few)
     assert many == few

@@ -6,10 +6,12 @@ Every view has the same shape: decorators → one access helper that raises
 server, from the user's permissions and agency; templates only hide buttons.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -156,17 +158,20 @@ def new_entry(request, code: str):
     indicator = get_indicator_for_user(request, code, enter=True)
     if request.method == "POST" and (made := services.entry_made_with(request.POST.get("form_key"), request.user)):
         return redirect(made)  # this form was sent before (a double click, a reload): nothing more is made
-    form = EntryForm(request.POST if request.method == "POST" else None, indicator=indicator)
+    post = request.method == "POST"
+    form = EntryForm(request.POST if post else None, request.FILES if post else None, indicator=indicator)
     if request.method == "POST" and form.is_valid():
         try:
-            entry = services.create_entry(
-                user=request.user,
-                indicator=indicator,
-                values=form.values(),
-                allow_duplicate=form.cleaned_data.get("confirm_duplicate", False),
-                form_key=form.cleaned_data["form_key"],
-                warning_comment=form.cleaned_data.get("warning_comment", ""),
-            )
+            with transaction.atomic():  # the entry with its photo, or nothing
+                entry = services.create_entry(
+                    user=request.user,
+                    indicator=indicator,
+                    values=form.values(),
+                    allow_duplicate=form.cleaned_data.get("confirm_duplicate", False),
+                    form_key=form.cleaned_data["form_key"],
+                    warning_comment=form.cleaned_data.get("warning_comment", ""),
+                )
+                _attach(request, entry, form)
         except services.AlreadyCreated as done:
             # a double click or a reload: the first POST made the entry; show it, make nothing more
             return redirect(done.entry)
@@ -185,18 +190,23 @@ def new_entry(request, code: str):
 @plan_page
 def edit_entry(request, pk: int):
     entry = get_entry_for_user(request, pk, edit=True)
-    form = EntryForm(request.POST if request.method == "POST" else None, indicator=entry.indicator, entry=entry)
+    post = request.method == "POST"
+    form = EntryForm(
+        request.POST if post else None, request.FILES if post else None, indicator=entry.indicator, entry=entry
+    )
     current = None
     if request.method == "POST" and form.is_valid():
         try:
-            entry = services.update_entry(
-                user=request.user,
-                entry=entry,
-                version=form.cleaned_data.get("version") or 0,
-                values=form.values(),
-                allow_duplicate=form.cleaned_data.get("confirm_duplicate", False),
-                warning_comment=form.cleaned_data.get("warning_comment", ""),
-            )
+            with transaction.atomic():
+                entry = services.update_entry(
+                    user=request.user,
+                    entry=entry,
+                    version=form.cleaned_data.get("version") or 0,
+                    values=form.values(),
+                    allow_duplicate=form.cleaned_data.get("confirm_duplicate", False),
+                    warning_comment=form.cleaned_data.get("warning_comment", ""),
+                )
+                _attach(request, entry, form)
         except services.StaleEntry as error:
             form.add_error(None, error.message)
             current = error.current
@@ -210,6 +220,13 @@ def edit_entry(request, pk: int):
     return _render_form(request, entry.indicator, form, entry=entry, current=current)
 
 
+def _attach(request, entry: ProgressEntry, form: EntryForm) -> None:
+    """The photo or document sent with the entry form, attached in the same transaction."""
+    upload = form.cleaned_data.get("evidence")
+    if upload:
+        services.add_evidence(user=request.user, entry=entry, upload=upload)
+
+
 def _render_form(request, indicator: Indicator, form: EntryForm, entry, current=None):
     context = {
         "indicator": indicator,
@@ -217,6 +234,7 @@ def _render_form(request, indicator: Indicator, form: EntryForm, entry, current=
         "entry": entry,
         "current": current,
         "figures": reported_so_far(indicator),
+        "evidence_max_bytes": settings.EVIDENCE_MAX_BYTES,
     }
     return render(request, "indicators/entry_form.html", context)
 
@@ -302,9 +320,22 @@ def evidence_file(request, pk: int):
     item = get_object_or_404(Evidence.objects.select_related("entry"), pk=pk, entry__indicator__plan=request.plan)
     if not can_see_entry(request.user, item.entry):
         raise Http404("No such file")
-    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+    # a photo opens in the browser (thumbnail → full size); other documents download
+    response = FileResponse(item.file.open("rb"), as_attachment=not item.is_image, filename=item.original_name)
     response["Content-Type"] = item.content_type
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@plan_page
+def evidence_thumbnail(request, pk: int):
+    """A photo's thumbnail, to the same readers as the photo."""
+    item = get_object_or_404(Evidence.objects.select_related("entry"), pk=pk, entry__indicator__plan=request.plan)
+    if not can_see_entry(request.user, item.entry) or not item.thumbnail:
+        raise Http404("No such thumbnail")
+    response = FileResponse(item.thumbnail.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
     return response
 
 
@@ -390,4 +421,5 @@ urlpatterns = [
     path("entries/<int:pk>/evidence/", upload_evidence, name="upload_evidence"),
     path("entries/<int:pk>/history/", entry_history, name="entry_history"),
     path("evidence/<int:pk>/", evidence_file, name="evidence"),
+    path("evidence/<int:pk>/thumbnail/", evidence_thumbnail, name="evidence_thumbnail"),
 ]

@@ -31,6 +31,7 @@ def queue(request):
     entries = (
         ProgressEntry.objects.filter(status=EntryStatus.SUBMITTED, indicator__plan=request.plan)
         .select_related("indicator__plan", "agency", "kecamatan", "created_by", "submitted_by")
+        .prefetch_related("evidence")  # photos shown inline
         .annotate(
             # distinct: three joins multiply each other's rows
             evidence_count=Count("evidence", distinct=True),

@@ -13,6 +13,7 @@ current row, and nothing is overwritten.
 
 import logging
 import uuid
+from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.documents import evidence as evidence_types
+from indicators.documents.thumbnails import thumbnail_of
 from indicators.models import Comment, EntryStatus, Evidence, Indicator, ProgressEntry
 from indicators.models.kinds import NUMBER_FIELDS
 from indicators.models.roles import COMMENT, can_enter, can_verify, user_agency
@@ -423,6 +425,9 @@ def add_evidence(*, user, entry: ProgressEntry, upload) -> Evidence:
         size=upload.size,
         uploaded_by=user,
     )
+    thumbnail = thumbnail_of(upload, content_type)
+    if thumbnail is not None:
+        item.thumbnail.save(f"{PurePath(upload.name).stem[:80]}.jpg", thumbnail, save=False)
     item.full_clean()
     item.save()
     return item
