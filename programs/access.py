@@ -9,7 +9,7 @@ Every plan page is addressed by its plan's slug; `plan_page` resolves it once,
 checks that the user may read the plan, refuses every write (any method but
 GET/HEAD) from someone who may only read it, and puts the plan on
 `request.plan` (and thereby in every template, see
-`tptto_monitor.context_processors`).
+`tptto_monitor.context_processors`), and shows times in the regency's time zone.
 """
 
 from functools import wraps
@@ -17,9 +17,11 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs.models import Plan, Region, StaffProfile
+from programs.timezones import zone_of
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -101,6 +103,11 @@ def plan_page(view):
         request.plan = get_plan_for_user(request.user, rad)
         if request.method not in SAFE_METHODS:
             check_acts_in(request.user, request.plan)
-        return view(request, *args, **kwargs)
+        # times on the page (an entry's history, its submission) in the regency's own time zone
+        with timezone.override(zone_of(request.plan.region)):
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()  # a template response renders here, inside the zone
+            return response
 
     return wrapper

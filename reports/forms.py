@@ -61,3 +61,36 @@ class DashboardFilters(forms.Form):
             query[name] = "on" if value is True else getattr(value, "code", value)
         query._mutable = False
         return query
+
+
+class CompareYears(forms.Form):
+    """The two years of the year-over-year page; by default the last two years the plan has begun."""
+
+    first = forms.TypedChoiceField(label=_("From"), coerce=int)
+    second = forms.TypedChoiceField(label=_("To"), coerce=int)
+
+    def __init__(self, data, *, plan, today):
+        years = plan.years
+        begun = [y for y in years if y <= today.year] or years[:1]
+        latest = begun[-1]
+        earlier = begun[-2] if len(begun) > 1 else (years[1] if len(years) > 1 else latest)
+        initial = {"first": min(earlier, latest), "second": max(earlier, latest)}
+        super().__init__({**initial, **{k: v for k, v in data.items() if k in ("first", "second") and v}})
+        self.defaults = initial
+        for name in ("first", "second"):
+            self.fields[name].choices = [(y, str(y)) for y in years]
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("first") is not None and data.get("first") == data.get("second"):
+            raise forms.ValidationError(_("Choose two different years."))
+        return data
+
+    def years(self) -> tuple[int, int]:
+        """The two years chosen, earlier first; the defaults when the choice was malformed."""
+        if self.is_valid():
+            first, second = self.cleaned_data["first"], self.cleaned_data["second"]
+        else:
+            first, second = self.defaults["first"], self.defaults["second"]
+        return min(first, second), max(first, second)

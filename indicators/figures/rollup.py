@@ -51,7 +51,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import MILESTONE_SCORE, Indicator, Kind, MilestoneStatus, ProgressEntry, Target
 from indicators.models.kinds import NUMBER_FIELDS
-from programs.models import Pillar, Plan
+from programs.models import Pillar, Plan, Region
 from programs.periods import Period, semesters
 
 HUNDRED = Decimal(100)
@@ -280,6 +280,10 @@ class PlanRollup:
                 return pillar
         raise KeyError(number)
 
+    def as_of_year(self, year: int | None) -> datetime.date:
+        """The day the figures of `year` stand for (see `figures_as_of`)."""
+        return figures_as_of(self.plan, self.as_of, year)
+
     def status_counts(self, year: int | None = None) -> dict[str, int]:
         counts = dict.fromkeys(Status.ORDER, 0)
         for row in self.indicators:
@@ -339,6 +343,13 @@ class PillarChange:
         if self.now.achievement is None or self.before.achievement is None:
             return None
         return self.now.achievement - self.before.achievement
+
+
+def figures_as_of(plan: Plan, as_of: datetime.date, year: int | None = None) -> datetime.date:
+    """The day the figures stand for: `as_of`, no later than the plan's end, and for `year` no later than its
+    last day (a year's figures are its state at its end, so a page choosing 2021 says "as of Dec 31, 2021")."""
+    day = min(as_of, plan.end_date)
+    return day if year is None else min(day, datetime.date(year, 12, 31))
 
 
 def pace_status(actual: Decimal | None, due: Decimal | None, has_data: bool, begun: bool) -> str:
@@ -888,7 +899,94 @@ def cached_compute_many(
     return {plan.pk: results[plan.pk] for plan in plans}
 
 
+# --- year over year -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorChange:
+    """An indicator's figures in a year and in an earlier one (as PillarChange is a pillar's)."""
+
+    row: IndicatorRollup
+    now: Figure
+    before: Figure
+
+    @property
+    def points(self) -> Decimal | None:
+        """now − before of the achievement, in percentage points; None when either year has none (no target)."""
+        if self.now.achievement is None or self.before.achievement is None:
+            return None
+        return self.now.achievement - self.before.achievement
+
+
+@dataclass(frozen=True)
+class YearOverYear:
+    """Two years of a plan side by side: each pillar's mean and each indicator's figures, and the change."""
+
+    first: int
+    second: int
+    pillars: list[PillarChange]
+    indicators: list[IndicatorChange]
+
+
+def year_over_year(rollup: PlanRollup, first: int, second: int) -> YearOverYear:
+    """The figures of `first` and `second` from one rollup (the same rules as each year alone), with the change
+    from the first to the second: a pillar's mean and a targeted indicator's achievement (uncapped, as shown),
+    in percentage points."""
+    pillars = [PillarChange(p.pillar, p.years[second], p.years[first]) for p in rollup.pillars]
+    indicators = [IndicatorChange(row, row.years[second], row.years[first]) for row in rollup.indicators]
+    return YearOverYear(first, second, pillars, indicators)
+
+
 # --- figures beside the rollup: kecamatan, highlights, reporting gaps, entry counts ----------------------------
+
+
+@dataclass
+class CoverageGrid:
+    """The coverage indicators × the regency's kecamatan: the semester each place was first reached."""
+
+    indicators: list[Indicator]
+    kecamatan: list
+    first: dict[tuple[int, int], Period]  # (indicator id, kecamatan id) → the semester it was first reached
+
+    def reached(self, indicator_id: int, kecamatan_id: int) -> Period | None:
+        return self.first.get((indicator_id, kecamatan_id))
+
+    def reached_count(self, indicator_id: int) -> int:
+        """How many of the grid's kecamatan the indicator has reached."""
+        ids = {k.id for k in self.kecamatan}
+        return sum(1 for (iid, kid) in self.first if iid == indicator_id and kid in ids)
+
+
+def coverage_grid(
+    plan: Plan, filters: Filters | None = None, *, up_to: int | None = None, kecamatan: list[Region] | None = None
+) -> CoverageGrid:
+    """Which kecamatan each coverage indicator has reached, and since which semester (its first entry there),
+    by the coverage rule: a place counts once, from the semester it was first reached.
+
+    `up_to` (a year): reached by the end of that year. The filters' agency and pillar choose the indicators,
+    their kecamatan the one row. `kecamatan`: the regency's kecamatan, when the caller has read them. Two
+    queries (three without `kecamatan`): the indicators, the first semesters.
+    """
+    filters = (filters or Filters()).replace(year=None)
+    indicators = list(filters.indicators(plan).filter(kind=Kind.COVERAGE).order_by("code"))
+    if kecamatan is None:
+        kecamatan = list(Region.objects.filter(level=Region.Level.KECAMATAN, parent=plan.region_id).order_by("code"))
+    if filters.kecamatan_id:
+        kecamatan = [k for k in kecamatan if k.id == filters.kecamatan_id]
+    first: dict[tuple[int, int], Period] = {}
+    if indicators:
+        rows = (
+            filters.entries(plan)
+            .filter(indicator_id__in=[i.id for i in indicators], kecamatan__isnull=False)
+            .values("indicator_id", "kecamatan_id")
+            .annotate(first=Min(F("year") * 10 + F("semester")))
+            .order_by()
+        )
+        for row in rows:
+            period = Period(row["first"] // 10, row["first"] % 10)
+            if up_to is None or period.year <= up_to:
+                first[(row["indicator_id"], row["kecamatan_id"])] = period
+    return CoverageGrid(indicators, kecamatan, first)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ Every view has the same shape: decorators → one access helper that raises
 server, from the user's permissions and agency; templates only hide buttons.
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -17,6 +19,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -387,6 +390,9 @@ def _show(field: str, value, names: dict):
     choices = ProgressEntry._meta.get_field(field).choices
     if choices:
         return dict(choices).get(value, value)
+    if isinstance(value, datetime.datetime):
+        # a time as the rest of the page shows it: in the regency's time zone (programs.access.plan_page)
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
     return str(value)  # as stored: a year is 2021, not "2.021"
 
 

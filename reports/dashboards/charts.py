@@ -20,12 +20,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from indicators.figures.rollup import (
+    CoverageGrid,
     Figure,
     IndicatorRollup,
     KecamatanFigure,
     PillarRollup,
     PlanRollup,
     Status,
+    YearOverYear,
     kecamatan_label,
 )
 from indicators.models import Kind
@@ -192,13 +194,15 @@ def pillar_years(rollup: PlanRollup) -> Chart:
     )
 
 
-def pillar_to_date(rollup: PlanRollup) -> Chart:
+def pillar_to_date(rollup: PlanRollup, year: int | None = None) -> Chart:
+    """Each pillar's achievement to date, or in `year` (the year filter drives the chart as it drives the cards)."""
     rows, names, values = [], [], []
     for pillar in rollup.pillars:
         name = _("Pillar %(n)s") % {"n": pillar.pillar.number}
-        rows.append([name, pillar.pillar.name, _f(pillar.to_date.achievement), pillar.to_date.indicators])
+        figure = pillar.years[year] if year else pillar.to_date
+        rows.append([name, pillar.pillar.name, _f(figure.achievement), figure.indicators])
         names.append(name)
-        values.append(_f(pillar.to_date.achievement))
+        values.append(_f(figure.achievement))
     fig = Fig().add_bar(
         x=values,
         y=names,
@@ -211,7 +215,7 @@ def pillar_to_date(rollup: PlanRollup) -> Chart:
     _layout(fig, height=260, percent_axis="x", xaxis_range=[0, 100], yaxis_autorange="reversed")
     return Chart(
         "pillar-to-date",
-        _("Plan-to-date achievement per pillar"),
+        _("Achievement per pillar, %(year)s") % {"year": year} if year else _("Plan-to-date achievement per pillar"),
         [_("Pillar"), _("Name"), _("Achievement (%)"), _("Indicators")],
         rows,
         fig if any(values) else None,
@@ -431,4 +435,141 @@ def kecamatan_overview(kecamatan: list, activity: dict[int, dict]) -> Chart:
         [_("Code"), _("Kecamatan"), _("Entries"), _("Indicators with work there")],
         rows,
         fig if any(r[2] for r in rows) else None,
+    )
+
+
+def _points(value: Decimal | None) -> float | None:
+    """A change in percentage points, one decimal."""
+    return _f(value)
+
+
+def pillars_year_over_year(yoy: YearOverYear) -> Chart:
+    """Each pillar's achievement in two years side by side, and the change in points."""
+    first, second = yoy.first, yoy.second
+    rows = [
+        [
+            _("Pillar %(n)s") % {"n": c.pillar.number},
+            c.pillar.name,
+            _f(c.before.achievement),
+            c.before.indicators,
+            _f(c.now.achievement),
+            c.now.indicators,
+            _points(c.points),
+        ]
+        for c in yoy.pillars
+    ]
+    names = [r[0] for r in rows]
+    fig = Fig()
+    for year, column, colour in ((first, 2, "#9ab7d3"), (second, 4, "#0b3d62")):
+        fig.add_bar(
+            name=str(year),
+            x=names,
+            y=[r[column] for r in rows],
+            marker_color=colour,
+            hovertemplate="%{x}: %{y} %<extra>" + str(year) + "</extra>",
+        )
+    _layout(fig, percent_axis="y", barmode="group", yaxis_range=[0, 100])
+    has_data = any(r[2] or r[4] for r in rows)
+    return Chart(
+        "pillars-year-over-year",
+        _("Achievement per pillar, %(first)s and %(second)s") % {"first": first, "second": second},
+        [
+            _("Pillar"),
+            _("Name"),
+            _("Achievement %(year)s (%%)") % {"year": first},
+            _("Indicators due %(year)s") % {"year": first},
+            _("Achievement %(year)s (%%)") % {"year": second},
+            _("Indicators due %(year)s") % {"year": second},
+            _("Change (points)"),
+        ],
+        rows,
+        fig if has_data else None,
+        percent_columns={2, 4},
+        note=_(
+            "Each year's mean over the indicators due that year, each capped at 100 %; "
+            "the change is in percentage points."
+        ),
+    )
+
+
+def indicators_year_over_year(yoy: YearOverYear) -> Chart:
+    """Each indicator's target, actual and achievement in two years, and the change (bars: the targeted ones)."""
+    first, second = yoy.first, yoy.second
+    rows = []
+    for c in yoy.indicators:
+        rows.append(
+            [
+                c.row.code,
+                c.row.indicator.text,
+                _target(c.before),
+                _actual(c.before),
+                _f(c.before.achievement),
+                _target(c.now),
+                _actual(c.now),
+                _f(c.now.achievement),
+                _points(c.points),
+                c.now.status_label,
+            ]
+        )
+    # the bars: the indicators with something reported in either year (the table lists every indicator)
+    reported = [c for c in yoy.indicators if c.now.actual is not None or c.before.actual is not None]
+    shown = [c for c in reported if c.points is not None]
+    changes = [_points(c.points) for c in shown]
+    fig = Fig().add_bar(
+        x=changes,
+        y=[c.row.code for c in shown],
+        orientation="h",
+        marker_color=["#198754" if (v or 0) >= 0 else "#b02a37" for v in changes],
+        customdata=[[_f(c.before.achievement), _f(c.now.achievement)] for c in shown],
+        hovertemplate="%{y}: %{customdata[0]} % → %{customdata[1]} % (%{x:+.1f})<extra></extra>",
+    )
+    _layout(
+        fig,
+        height=max(300, 60 + 22 * len(shown)),
+        xaxis_ticksuffix=" pt",
+        xaxis_zeroline=True,
+        yaxis_autorange="reversed",
+        yaxis_type="category",
+    )
+    return Chart(
+        "indicators-year-over-year",
+        _("Indicators, %(first)s and %(second)s") % {"first": first, "second": second},
+        [
+            _("Code"),
+            _("Indicator"),
+            _("Target %(year)s") % {"year": first},
+            _("Actual %(year)s") % {"year": first},
+            _("Achievement %(year)s (%%)") % {"year": first},
+            _("Target %(year)s") % {"year": second},
+            _("Actual %(year)s") % {"year": second},
+            _("Achievement %(year)s (%%)") % {"year": second},
+            _("Change (points)"),
+            _("Status %(year)s") % {"year": second},
+        ],
+        rows,
+        fig if any(changes) else None,
+        percent_columns={4, 7},
+        note=_(
+            "Bars: the change of each targeted indicator's achievement from the first year to the second, in "
+            "percentage points (green up, red down), for the indicators with something reported in either year; "
+            "the table lists every indicator."
+        ),
+    )
+
+
+def coverage_grid(grid: CoverageGrid) -> Chart:
+    """Kecamatan × coverage indicator: the semester each place was first reached ("" not reached).
+
+    The page draws it as a grid (a table, so screen readers read it as one); the CSV has the same cells."""
+    rows = []
+    for region in grid.kecamatan:
+        cells = [grid.reached(i.id, region.id) for i in grid.indicators]
+        rows.append([region.code, region.name, *[str(p) if p else "" for p in cells]])
+    return Chart(
+        "coverage",
+        _("Coverage indicators: kecamatan reached, and since when"),
+        [_("Code"), _("Kecamatan"), *[i.code for i in grid.indicators]],
+        rows,
+        None,
+        note=_("Each cell: the semester the kecamatan was first reached (its first entry there); empty: not reached."),
     )

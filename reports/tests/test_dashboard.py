@@ -9,12 +9,14 @@ import pytest
 from conftest import DEFAULT_RAD, RAD
 from indicators.models import EntryStatus
 from indicators.tests.factories import entry
+from reports.tests.chart_csv import chart_rows
 
 PAGES = [
     f"{RAD}/dashboard/",
     f"{RAD}/dashboard/pillar/1/",
     f"{RAD}/dashboard/indicator/1.a.1.1/",
     f"{RAD}/dashboard/kecamatan/",
+    f"{RAD}/dashboard/compare/",
 ]
 
 
@@ -54,7 +56,7 @@ def test_overview_shows_pillar_achievement_and_csv_has_the_same_numbers(client_f
     client.cookies["django_language"] = "en"
     body = client.get(f"{RAD}/dashboard/").content.decode()
     assert 'data-chart="chart-pillar-years"' in body
-    rows = list(csv.reader(io.StringIO(client.get(f"{RAD}/dashboard/?csv=pillar-years").content.decode())))
+    rows = chart_rows(client.get(f"{RAD}/dashboard/?csv=pillar-years").content)
     assert rows[0] == ["Pillar", "Year", "Achievement (%)", "Indicators due"]
     pillar1_2018 = next(r for r in rows if r[0] == "Pillar 1" and r[1] == "2018")
     # pillar 1 in 2018: 10 indicators due (7 counts, 3 coverage; the two milestones fall due in 2022);
@@ -75,15 +77,7 @@ def test_unverified_flag_changes_the_figures(client_for, personas):
 @pytest.mark.django_db
 def test_kecamatan_breakdown_lists_all_24_with_zeros(client_for, personas):
     entry("1.b.2.1", "2019S1", kecamatan="53.03.08")
-    rows = list(
-        csv.reader(
-            io.StringIO(
-                client_for(personas["reviewer"])
-                .get(f"{RAD}/dashboard/indicator/1.b.2.1/?csv=kecamatan")
-                .content.decode()
-            )
-        )
-    )
+    rows = chart_rows(client_for(personas["reviewer"]).get(f"{RAD}/dashboard/indicator/1.b.2.1/?csv=kecamatan").content)
     assert len(rows) == 1 + 24
     assert ["53.03.08", "Insana", "1", "1.0"] in rows
     assert ["53.03.04", "Noemuti", "0", "0"] in rows

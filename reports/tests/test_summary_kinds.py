@@ -12,6 +12,7 @@ from conftest import RAD
 from indicators.models import Indicator, Kind
 from indicators.tests.factories import entry
 from reports.files.summary import build
+from reports.tests.chart_csv import chart_rows
 from reports.tests.summary_fixtures import END
 
 # one indicator of every kind, each with work in Insana (53.03.08) and some in Noemuti (53.03.04)
@@ -49,7 +50,7 @@ def every_kind(plan):
 def dashboard_kecamatan(client, code: str) -> tuple[str, dict[str, str]]:
     """The indicator page's kecamatan table, as its CSV: (its last column's name, kecamatan code → value)."""
     body = client.get(f"{RAD}/dashboard/indicator/{code}/?csv=kecamatan", HTTP_ACCEPT_LANGUAGE="en").content
-    rows = list(csv.reader(io.StringIO(body.decode())))
+    rows = chart_rows(body)
     return rows[0][-1], {row[0]: row[-1] for row in rows[1:]}
 
 

@@ -6,7 +6,7 @@ a plotly chart plus the table of exactly its numbers (also as CSV).
 
 import csv
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.db.models import QuerySet
@@ -17,14 +17,22 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.figures.rollup import Filters, cached_compute, kecamatan_activity, kecamatan_figures
+from indicators.figures.rollup import (
+    Filters,
+    cached_compute,
+    coverage_grid,
+    figures_as_of,
+    kecamatan_activity,
+    kecamatan_figures,
+    year_over_year,
+)
 from indicators.models import Kind
 from indicators.models.roles import ENTER, can_read_all
 from programs.access import plan_page
 from programs.models import Pillar, Plan, Region
 from reports.dashboards import charts as figures
 from reports.dashboards import page_cache
-from reports.forms import DashboardFilters
+from reports.forms import CompareYears, DashboardFilters
 from reports.views.access import dashboard_reader_required
 from tptto_monitor.lib import cells
 
@@ -36,6 +44,31 @@ class Context:
     form: DashboardFilters
     filters: Filters
     year: int | None
+    extra: list[tuple[str, str, object]] = field(default_factory=list)  # (parameter, label, value) a page adds
+
+    def described(self) -> list[str]:
+        """The filters in words, for the header of a chart's CSV ("Year: 2021", …); none: the whole plan."""
+        parts = []
+        for name in ("year", "pillar", "agency", "kecamatan"):
+            value = self.form.value(name)
+            if name == "pillar" and self.filters.pillar_number:
+                value = _("Pillar %(n)s") % {"n": self.filters.pillar_number}
+            if value:
+                label = str(self.form.fields[name].label)
+                parts.append(f"{label}: {value.name if hasattr(value, 'name') else value}")
+        if self.filters.include_unverified:
+            parts.append(str(self.form.fields["unverified"].label))
+        return parts + [f"{label}: {value}" for _slug, label, value in self.extra]
+
+    def slug(self) -> str:
+        """The filters as part of a file name: year-2021, agency-polres …"""
+        names = ("year", "pillar", "agency", "kecamatan")
+        parts = [f"{name}-{self.form.data[name]}" for name in names if self.form.value(name)]
+        if self.filters.pillar_number and not self.form.value("pillar"):
+            parts.append(f"pillar-{self.filters.pillar_number}")
+        if self.filters.include_unverified:
+            parts.append("unverified")
+        return "-".join(parts + [f"{slug}-{value}" for slug, _label, value in self.extra])
 
     def rollup(self, filters: Filters | None = None):
         filters = filters or self.filters
@@ -78,11 +111,15 @@ def _csv_or_page(request, ctx: Context, template: str, build: Callable[[], tuple
     slug = request.GET.get("csv")
     if slug is not None:
         charts, _unused = build()
-        return _chart_csv(charts, slug)
+        return _chart_csv(ctx, charts, slug)
 
     # the key and the content from the page's own filters as understood (DashboardFilters.canonical): other
     # parameters neither make another copy nor show up in the page's links
     query = ctx.form.canonical()
+    if ctx.extra:  # a page's own choices (the years compared) are part of what it shows
+        query = query.copy()
+        for name, _label, value in ctx.extra:
+            query[name] = str(value)
 
     def render_content() -> tuple[str, str]:
         charts, context = build()
@@ -101,13 +138,27 @@ def _csv_or_page(request, ctx: Context, template: str, build: Callable[[], tuple
     return render(request, "reports/_page.html", {"title": title, "content": content})
 
 
-def _chart_csv(charts: list[figures.Chart], slug: str) -> HttpResponse:
+def _chart_csv(ctx: Context, charts: list[figures.Chart], slug: str) -> HttpResponse:
+    """A chart's numbers as CSV, named and headed by what they are: comment lines (starting with "#", which
+    CSV readers skip with comment="#" / commentChar) give the chart, the plan, the filters and the day; then
+    the header row and the rows. The file name says the plan, the chart, the filters and the day too."""
     chart = next((c for c in charts if c.slug == slug), None)
     if chart is None:
         raise Http404("Unknown chart")
+    today = timezone.localdate()
+    name = "-".join(part for part in (ctx.plan.code, chart.slug, ctx.slug(), today.isoformat()) if part)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{chart.slug}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     writer = csv.writer(response)
+    filters = "; ".join(ctx.described()) or _("none (the whole plan)")
+    for line in (
+        chart.title,
+        _("Plan: %(code)s, %(name)s") % {"code": ctx.plan.code, "name": ctx.plan.name},
+        _("Filters: %(filters)s") % {"filters": filters},
+        _("Downloaded on %(date)s") % {"date": today.isoformat()},
+    ):
+        # one cell per comment line: a comma in a plan's name stays inside it
+        response.write("# " + line.replace("\n", " ") + "\r\n")
     writer.writerow(chart.columns)
     for row in chart.rows:
         # text that a spreadsheet would read as a formula gets a leading apostrophe, as in the summaries
@@ -122,8 +173,14 @@ def overview(request):
 
     def build():
         rollup = ctx.rollup()
-        charts = [figures.pillar_years(rollup), figures.pillar_to_date(rollup), figures.status_counts(rollup, ctx.year)]
-        return charts, {"ctx": ctx, "rollup": rollup}
+        charts = [
+            figures.pillar_years(rollup),
+            figures.pillar_to_date(rollup, ctx.year),
+            figures.status_counts(rollup, ctx.year),
+        ]
+        # the cards: each pillar in the chosen year, or to date
+        cards = [(p, p.years[ctx.year] if ctx.year else p.to_date) for p in rollup.pillars]
+        return charts, {"ctx": ctx, "rollup": rollup, "cards": cards, "as_of": rollup.as_of_year(ctx.year)}
 
     return _csv_or_page(request, ctx, "reports/overview.html", build)
 
@@ -139,7 +196,14 @@ def pillar(request, number: int):
         rollup = ctx.rollup()
         pillar_rollup = rollup.pillar(number)
         charts = [figures.pillar_indicators(pillar_rollup, ctx.year)]
-        return charts, {"ctx": ctx, "rollup": rollup, "pillar": pillar_rollup}
+        headline = pillar_rollup.years[ctx.year] if ctx.year else pillar_rollup.to_date
+        return charts, {
+            "ctx": ctx,
+            "rollup": rollup,
+            "pillar": pillar_rollup,
+            "headline": headline,
+            "as_of": rollup.as_of_year(ctx.year),
+        }
 
     return _csv_or_page(request, ctx, "reports/pillar.html", build)
 
@@ -156,7 +220,8 @@ def indicator(request, code: str):
 
     def build():
         filters = ctx.filters.replace(pillar_number=None, indicator_code=code)
-        row = ctx.rollup(filters).find(code)
+        rollup = ctx.rollup(filters)
+        row = rollup.find(code)
         if row is None:
             raise Http404("Unknown indicator")
         obj = row.indicator
@@ -177,6 +242,8 @@ def indicator(request, code: str):
         return charts, {
             "ctx": ctx,
             "row": row,
+            "headline": row.years[ctx.year] if ctx.year else row.to_date,
+            "as_of": rollup.as_of_year(ctx.year),
             "indicator": obj,
             "entries": entries,
             "narratives": obj.kind == Kind.QUALITATIVE,
@@ -197,7 +264,13 @@ def kecamatan(request):
 
     def build():
         regions = list(Region.objects.filter(level=Region.Level.KECAMATAN, parent=ctx.plan.region))
-        charts = [figures.kecamatan_overview(regions, kecamatan_activity(ctx.plan, ctx.filters))]
+        grid = coverage_grid(ctx.plan, ctx.filters, up_to=ctx.year, kecamatan=regions)
+        charts = [
+            figures.kecamatan_overview(regions, kecamatan_activity(ctx.plan, ctx.filters)),
+            figures.coverage_grid(grid),
+        ]
+        columns = [(i, grid.reached_count(i.id)) for i in grid.indicators]
+        grid_rows = [(k, [grid.reached(i.id, k.id) for i in grid.indicators]) for k in grid.kecamatan]
         selected = ctx.form.value("kecamatan")
         work = []
         if selected:
@@ -206,9 +279,43 @@ def kecamatan(request):
                 .select_related("indicator", "agency")
                 .order_by("indicator__code", "-year", "-semester")[:200]
             )
-        return charts, {"ctx": ctx, "selected": selected, "work": work}
+        return charts, {
+            "ctx": ctx,
+            "selected": selected,
+            "work": work,
+            "grid": grid,
+            "grid_columns": columns,
+            "grid_rows": grid_rows,
+            "as_of": figures_as_of(ctx.plan, timezone.localdate(), ctx.year),
+        }
 
     return _csv_or_page(request, ctx, "reports/kecamatan.html", build)
+
+
+@dashboard_reader_required
+@plan_page
+def compare(request):
+    """Two years side by side: each pillar and indicator in both, and the change."""
+    ctx = _context(request)
+    years = CompareYears(request.GET, plan=ctx.plan, today=timezone.localdate())
+    if request.GET.get("first") and not years.is_valid():
+        messages.warning(request, _("Years ignored: %(error)s") % {"error": next(iter(years.errors.values()))[0]})
+    first, second = years.years()
+    ctx.extra = [("first", _("From"), first), ("second", _("To"), second)]
+
+    def build():
+        rollup = ctx.rollup()
+        yoy = year_over_year(rollup, first, second)
+        charts = [figures.pillars_year_over_year(yoy), figures.indicators_year_over_year(yoy)]
+        return charts, {
+            "ctx": ctx,
+            "years": years,
+            "yoy": yoy,
+            "first_as_of": rollup.as_of_year(first),
+            "second_as_of": rollup.as_of_year(second),
+        }
+
+    return _csv_or_page(request, ctx, "reports/compare.html", build)
 
 
 urlpatterns = [
@@ -216,4 +323,5 @@ urlpatterns = [
     path("dashboard/pillar/<int:number>/", pillar, name="pillar"),
     path("dashboard/indicator/<str:code>/", indicator, name="indicator"),
     path("dashboard/kecamatan/", kecamatan, name="kecamatan"),
+    path("dashboard/compare/", compare, name="compare"),
 ]
