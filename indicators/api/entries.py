@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, FilterLookup, FilterSchema, Query, Router, Status
+from ninja import Field, FilterLookup, FilterSchema, Query, Router
 from ninja.pagination import paginate
 
-from indicators.api import schemas
+from indicators.api import idempotency, schemas
 from indicators.api.auth import require_write
 from indicators.api.errors import ERRORS
 from indicators.api.pagination import Page
@@ -126,49 +126,69 @@ def _values(indicator: Indicator, payload: schemas._EntryValues) -> dict:
     return values
 
 
+def _answer(request, pk: int) -> dict:
+    """The entry as the API shows it, read and rendered now (inside the write's transaction: see idempotency)."""
+    return schemas.EntryOut.from_orm(_visible_entry(request, pk)).model_dump(mode="json")
+
+
 @router.post("/plans/{code}/entries", response={201: schemas.EntryOut, **ERRORS})
 def create(request, code: schemas.Code, payload: schemas.EntryCreate):
-    """A new draft for one of your agency's indicators (read-write token)."""
+    """A new draft for one of your agency's indicators (read-write token). Send an `Idempotency-Key` header
+    (e.g. a UUID) to make a retry safe: the same key and body again answer the first answer, with one entry."""
     require_write(request)
     plan = get_plan(request, code)
     indicator = Indicator.objects.select_related("plan__region").filter(plan=plan, code=payload.indicator).first()
     if indicator is None:
         raise ValidationError({"indicator": _("No indicator “%(code)s” in this plan.") % {"code": payload.indicator}})
-    created = services.create_entry(
-        user=request.user,
-        indicator=indicator,
-        values=_values(indicator, payload),
-        allow_duplicate=payload.allow_duplicate,
-        warning_comment=payload.warning_comment,
-    )
-    return Status(201, _visible_entry(request, created.pk))
+
+    def write():
+        created = services.create_entry(
+            user=request.user,
+            indicator=indicator,
+            values=_values(indicator, payload),
+            allow_duplicate=payload.allow_duplicate,
+            warning_comment=payload.warning_comment,
+        )
+        return 201, _answer(request, created.pk)
+
+    return idempotency.once(request, write)
 
 
 @router.patch("/entries/{entry_id}", response={200: schemas.EntryOut, **ERRORS})
 def update(request, entry_id: EntryId, payload: schemas.EntryUpdate):
-    """Change a draft or returned entry: only the fields sent; `version` is the one you read."""
+    """Change a draft or returned entry: only the fields sent; `version` is the one you read. With an
+    `Idempotency-Key`, a retry answers the first answer instead of a conflict on `version`."""
     require_write(request)
-    current = _visible_entry(request, entry_id)
-    services.update_entry(
-        user=request.user,
-        entry=current,
-        version=payload.version,
-        values=_values(current.indicator, payload),
-        allow_duplicate=payload.allow_duplicate,
-        warning_comment=payload.warning_comment,
-    )
-    return _visible_entry(request, entry_id)
+
+    def write():
+        current = _visible_entry(request, entry_id)
+        services.update_entry(
+            user=request.user,
+            entry=current,
+            version=payload.version,
+            values=_values(current.indicator, payload),
+            allow_duplicate=payload.allow_duplicate,
+            warning_comment=payload.warning_comment,
+        )
+        return 200, _answer(request, entry_id)
+
+    return idempotency.once(request, write)
 
 
 @router.post("/entries/{entry_id}/submit", response={200: schemas.EntryOut, **ERRORS})
 def submit(request, entry_id: EntryId, payload: schemas.EntrySubmit | None = None):
-    """Draft → submitted (or a corrected returned entry → submitted again), for the verifiers."""
+    """Draft → submitted (or a corrected returned entry → submitted again), for the verifiers. An
+    `Idempotency-Key` header makes a retry answer the first answer instead of a conflict."""
     require_write(request)
-    current = _visible_entry(request, entry_id)
     version = payload.version if payload else None
-    if current.status == EntryStatus.RETURNED:
-        answer = payload.answer if payload else ""
-        services.resubmit_entry(user=request.user, entry=current, version=version, answer=answer)
-    else:
-        services.submit_entry(user=request.user, entry=current, version=version)
-    return _visible_entry(request, entry_id)
+
+    def write():
+        current = _visible_entry(request, entry_id)
+        if current.status == EntryStatus.RETURNED:
+            answer = payload.answer if payload else ""
+            services.resubmit_entry(user=request.user, entry=current, version=version, answer=answer)
+        else:
+            services.submit_entry(user=request.user, entry=current, version=version)
+        return 200, _answer(request, entry_id)
+
+    return idempotency.once(request, write)

@@ -26,11 +26,13 @@ from indicators.models.entries import (
     evidence_path,
 )
 from indicators.models.exchange import Dhis2Mapping, ImportReceipt
+from indicators.models.idempotency import IdempotencyKey
 from indicators.models.kinds import KIND_FIELDS, SPLIT_FIELDS, TEXT_LIMIT, Kind, limited_text
 from indicators.models.plan import Indicator, IndicatorQuerySet, Target, whole_split
 from indicators.models.tokens import ApiToken
 
 __all__ = [
+    "IdempotencyKey",
     "KIND_FIELDS",
     "SPLIT_FIELDS",
     "TEXT_LIMIT",
