@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from indicators.documents import evidence as evidence_types
-from indicators.models import KIND_FIELDS, SPLIT_FIELDS, TEXT_LIMIT, Indicator, Kind, ProgressEntry
+from indicators.models import KIND_FIELDS, SPLIT_FIELDS, TEXT_LIMIT, Indicator, Kind, PillarNarrative, ProgressEntry
 from indicators.workflow.services import ENTRY_FIELDS, duplicate_message
 from programs.models import Region
 from programs.periods import Period, semesters
@@ -305,3 +305,12 @@ class FollowUpForm(forms.Form):
         error_messages={"required": gettext_lazy("Say what needs following up.")},
         help_text=gettext_lazy("Listed until someone resolves it. Do not name victims or witnesses."),
     )
+
+
+class PillarNarrativeForm(forms.ModelForm):
+    """One pillar's narrative of a year: three texts of up to 5,000 characters each."""
+
+    class Meta:
+        model = PillarNarrative
+        fields = ["achievements", "obstacles", "follow_up"]
+        widgets = {part: forms.Textarea(attrs={"rows": 4}) for part in ["achievements", "obstacles", "follow_up"]}

@@ -9,7 +9,7 @@ skipped: `restore` moves every plan's version on once, after the whole load.
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from indicators.models import Indicator, ProgressEntry, Target
+from indicators.models import Indicator, PillarNarrative, ProgressEntry, Target
 from programs.models import Plan
 
 
@@ -32,3 +32,11 @@ def indicator_changed(sender, instance: Indicator, raw: bool = False, **kwargs) 
     if raw:
         return
     Plan.bump_data_version(instance.plan_id)
+
+
+@receiver([post_save, post_delete], sender=PillarNarrative, dispatch_uid="narrative_changes_plan_data")
+def narrative_changed(sender, instance: PillarNarrative, raw: bool = False, **kwargs) -> None:
+    """The summaries print the narrative: a cached PDF or DOCX must be built again."""
+    if raw:
+        return
+    Plan.bump_data_version(instance.pillar.plan_id)

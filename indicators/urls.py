@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from indicators.views import cockpit, entries, importing, plan, review, work
+from indicators.views import cockpit, entries, importing, narratives, plan, review, work
 
 app_name = "indicators"
 
@@ -19,3 +19,6 @@ urlpatterns += work.urlpatterns
 
 # The secretariat's cockpit (issue 13): completeness, data quality, follow-ups.
 urlpatterns += cockpit.urlpatterns
+
+# The secretariat's narrative of the annual report, per pillar and year (issue 21).
+urlpatterns += narratives.urlpatterns

@@ -28,6 +28,7 @@ from indicators.models.entries import (
 from indicators.models.exchange import Dhis2Mapping, ImportReceipt
 from indicators.models.idempotency import IdempotencyKey
 from indicators.models.kinds import KIND_FIELDS, SPLIT_FIELDS, TEXT_LIMIT, Kind, limited_text
+from indicators.models.narratives import NARRATIVE_PARTS, PillarNarrative
 from indicators.models.plan import Indicator, IndicatorQuerySet, Target, whole_split
 from indicators.models.tokens import ApiToken
 
@@ -61,4 +62,6 @@ __all__ = [
     "Dhis2Mapping",
     "ImportReceipt",
     "ApiToken",
+    "NARRATIVE_PARTS",
+    "PillarNarrative",
 ]

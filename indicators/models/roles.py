@@ -15,6 +15,7 @@ COMMENT = P + "comment_progress"
 AUDIT = P + "view_audit"
 DOWNLOAD = P + "download_reports"
 DASHBOARDS = P + "view_dashboards"  # every role: the plan, its figures and dashboards; no role, no page
+NARRATE = P + "write_narrative"  # the secretariat's narrative of the annual report, per pillar and year
 MONITOR = P + "monitor_reporting"  # the secretariat's cockpit: completeness, data quality, follow-ups
 
 # codename lists per group; admin-site permissions for the administrator are
@@ -29,6 +30,7 @@ ROLE_PERMISSIONS = {
         "comment_progress",
         "download_reports",
         "monitor_reporting",
+        "write_narrative",
     ],
     REVIEWER: [
         "view_dashboards",
@@ -48,6 +50,7 @@ ROLE_PERMISSIONS = {
         "comment_progress",
         "download_reports",
         "monitor_reporting",
+        "write_narrative",
     ],
 }
 
@@ -97,3 +100,7 @@ def can_enter(user) -> bool:
 
 def can_verify(user) -> bool:
     return user.has_perm(VERIFY)
+
+
+def can_narrate(user) -> bool:
+    return user.has_perm(NARRATE)

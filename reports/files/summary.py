@@ -33,7 +33,7 @@ from indicators.figures.rollup import (
     kecamatan_table,
 )
 from indicators.figures.rules import RuleResult, rule_results
-from indicators.models import ProgressEntry
+from indicators.models import NARRATIVE_PARTS, PillarNarrative, ProgressEntry
 from programs.models import Agency, Pillar, Plan, Region
 from programs.periods import Period
 from reports.files.sentences import sentences
@@ -114,6 +114,7 @@ class PillarSummary:
     rows: list[IndicatorRow]
     programs: list[tuple[Group, list[Group]]]  # program → its activities (each with rows)
     highlights: list[Highlight]
+    narrative: PillarNarrative | None = None  # the secretariat's words on the report's year (none for the plan)
 
     @property
     def number(self) -> int:
@@ -161,6 +162,13 @@ class Summary:
         """The indicators off track in the report's year (or to date), in the plan's order."""
         return [row for row in self.rows if row.status == Status.OFF_TRACK]
 
+    @property
+    def narrative_labels(self) -> list[tuple[str, str]]:
+        """The narrative's parts and their headings, in the report's language."""
+        return [
+            (part, str(PillarNarrative._meta.get_field(part).verbose_name).capitalize()) for part in NARRATIVE_PARTS
+        ]
+
     def sex_split(self, row: IndicatorRollup) -> dict[str, int]:
         """The sex and age split of the report's year, or of the whole plan."""
         return row.sex if self.year is None else row.sex_years.get(self.year, {})
@@ -200,7 +208,7 @@ def check(plan: Plan, year: int | None, fmt: str | None = None, language: str = 
             % {"year": year, "start": plan.start_year, "end": plan.end_year}
         )
     if fmt is not None and fmt not in RENDERERS:
-        raise ValueError(_("Unknown format “%(format)s”: choose pdf, xlsx or csv.") % {"format": fmt})
+        raise ValueError(_("Unknown format “%(format)s”: choose pdf, docx, xlsx or csv.") % {"format": fmt})
     if language not in LANGUAGES:
         raise ValueError(_("Unknown language “%(language)s”: choose id or en.") % {"language": language})
 
@@ -215,6 +223,10 @@ def make_summary(
         in_year = Filters(year=year)
         found = highlights(plan, in_year) if with_highlights else {}
         pillars = [_pillar_summary(p, year, found.get(p.pillar.number, [])) for p in rollup.pillars]
+        if year is not None:
+            written = PillarNarrative.for_year(plan, year)
+            for pillar in pillars:
+                pillar.narrative = written.get(pillar.number)
         rows = [row for pillar in pillars for row in pillar.rows]
         agencies = {a.id: a.name for a in Agency.objects.for_region(plan.region)}
         # deadlines are judged on the day itself, not the cut-off: the last semester's falls after the plan
@@ -325,6 +337,11 @@ RENDERERS = {
         highlights=True,
     ),
     "csv": Renderer("reports.files.summary_csv", "text/csv; charset=utf-8", highlights=False),
+    "docx": Renderer(
+        "reports.files.summary_docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        highlights=True,
+    ),
 }
 FORMATS = {fmt: renderer.content_type for fmt, renderer in RENDERERS.items()}
 

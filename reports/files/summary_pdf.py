@@ -509,7 +509,23 @@ def _pillar_section(summary: Summary, pillar: PillarSummary, s: dict) -> list:
             )
     widths = [15 * mm, TEXT_WIDTH - 102 * mm, 19 * mm, 21 * mm, 25 * mm, 22 * mm]
     parts.append(Table(rows, colWidths=widths, repeatRows=1, style=_table_style(style)))
+    if summary.year is not None:
+        parts += _narrative(summary, pillar, s)
     return parts
+
+
+def _narrative(summary: Summary, pillar: PillarSummary, s: dict) -> list:
+    """The secretariat's words on the pillar's year: achievements, obstacles, follow-up."""
+    title = Paragraph(text(_("The secretariat's narrative, %(year)s") % {"year": summary.year}), s["h2"])
+    narrative = pillar.narrative
+    if narrative is None or narrative.is_empty:
+        return [title, Paragraph(text(_("No narrative has been written for this year.")), s["small"])]
+    parts = [title]
+    for part, label in summary.narrative_labels:
+        written = getattr(narrative, part).strip()
+        parts.append(Paragraph(f"<b>{text(label)}</b>", s["body"]))
+        parts.append(Paragraph(text(written) if written else f"<i>{text(_('Not written yet.'))}</i>", s["body"]))
+    return [KeepTogether(parts[:3]), *parts[3:]]
 
 
 def _highlights(summary: Summary, s: dict) -> list:

@@ -8,7 +8,12 @@ from django.core.management import CommandError, call_command
 
 @pytest.mark.django_db
 def test_command_writes_each_format(entries, tmp_path):
-    for fmt, magic in [("pdf", b"%PDF"), ("xlsx", b"PK\x03\x04"), ("csv", b"\xef\xbb\xbfcode,")]:
+    for fmt, magic in [
+        ("pdf", b"%PDF"),
+        ("xlsx", b"PK\x03\x04"),
+        ("csv", b"\xef\xbb\xbfcode,"),
+        ("docx", b"PK\x03\x04"),
+    ]:
         output = tmp_path / f"summary.{fmt}"
         call_command("export_summary", "--year", "2021", "--format", fmt, "--output", str(output), stdout=io.StringIO())
         assert output.read_bytes().startswith(magic)
@@ -22,7 +27,7 @@ def test_command_writes_each_format(entries, tmp_path):
     ("args", "message"),
     [
         (["--year", "2030", "--format", "pdf"], "outside the plan"),
-        (["--year", "2021", "--format", "docx"], "Unknown format"),
+        (["--year", "2021", "--format", "doc"], "Unknown format"),
         (["--plan", "--format", "csv", "--language", "fr"], "Unknown language"),
     ],
 )

@@ -2,6 +2,7 @@
 
 python manage.py export_summary --year 2021 --format pdf --output laporan-2021.pdf
 python manage.py export_summary --plan --format xlsx --output rad.xlsx --language en
+python manage.py export_summary --year 2021 --format docx --output laporan-2021.docx
 """
 
 from pathlib import Path
@@ -15,13 +16,13 @@ from tptto_monitor.lib import atomic
 
 
 class Command(BaseCommand):
-    help = "Writes the annual summary of a year of the plan (or of the whole plan) as PDF, XLSX or CSV."
+    help = "Writes the annual summary of a year of the plan (or of the whole plan) as PDF, DOCX, XLSX or CSV."
 
     def add_arguments(self, parser):
         period = parser.add_mutually_exclusive_group(required=True)
         period.add_argument("--year", type=int, help="a year of the plan, e.g. 2021")
         period.add_argument("--plan", action="store_true", help="the whole plan instead of one year")
-        parser.add_argument("--format", dest="fmt", required=True, help="pdf, xlsx or csv")
+        parser.add_argument("--format", dest="fmt", required=True, help="pdf, docx, xlsx or csv")
         parser.add_argument("--output", required=True, help="the file to write")
         parser.add_argument("--language", default="id", help="id (default) or en")
         add_rad_argument(parser)
