@@ -34,6 +34,8 @@ class Region(models.Model):
         KECAMATAN = "kecamatan", _("District (kecamatan)")
         DESA = "desa", _("Village (desa)")
 
+    LEVELS = (Level.PROVINSI, Level.KABUPATEN, Level.KECAMATAN, Level.DESA)  # each one under the one before
+
     code = models.CharField(_("Kemendagri code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
@@ -54,6 +56,29 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        """A Kemendagri code is its parent's code and one more part (53.03 → 53.03.08 → 53.03.08.2001), and a
+        region's level is the one below its parent's: a kecamatan put under TTU with Belu's code 53.04.97 would
+        be read as TTU's and as Belu's."""
+        if self.parent_id is None:
+            return
+        parent = self.parent
+        below = dict(zip(self.LEVELS, self.LEVELS[1:], strict=False))
+        errors = {}
+        if self.level and below.get(parent.level) != self.level:
+            errors["level"] = _("Under a %(parent)s comes a %(level)s.") % {
+                "parent": Region.Level(parent.level).label,
+                "level": Region.Level(below[parent.level]).label if parent.level in below else "—",
+            }
+        rest = (self.code or "").removeprefix(parent.code + ".")
+        if rest == self.code or not rest or "." in rest:
+            errors["code"] = _("A region under %(parent)s has its code and one more part, e.g. %(example)s.") % {
+                "parent": parent,
+                "example": f"{parent.code}.01",
+            }
+        if errors:
+            raise ValidationError(errors)
 
 
 class AgencyQuerySet(models.QuerySet):

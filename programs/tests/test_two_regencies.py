@@ -347,3 +347,36 @@ def test_the_admins_view_on_site_link_finds_the_own_regencys_rows_only(client_fo
         .get(f"/admin/r/{type_id}/{belu['entry'].pk}/")["Location"]
         .endswith(f"/rad/{BELU}/entries/{belu['entry'].pk}/")
     )
+
+
+def test_a_regencys_administrator_adds_kecamatan_under_her_regencys_code_only(client_for, personas, belu):
+    """Issue 19, finding 11: TTU's administrator created kecamatan 53.04.97 (Belu's code) under TTU, and entries
+    then named it. A region's code is its parent's code and one more part; its level is one below the parent's."""
+    from django.core.exceptions import ValidationError
+
+    from programs.models import Region
+
+    ttu = Region.objects.get(code="53.03")
+    client = client_for(personas["admin"])
+    for code, level in [("53.04.97", "kecamatan"), ("53.0397", "kecamatan"), ("53.03.97.1", "kecamatan")]:
+        response = client.post(
+            "/admin/programs/region/add/", {"code": code, "name": "X", "level": level, "parent": ttu.pk}
+        )
+        assert response.status_code == 200, code  # the form again, with its error
+        assert not Region.objects.filter(code=code).exists(), code
+    assert "e.g. 53.03.01" in response.text
+    # a desa straight under the regency is not one either
+    response = client.post(
+        "/admin/programs/region/add/", {"code": "53.03.2001", "name": "X", "level": "desa", "parent": ttu.pk}
+    )
+    assert not Region.objects.filter(code="53.03.2001").exists()
+    # her own new kecamatan is fine
+    response = client.post(
+        "/admin/programs/region/add/", {"code": "53.03.97", "name": "Baru", "level": "kecamatan", "parent": ttu.pk}
+    )
+    assert response.status_code == 302
+    assert Region.objects.get(code="53.03.97").parent == ttu
+    # the rule is the model's, for every write path that validates
+    with pytest.raises(ValidationError) as refused:
+        Region(code="53.04.98", name="X", level="kecamatan", parent=ttu).full_clean()
+    assert "code" in refused.value.message_dict
