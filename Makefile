@@ -40,10 +40,12 @@ run: $(VENV)/.installed assets
 	$(PY) manage.py load_regions 53.03
 	$(PY) manage.py load_plan
 	@if [ "$(DEMO)" != "0" ]; then $(PY) manage.py seed_demo --if-demo-mode --rad rad-ttu-2018-2022; fi
+	@# a task worker beside the server (imports, plan uploads, file builds), stopped with it
+	$(PY) manage.py db_worker --verbosity 0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # A production-like server on 127.0.0.1:$(PORT): DEBUG=0, the deployment checks, static collected,
-# gunicorn with gunicorn.conf.py. Without SECRET_KEY a random one is made (sessions end on restart);
+# gunicorn with gunicorn.conf.py and one task worker (`manage.py db_worker`), stopped with it. Without SECRET_KEY a random one is made (sessions end on restart);
 # behind no HTTPS proxy, send `X-Forwarded-Proto: https` as the proxy would (the HTTPS redirect stays on).
 serve: $(VENV)/.installed assets
 	export DEBUG=0 ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
@@ -52,7 +54,8 @@ serve: $(VENV)/.installed assets
 	$(PY) manage.py collectstatic --no-input --verbosity 0 && \
 	$(PY) manage.py migrate --no-input --verbosity 0 && \
 	$(PY) manage.py load_plan && \
-	PORT=$(PORT) exec $(VENV)/bin/gunicorn -c gunicorn.conf.py
+	{ $(PY) manage.py db_worker --verbosity 0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; } && \
+	PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 # wrk against `make serve` on the demo data (set DATABASE_URL for PostgreSQL); Lighthouse's phone
 # profile on every dashboard page (`make lighthouse`). Both print a table.

@@ -25,9 +25,37 @@ def rad_url(name: str, *args, rad: str = DEFAULT_RAD) -> str:
 @pytest.fixture(autouse=True)
 def empty_cache():
     # each test's data is rolled back, so figures cached by one test must not reach the next
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     clear_cache(cache)
+    caches["jobs"].clear()  # workers' heartbeats and jobs' progress of an earlier test
+
+
+@pytest.fixture(scope="session", autouse=True)
+def jobs_cache_folder(tmp_path_factory):
+    """Heartbeats and job progress in a folder of this test run's own (a developer's worker beats in var/jobs)."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    folder = tmp_path_factory.mktemp("jobs-cache")
+    jobs = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(folder)}
+    with override_settings(CACHES={**settings.CACHES, "jobs": jobs}):
+        yield folder
+
+
+def run_queued_jobs() -> None:
+    """Run every queued task with the project's worker (`db_worker --batch`) in this process, then return.
+
+    The worker closes the connection between tasks when it is not in autocommit mode, as it always is
+    inside a test's transaction: that closing is left out here, as Django's test cases leave out the
+    closing between requests. A real worker process runs in indicators/tests/test_worker_process.py.
+    """
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
 
 
 def clear_cache(cache) -> None:
@@ -67,7 +95,10 @@ def redis_cache(settings, monkeypatch):
     from django.core.cache import cache
 
     monkeypatch.setenv("CACHE_URL", require_redis())
-    settings.CACHES = {"default": env_cache("CACHE_URL", max_entries=1, key_prefix=f"test-{uuid.uuid4().hex[:12]}")}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": env_cache("CACHE_URL", max_entries=1, key_prefix=f"test-{uuid.uuid4().hex[:12]}"),
+    }
     yield cache
     clear_cache(cache)
 
@@ -78,7 +109,7 @@ def redis_down(settings, monkeypatch):
     from django.core.cache import cache
 
     monkeypatch.setenv("CACHE_URL", "redis://127.0.0.1:1/0")
-    settings.CACHES = {"default": env_cache("CACHE_URL", max_entries=1, key_prefix="down")}
+    settings.CACHES = {**settings.CACHES, "default": env_cache("CACHE_URL", max_entries=1, key_prefix="down")}
     return cache
 
 

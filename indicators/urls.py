@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from indicators.views import cockpit, entries, importing, narratives, plan, review, work
+from indicators.views import cockpit, entries, importing, jobs, narratives, plan, review, work
 
 app_name = "indicators"
 
@@ -12,7 +12,7 @@ urlpatterns = [
 ]
 
 # each views module owns its list of paths: progress entries, verification, import
-urlpatterns += entries.urlpatterns + review.urlpatterns + importing.urlpatterns
+urlpatterns += entries.urlpatterns + review.urlpatterns + importing.urlpatterns + jobs.urlpatterns
 
 # the officer's own page (issue 17)
 urlpatterns += work.urlpatterns

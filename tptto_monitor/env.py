@@ -200,3 +200,15 @@ def env_cache(name: str, max_entries: int, key_prefix: str = "tppo") -> dict:
         # A Redis that does not answer fails a request within seconds, not at gunicorn's timeout.
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
+
+
+def env_jobs_cache(default: dict, folder: str) -> dict:
+    """The cache that workers and app servers share for heartbeats and job progress.
+
+    The default cache when it is Redis (every machine reads it), under a key prefix of its own;
+    otherwise a file cache in `folder`, shared by the processes of one machine, where the default
+    per-process memory cache would keep a worker's progress to the worker.
+    """
+    if default["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache":
+        return {**default, "KEY_PREFIX": f"{default.get('KEY_PREFIX', '')}-jobs"}
+    return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": folder}

@@ -1,4 +1,5 @@
-"""`/healthz` for load balancers and monitors: can this app server reach its database and cache, and store files?
+"""`/healthz` for load balancers and monitors: can this app server reach its database and cache, and store
+files; does the task queue move (a worker alive whenever tasks wait)?
 
 Answered by a middleware at the top of the stack, before anything that could turn a healthy
 server into a failed probe: a probe comes over plain HTTP straight to the app server (no
@@ -19,7 +20,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponseNotAllowed, JsonResponse
 
-from tptto_monitor.lib import atomic
+from tptto_monitor.lib import atomic, queue
 
 PATH = "/healthz"
 logger = logging.getLogger("tptto.health")
@@ -61,6 +62,17 @@ def check_media() -> None:
 CHECKS = {"database": check_database, "cache": check_cache, "media": check_media}
 
 
+def queue_state() -> dict:
+    """The task queue: the age of the oldest waiting task (seconds, or None), whether a worker beat in the
+    last minute, and "error" when tasks wait with no worker alive to run them (tptto_monitor.lib.queue)."""
+    waiting, alive = queue.oldest_waiting_seconds(), queue.any_worker_alive()
+    return {
+        "queue": "error" if waiting is not None and not alive else "ok",
+        "oldest_task_waiting_seconds": None if waiting is None else round(waiting),
+        "worker_alive": alive,
+    }
+
+
 def health() -> tuple[dict[str, str], int]:
     """Each check's state ("ok" or "error") and the HTTP status: 200 when all pass, 503 otherwise."""
     states = {}
@@ -73,7 +85,14 @@ def health() -> tuple[dict[str, str], int]:
             states[name] = reason
         else:
             states[name] = "ok"
-    return states, 200 if all(state == "ok" for state in states.values()) else 503
+    if states["database"] == "ok":
+        try:
+            states.update(queue_state())
+        except Exception as error:  # the jobs cache unreadable: the queue's state is unknown
+            logger.error("health check failed", extra={"check": "queue", "error": type(error).__name__})
+            states["queue"] = "error"
+    failed = any(states[name] != "ok" for name in CHECKS) or states.get("queue") == "error"
+    return states, 503 if failed else 200
 
 
 class HealthCheckMiddleware:

@@ -21,6 +21,7 @@ from tptto_monitor.env import (
     env_email,
     env_email_address,
     env_int,
+    env_jobs_cache,
     env_list,
     env_pattern,
     env_str,
@@ -66,6 +67,10 @@ INSTALLED_APPS = [
     "indicators",
     "reports",
     "tptto_monitor.bench",  # `manage.py bench` (development: writes only into its own database)
+    # The task queue (Django's Tasks API, DEP 14): after the project's apps, so that indicators' own
+    # `db_worker` (the same worker with a heartbeat, tptto_monitor.lib.queue) is the one manage.py runs.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +138,16 @@ CACHES = {
         key_prefix=env_str("CACHE_KEY_PREFIX", "tppo"),
     )
 }
+# Where workers publish their heartbeat and the progress of a running job, for every app server to read
+# while the job's own transaction is still open (tptto_monitor.lib.queue): the shared Redis with CACHE_URL,
+# otherwise a folder that the app server and the workers of one machine share.
+CACHES["jobs"] = env_jobs_cache(CACHES["default"], env_str("JOBS_CACHE_DIR", str(BASE_DIR / "var" / "jobs")))
+
+# Long work (imports, plan uploads, file builds) runs in tasks kept in the database: no other service,
+# and workers on any number of machines share the queue (`manage.py db_worker`; README, "Workers").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker writes its heartbeat this often; one not heard of for four beats is taken for dead.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -21,6 +21,7 @@ import io
 import logging
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -30,7 +31,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from indicators.documents.zipbudget import OverBudget, ZipBudget, check_zip
-from indicators.models import KIND_FIELDS, EntryStatus, Indicator, Kind, ProgressEntry
+from indicators.models import KIND_FIELDS, EntryStatus, ImportReceipt, Indicator, Kind, ProgressEntry
 from indicators.models.roles import can_verify
 from indicators.workflow.checks import DataWarning, check_entries, record_import_warnings
 from programs.access import acts_in
@@ -470,11 +471,14 @@ def check_rows(
     status: str = EntryStatus.DRAFT,
     agency: Agency | None = None,
     agency_must_match: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
-    """Every row's outcome; good rows carry their unsaved entry."""
+    """Every row's outcome; good rows carry their unsaved entry. `progress(rows checked, rows)` as it goes."""
     lookups = Lookups(plan)
     built = []
     for number, values in rows:
+        if progress:
+            progress(len(built), len(rows))
         outcome = RowOutcome(number, values)
         entry = build_entry(
             outcome, lookups, user=user, status=status, agency=agency, agency_must_match=agency_must_match
@@ -545,6 +549,8 @@ def import_file(
     dry_run: bool = False,
     warning_comment: str = "",
     valid_only: bool = False,
+    receipt: ImportReceipt | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> ImportResult:
     """Check the file and, unless `dry_run` or any row is bad, save every row in one transaction.
 
@@ -559,6 +565,8 @@ def import_file(
     another agency (an officer imports only for her own agency).
     Raises ImportFileError when the file itself cannot be read, or when the database refuses a
     row that passed every check (its constraints are the backstop): then nothing is saved.
+    `receipt`: the confirmed import every saved entry remembers (undone with it). `progress(done,
+    total, message)`: told the rows checked as the check goes, and when the rows are being saved.
     """
     if status not in IMPORT_STATUSES:
         raise ValueError(f"cannot import entries as {status!r}")
@@ -568,14 +576,25 @@ def import_file(
     rows = read_rows(data)
     try:
         with transaction.atomic():
+            checked = (lambda done, total: progress(done, total, _("Checking the rows"))) if progress else None
             result = check_rows(
-                rows, plan=plan, user=user, status=status, agency=agency, agency_must_match=agency_must_match
+                rows,
+                plan=plan,
+                user=user,
+                status=status,
+                agency=agency,
+                agency_must_match=agency_must_match,
+                progress=checked,
             )
             result.valid_only = valid_only
             if result.savable and not dry_run and result.warned_rows and not warning_comment.strip():
                 result.needs_comment = True
             elif result.savable and not dry_run:
                 entries = [row.entry for row in result.good_rows]
+                if progress:
+                    progress(len(rows), len(rows), _("Saving the entries"))
+                for entry in entries:
+                    entry.import_receipt = receipt
                 saved = bulk_create_with_history(
                     entries, ProgressEntry, default_user=user, default_change_reason=_("Spreadsheet import")
                 )

@@ -53,6 +53,24 @@ class SessionUploads:
         with default_storage.open(self._path(token), "rb") as handle:
             return details, handle.read()
 
+    def kept(self, token: uuid.UUID) -> bytes | None:
+        """The bytes of a confirmed upload, for the job that works on it outside any request; None if gone."""
+        try:
+            with default_storage.open(self._path(token), "rb") as handle:
+                return handle.read()
+        except FileNotFoundError:
+            return None
+
+    def release(self, request, token: uuid.UUID) -> None:
+        """Hand a confirmed upload over to its job: off the session's list (a next upload no longer
+        deletes it), the file kept until the job has read it."""
+        uploads = request.session.get(self.key, {})
+        uploads.pop(str(token), None)
+        request.session[self.key] = uploads
+
+    def discard(self, token: uuid.UUID) -> None:
+        default_storage.delete(self._path(token))
+
     def forget(self, request, token: uuid.UUID) -> None:
         uploads = request.session.get(self.key, {})
         uploads.pop(str(token), None)
@@ -96,3 +114,8 @@ class SessionUploads:
                     default_storage.delete(f"{self.folder}/{name}")
             except (FileNotFoundError, NotImplementedError):
                 continue
+
+
+# The progress import's uploads and the plan upload's (indicators.views.importing, .plan_upload, indicators.jobs).
+PROGRESS_UPLOADS = SessionUploads(key="progress_imports", reading_key="progress_imports_reading", folder="imports")
+PLAN_UPLOADS = SessionUploads(key="plan_imports", reading_key="plan_imports_reading", folder="plan-imports")

@@ -27,6 +27,7 @@ from indicators.models.entries import (
 )
 from indicators.models.exchange import Dhis2Mapping, ImportReceipt
 from indicators.models.idempotency import IdempotencyKey
+from indicators.models.jobs import Job, JobKind, JobState
 from indicators.models.kinds import KIND_FIELDS, SPLIT_FIELDS, TEXT_LIMIT, Kind, limited_text
 from indicators.models.narratives import NARRATIVE_PARTS, PillarNarrative
 from indicators.models.plan import Indicator, IndicatorQuerySet, Target, whole_split
@@ -64,4 +65,7 @@ __all__ = [
     "ApiToken",
     "NARRATIVE_PARTS",
     "PillarNarrative",
+    "Job",
+    "JobKind",
+    "JobState",
 ]

@@ -140,6 +140,16 @@ class ProgressEntry(models.Model):
     # The one-time key of the form that created the entry: a second POST of the same form (a double
     # click, a reload) finds it taken, by the unique constraint, and is sent to this entry.
     form_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # The spreadsheet import that created the entry, so the import can be listed and undone.
+    import_receipt = models.ForeignKey(
+        "indicators.ImportReceipt",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="entries",
+        verbose_name=_("import"),
+    )
 
     objects = ProgressEntryQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at", "form_key"])

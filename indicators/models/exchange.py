@@ -139,6 +139,11 @@ class ImportReceipt(models.Model):
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     imported_at = models.DateTimeField(default=timezone.now)
     saved = models.PositiveIntegerField(_("entries saved"), default=0)
+    plan = models.ForeignKey(
+        "programs.Plan", models.CASCADE, null=True, blank=True, related_name="import_receipts", verbose_name=_("plan")
+    )
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("import receipt")

@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from conftest import rad_url
+from conftest import rad_url, run_queued_jobs
 from indicators.intake.progress import import_file
-from indicators.models import EntryStatus, EntryWarning, ProgressEntry
+from indicators.models import EntryStatus, EntryWarning, Job, ProgressEntry
 from indicators.tests.factories import entry
 from indicators.tests.import_helpers import csv_bytes, xlsx
 
@@ -81,10 +81,17 @@ def test_web_preview_shows_flags_and_confirm_needs_the_explanation(history, clie
     assert "adds up to 400, more than 3× the median" in body
     confirm = response.url + "confirm/"
     response = client.post(confirm, {"warning_comment": "  "})
-    assert response.status_code == 200 and "explain the values the data checks flagged" in response.content.decode()
+    run_queued_jobs()
+    job = Job.objects.get()
+    assert response.url == job.get_absolute_url()
+    assert (job.state, job.message) == ("failed", "Nothing was saved: explain the values the data checks flagged.")
     assert not ProgressEntry.objects.filter(year=2021).exists()
+    # the same confirmation with the explanation starts the same job again
     response = client.post(confirm, {"warning_comment": "Two job fairs."})
-    assert response.status_code == 302
+    assert response.url == job.get_absolute_url()
+    run_queued_jobs()
+    job.refresh_from_db()
+    assert (job.state, job.done, job.total, job.attempts) == ("done", 2, 2, 2)
     assert EntryWarning.objects.get().comment == "Two job fairs."
 
 

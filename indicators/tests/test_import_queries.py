@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from conftest import rad_url
+from conftest import rad_url, run_queued_jobs
 from indicators.intake.progress import import_file
 from indicators.models import EntryStatus, ProgressEntry
 from tptto_monitor.bench.imports import backlog_rows, xlsx
@@ -62,16 +62,18 @@ def test_web_preview_and_confirm_cost_the_same_queries_for_20_and_400_rows(plan,
         page = upload["Location"]
         preview = count_queries(client.get, page)
         confirm = count_queries(client.post, page + "confirm/")
+        assert not ProgressEntry.objects.exists()  # the confirmation queued a job
+        job = count_queries(run_queued_jobs)
         assert ProgressEntry.objects.count() == rows
-        counts[rows] = (preview, confirm - insert_statements(rows))
+        counts[rows] = (preview, confirm, job - insert_statements(rows))
         ProgressEntry.history.all().delete()
         ProgressEntry.objects.all().delete()
     # preview: session, user, 2 × permissions, the session's reading note saved (3), the plan, the import's
-    # 7 (as above), the demo banner's question, the session saved (3); confirm: session, user, 2 × permissions,
-    # the receipt looked up, then in one transaction (2) the receipt claimed (3), the plan, the import's 8
-    # besides its inserts, the receipt's count, and the session saved (3); each also reads the importer's staff
-    # profile once (she imports only into her regency's plan)
-    assert counts[20] == counts[400] == (20, 24)
+    # 7 (as above), the demo banner's question, the session saved (3), and the importer's staff profile;
+    # confirm: 16 whatever the file (the job looked up and created, its task queued, the session saved: no
+    # row is read); the job in the worker: 31 besides the inserts (the task claimed and finished, the job
+    # started and completed, the receipt claimed, the import's 8, the worker's look-up of dead jobs)
+    assert counts[20] == counts[400] == (20, 16, 31)
 
 
 @pytest.mark.django_db

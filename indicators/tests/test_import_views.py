@@ -8,8 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from conftest import RAD, rad_url
-from indicators.models import ProgressEntry
+from conftest import RAD, rad_url, run_queued_jobs
+from indicators.models import Job, ProgressEntry
 from indicators.tests.import_helpers import csv_bytes, xlsx
 
 GOOD = [
@@ -82,19 +82,30 @@ def test_officer_uploads_previews_and_confirms(client_for, personas, media):
     assert 'name="valid_only"' not in body  # every row is good: nothing to choose
     assert not ProgressEntry.objects.exists()  # the preview saves nothing
 
-    done = client.post(rad_url("indicators:import_confirm", token), follow=True)
-    assert done.redirect_chain[-1][0] == rad_url("indicators:import")
+    # the confirmation queues a job and answers with its page; a worker does the import
+    queued = client.post(rad_url("indicators:import_confirm", token))
+    job = Job.objects.get(token=token)
+    assert queued.status_code == 302 and queued.url == rad_url("indicators:job", job.pk)
+    assert (job.state, job.user, job.plan.code) == ("queued", personas["officer_a"], "rad-ttu-2018-2022")
+    assert not ProgressEntry.objects.exists()
+    run_queued_jobs()
     assert ProgressEntry.objects.count() == 2
     entry = ProgressEntry.objects.get(indicator__code="1.a.1.1")
     assert (entry.value, entry.female, entry.status, entry.agency.code) == (320, 170, "draft", "disnakertrans")
     assert entry.created_by == personas["officer_a"]
-    assert "2" in str(list(done.context["messages"])[0])
-    assert not (media / "imports" / token).exists()
-    # confirming twice saves nothing more: the second confirm is told the file was already imported
     client.cookies["django_language"] = "en"
-    again = client.post(rad_url("indicators:import_confirm", token), follow=True)
-    assert again.redirect_chain[-1][0] == rad_url("indicators:import")
-    assert "already imported" in str(list(again.context["messages"])[0])
+    status = client.get(rad_url("indicators:job_json", job.pk)).json()
+    assert status == {
+        "state": "done",
+        "done": 2,
+        "total": 2,
+        "message": "Imported 2 entries as drafts. Check them and submit them for verification.",
+    }
+    assert not (media / "imports" / token).exists()
+    # confirming twice saves nothing more: the second confirm leads to the same job
+    again = client.post(rad_url("indicators:import_confirm", token))
+    assert again.url == rad_url("indicators:job", job.pk)
+    run_queued_jobs()
     assert ProgressEntry.objects.count() == 2
 
 
@@ -112,9 +123,12 @@ def test_bad_row_preview_names_row_and_column_and_offers_no_confirm(client_for, 
     assert "must add up" in body
     assert "Import 2 entries" not in body  # the whole file cannot be saved
     assert re.search(r'name="valid_only" value="1" id="valid_only" required', body)  # only by explicit choice
-    # a crafted confirm without that choice is checked again and saves nothing
-    confirm = client.post(rad_url("indicators:import_confirm", token))
-    assert confirm.status_code == 409
+    # a crafted confirm without that choice is checked again by its job, which saves nothing and names the row
+    client.post(rad_url("indicators:import_confirm", token))
+    run_queued_jobs()
+    job = Job.objects.get(token=token)
+    assert (job.state, job.message) == ("failed", "Nothing was saved: 1 rows are not valid.")
+    assert [(error["row"], error["column"]) for error in job.outcome["errors"]] == [(3, "male")]
     assert not ProgressEntry.objects.exists()
 
 
@@ -127,7 +141,9 @@ def test_officer_cannot_import_for_another_agencys_indicator(client_for, persona
     body = client.get(response.url).content.decode()
     assert "column code" in body
     assert "Disnakertrans" in body
-    assert client.post(rad_url("indicators:import_confirm", token)).status_code == 409
+    client.post(rad_url("indicators:import_confirm", token))
+    run_queued_jobs()
+    assert Job.objects.get(token=token).state == "failed"
     assert not ProgressEntry.objects.exists()
 
 
@@ -137,6 +153,7 @@ def test_administrator_imports_to_each_indicators_agency(client_for, personas):
     response = upload(client, csv_bytes([GOOD[0], {"code": "2.a.1.2", "period": "2020S1", "value": 1}]), "x.csv")
     token = token_of(response)
     client.post(rad_url("indicators:import_confirm", token))
+    run_queued_jobs()
     agencies = dict(ProgressEntry.objects.values_list("indicator__code", "agency__code"))
     assert agencies == {"1.a.1.1": "disnakertrans", "2.a.1.2": "dinsos"}
 

@@ -2,7 +2,8 @@
 
 The uploaded file is kept in the default storage under `imports/<uuid>` and
 listed in the uploader's session, so the preview and the confirmation read the
-same bytes; the confirmation checks every row again before saving.
+same bytes. The confirmation queues a job (indicators.jobs.progress_import) that
+checks every row again and saves them, and answers at once with the job's page.
 """
 
 import uuid
@@ -11,28 +12,27 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.text import slugify
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from indicators.intake import claims as import_claims
 from indicators.intake import refused
 from indicators.intake.progress import MAX_BYTES, ImportFileError, ImportResult, import_file, sniff_format
 from indicators.intake.template import build_template, template_indicators
-from indicators.intake.uploads import ReadingUnfinished, SessionUploads
-from indicators.models import EntryStatus
+from indicators.intake.uploads import PROGRESS_UPLOADS, ReadingUnfinished
+from indicators.jobs.runner import requeue, start_job
+from indicators.models import EntryStatus, Job, JobKind, JobState
 from indicators.models.roles import can_enter, user_agency
 from programs.access import plan_page
 from programs.models import Agency
 
-SESSION_KEY = "progress_imports"
-READING_KEY = "progress_imports_reading"
-UPLOADS = SessionUploads(key=SESSION_KEY, reading_key=READING_KEY, folder="imports")
+UPLOADS = PROGRESS_UPLOADS
+SESSION_KEY, READING_KEY = UPLOADS.key, UPLOADS.reading_key
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -222,55 +222,40 @@ def _already_imported(request, token: uuid.UUID, receipt):
 @require_POST
 @plan_page
 def confirm(request, token: uuid.UUID):
-    import_agency_for(request)
-    if (receipt := import_claims.receipt_for(token, request.user)) is not None:
-        return _already_imported(request, token, receipt)
-    name, data = UPLOADS.get(request, token)
-    try:
-        with transaction.atomic():
-            receipt = import_claims.claim(token=token, user=request.user, file_name=name)
-            result = _run(
-                request,
-                data,
-                dry_run=False,
-                warning_comment=request.POST.get("warning_comment", "")[:2000],
-                valid_only=chose_valid_only(request),
-            )
-            if result.savable and not result.needs_comment:
-                receipt.saved = result.saved
-                receipt.save(update_fields=["saved"])
-            else:
-                transaction.set_rollback(True)  # no rows, no receipt: the upload can be confirmed again
-    except import_claims.AlreadyImported as lost:
-        return _already_imported(request, token, lost.receipt)
-    except ImportFileError as error:
-        UPLOADS.forget(request, token)
-        messages.error(request, _("“%(name)s” cannot be imported: %(error)s") % {"name": name, "error": error})
-        return redirect("indicators:import", request.plan.code)
-    if not result.savable:
-        # Something changed since the preview (an identical entry was saved meanwhile, say).
-        messages.error(request, _("Nothing was saved: some rows are no longer valid."))
-        return render_preview(request, name, result, token, status=409)
-    if result.needs_comment:
-        messages.error(request, _("Nothing was saved: explain the values the data checks flagged."))
-        return render_preview(request, name, result, token)
-    UPLOADS.forget(request, token)
-    messages.success(
-        request,
-        _("Imported %(count)s entries from “%(name)s” as drafts. Check them and submit them for verification.")
-        % {"count": result.saved, "name": name},
-    )
-    if result.bad_rows:
-        messages.warning(
-            request,
-            ngettext(
-                "%(count)s row with errors was left out, as you chose.",
-                "%(count)s rows with errors were left out, as you chose.",
-                len(result.bad_rows),
-            )
-            % {"count": len(result.bad_rows)},
+    """Queue the import as a job and answer at once with its page; a second confirmation finds the same job.
+
+    A job that failed (bad rows found meanwhile, its worker killed) is queued again, with the comment now
+    given, while its upload is still kept.
+    """
+    agency = import_agency_for(request)
+    job = Job.objects.filter(token=token, kind=JobKind.IMPORT).first()
+    if job is None:
+        if (receipt := import_claims.receipt_for(token, request.user)) is not None:
+            return _already_imported(request, token, receipt)  # confirmed before imports were jobs
+        name, _data = UPLOADS.get(request, token)
+        params = {
+            "agency": agency.pk if agency else None,
+            "warning_comment": request.POST.get("warning_comment", "")[:2000],
+            "valid_only": chose_valid_only(request),
+            "language": get_language(),
+        }
+        job, _created = start_job(
+            kind=JobKind.IMPORT,
+            token=token,
+            user=request.user,
+            plan=request.plan,
+            region=request.plan.region,
+            file_name=name,
+            params=params,
         )
-    return redirect("indicators:import", request.plan.code)
+        UPLOADS.release(request, token)
+    if job.user_id != request.user.pk or job.plan_id != request.plan.pk:
+        raise Http404("No such upload")
+    if job.state == JobState.FAILED and UPLOADS.kept(token) is not None:
+        job.params["warning_comment"] = request.POST.get("warning_comment", "")[:2000]
+        Job.objects.filter(pk=job.pk).update(params=job.params)
+        requeue(job)
+    return redirect(job)
 
 
 @require_POST

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from indicators.intake.uploads import ReadingUnfinished, SessionUploads
+from indicators.intake.uploads import PLAN_UPLOADS, ReadingUnfinished
 from indicators.plans.plan_file import to_csv, to_xlsx
 from indicators.plans.plan_import import ParsedPlan, create_plan, parse_plan_file, plan_problems, planned_tree
 from indicators.views.importing import CONTENT_TYPES, UploadForm
@@ -32,7 +32,7 @@ from programs.access import plans_for, regencies_acted_in
 from programs.models import Agency, Plan, Region
 
 PERM = "programs.add_plan"  # the administrator group's, and every superuser's
-UPLOADS = SessionUploads(key="plan_imports", reading_key="plan_imports_reading", folder="plan-imports")
+UPLOADS = PLAN_UPLOADS
 CREATED_KEY = "plan_imports_created"  # token → slug of the plan its confirmation created
 PROBLEM_FIELDS = {"regency": "regency", "slug": "slug", "years": "start_year"}
 
