@@ -15,7 +15,7 @@ GET/HEAD) from someone who may only read it, and puts the plan on
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,9 +42,20 @@ def regencies_acted_in(user):
     return Region.objects.filter(pk=region.pk)
 
 
+def is_national(user) -> bool:
+    """A person of the country (StaffProfile.national): she reads every province and regency, acts in none."""
+    profile = getattr(user, "staff_profile", None) if user.is_authenticated else None
+    return profile is not None and profile.national
+
+
+def national_profiles(user):
+    """The user's national profile as a subquery (empty for anyone else): matched in the database, not read."""
+    return StaffProfile.objects.filter(user=user, national=True)
+
+
 def regencies_read(user):
-    """The regencies whose plans the user may read: her own, or every regency of her province."""
-    if user.is_superuser:
+    """The regencies whose plans the user may read: her own, or every regency of her province (of the country)."""
+    if user.is_superuser or is_national(user):
         return Region.objects.filter(level=Region.Level.KABUPATEN)
     region = home_region(user)
     if region is None:
@@ -64,7 +75,7 @@ def plans_for(user):
     # a plan's region is a regency, whose parent is a province: her profile's region matches one side or neither
     # (a subquery, not a join through the region's staff, which would repeat each plan once per colleague)
     home = StaffProfile.objects.filter(user=user).values("region")
-    return plans.filter(Q(region__in=home) | Q(region__parent__in=home))
+    return plans.filter(Q(region__in=home) | Q(region__parent__in=home) | Q(Exists(national_profiles(user))))
 
 
 def acts_in(user, plan: Plan) -> bool:

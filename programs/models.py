@@ -155,6 +155,11 @@ class StaffProfile(models.Model):
         help_text=_("A regency's people act within its plans; a province's people read every regency of it."),
     )
     agency = models.ForeignKey(Agency, models.PROTECT, null=True, blank=True, verbose_name=_("agency"))
+    national = models.BooleanField(
+        _("national"),
+        default=False,
+        help_text=_("Reads every province and regency of the country and changes nothing (no regency, no agency)."),
+    )
     language = models.CharField(
         _("language"),
         max_length=10,
@@ -166,11 +171,22 @@ class StaffProfile(models.Model):
     class Meta:
         verbose_name = _("staff profile")
         verbose_name_plural = _("staff profiles")
+        constraints = [
+            # the country's people belong to no regency or province: they read all and act in none
+            models.CheckConstraint(
+                condition=Q(national=False) | Q(region__isnull=True, agency__isnull=True),
+                name="staff_national_has_no_region_or_agency",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.agency or '-'}, {self.region.name if self.region_id else '-'})"
 
     def clean(self) -> None:
+        if self.national and (self.region_id or self.agency_id):
+            raise ValidationError(
+                {"national": _("A person of the country reads every regency: leave the regency and the agency empty.")}
+            )
         if self.region_id and self.region.level not in (Region.Level.PROVINSI, Region.Level.KABUPATEN):
             raise ValidationError({"region": _("Choose a regency or a province, not a kecamatan or desa.")})
         if self.agency_id and self.region_id and self.region.level == Region.Level.PROVINSI:

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, re_path
 from django.utils import timezone
 
-from programs.access import plans_for
+from programs.access import is_national, plans_for
 from programs.models import Plan
 
 # named as a string: programs imports neither other app (the permission belongs to indicators)
@@ -16,6 +16,8 @@ ENTER_PROGRESS = "indicators.enter_progress"
 def home(request):
     """Straight to the user's plan: the one active plan she may open, or, of several, the one active plan
     that covers this year (a regency whose next plan began before the old one was closed); else the list."""
+    if is_national(request.user):
+        return redirect("national:national")  # the country's people start from the provinces
     active = plans_for(request.user).filter(status=Plan.Status.ACTIVE)
     year = timezone.localdate().year
     for candidates in (active, active.filter(start_year__lte=year, end_year__gte=year)):

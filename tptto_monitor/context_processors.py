@@ -18,7 +18,24 @@ def site(request) -> dict:
     if plan is not None:
         context["plan"] = plan
     context["province_codes"] = _province_codes(request, plan)
+    context["national_reader"] = _national_reader(request)
     return context
+
+
+def _national_reader(request) -> bool:
+    """Whether the navigation links to the national view: a superuser's (no query) on every page; the country's
+    people's on the list of plans and the national page (their profile read there only, one query)."""
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name in ("programs:plans", "national:national"):
+        from programs.access import is_national
+
+        return is_national(user)
+    return False
 
 
 def _province_codes(request, plan) -> list[str]:

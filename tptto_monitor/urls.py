@@ -48,5 +48,6 @@ urlpatterns = [
     path("rad/<slug:rad>/", include("indicators.urls")),
     path("rad/<slug:rad>/", include("reports.urls")),
     path("", include("reports.views.province")),
+    path("", include("reports.views.national")),
     path("", include("programs.views")),
 ]

@@ -88,6 +88,12 @@ def add_up(values: Iterable[Decimal | None]) -> Decimal | None:
     return sum(present, Decimal(0)) if present else None
 
 
+def mean_of(values: Iterable[Decimal | None]) -> Decimal | None:
+    """The mean of the figures there are (each weighs the same); None when there is none."""
+    present = [value for value in values if value is not None]
+    return sum(present, Decimal(0)) / len(present) if present else None
+
+
 def share(part, whole) -> Decimal | None:
     """part ÷ whole × 100, or None when there is no whole.
 

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db.models import Exists, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from indicators.figures.completeness import Completeness, completeness_many
 from indicators.figures.rollup import CACHE_SECONDS, PlanRollup, Status, add_up, cached_compute_many, share
+from programs.access import is_national, national_profiles
 from programs.models import Plan, Region
 
 # the standard tags of the embedded plan, named; a tag of an imported plan file without a name here shows as it is
@@ -34,14 +36,15 @@ TAG_LABELS = {
 def province_for_user(user, code: str) -> Region:
     """The province with this Kemendagri code if the user may read it; 404 otherwise (as for plans).
 
-    Superusers may read every province; anyone else only the province her profile names (a regency's
-    people see only their regency). One query: the profile is matched in the database, not read.
+    Superusers and the country's people (StaffProfile.national) may read every province; anyone else only the
+    province her profile names (a regency's people see only their regency). One query: the profile is matched in
+    the database, not read.
     """
     provinces = Region.objects.filter(code=code, level=Region.Level.PROVINSI)
     if not user.is_authenticated:
         provinces = provinces.none()
     elif not user.is_superuser:
-        provinces = provinces.filter(staff__user=user)
+        provinces = provinces.filter(Q(staff__user=user) | Q(Exists(national_profiles(user))))
     province = provinces.first()
     if province is None:
         raise Http404("No such province")
@@ -51,7 +54,7 @@ def province_for_user(user, code: str) -> Region:
 def provinces_for(user):
     """The provinces whose view the user may open (for the navigation)."""
     provinces = Region.objects.filter(level=Region.Level.PROVINSI)
-    if user.is_superuser:
+    if user.is_superuser or is_national(user):
         return provinces.filter(children__plan__isnull=False).distinct()
     if not user.is_authenticated:
         return provinces.none()
@@ -77,6 +80,7 @@ class RegencyColumn:
     gaps: int  # agency-semesters of the year past their deadline with nothing of what was due (Cell.unreported)
     agencies_with_gaps: int
     tags: dict[str, tuple[str, Decimal | None, Decimal | None]]  # standard tag → (unit, target, actual) of the year
+    reported: bool = False  # something due in the year was received (submitted or verified)
 
 
 @dataclass
@@ -148,7 +152,7 @@ def build(province: Region, year: int | None, *, as_of: datetime.date) -> Provin
     return ProvinceView(province, year, years, columns, numbers, sorted(tags.values(), key=lambda t: t.label))
 
 
-COLUMN_KEY = "province-column"
+COLUMN_KEY = "province-column-2"  # -2: a column also says whether its plan reported
 
 
 def regency_columns(plans: list[Plan], year: int, *, as_of: datetime.date) -> list[RegencyColumn]:
@@ -182,4 +186,5 @@ def _column(plan: Plan, rollup: PlanRollup, reports: Completeness, year: int) ->
         sum(1 for cell in reports.flat() if cell.unreported),
         sum(1 for _agency, cells in reports.rows() if any(cell.unreported for cell in cells)),
         rollup.tag_totals(year),
+        any(cell.received for cell in reports.flat()),
     )

@@ -1,0 +1,1 @@
+"""The national view: every province side by side, each leading to its province page."""
