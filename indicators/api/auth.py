@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, AuthorizationError
+from ninja.openapi.views import openapi_json
 from ninja.security import HttpBearer
 
 from indicators.models.roles import has_role
@@ -46,7 +47,13 @@ def require_write(request) -> None:
 
 
 def signed_in_or_token(view):
-    """The schema and its docs page: for a signed-in user (browser) or a valid token (scripts)."""
+    """The docs page: for a signed-in user (browser) or a valid token (scripts).
+
+    The OpenAPI schema itself (openapi.json) is public: it describes the operations, holds no data,
+    and client generators (openapi-python-client, openapi-generator) read it from its address
+    without a token. Every operation it describes still needs one."""
+    if getattr(view, "func", None) is openapi_json:
+        return view
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):

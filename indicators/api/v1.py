@@ -1,8 +1,9 @@
 """The API object: /api/v1/, its OpenAPI 3 schema (/api/v1/openapi.json) and docs page (/api/v1/docs).
 
 The docs page is django-ninja's Swagger UI from the app's own static files ("ninja" in
-INSTALLED_APPS; no CDN, no inline script). Every operation needs a token; the schema
-and the docs need a signed-in user or a token.
+INSTALLED_APPS; no CDN, no inline script). Every operation needs a token; the docs page needs
+a signed-in user or a token; the schema (no data, only the operations) is public, so clients can
+be generated from its address.
 """
 
 from django.contrib.auth.decorators import login_not_required

@@ -153,7 +153,12 @@ def test_schema_and_docs_from_the_app(client, client_for, tokens, personas):
     assert schema["openapi"].startswith("3.")
     assert "/api/v1/plans/{code}/figures" in schema["paths"]
     assert schema["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
-    assert client.get("/api/v1/openapi.json").status_code == 302  # neither signed in nor a token
+    # the schema without a token or a session (clients are generated from its address) ...
+    anonymous = client.get("/api/v1/openapi.json")
+    assert anonymous.status_code == 200 and anonymous.json()["paths"] == schema["paths"]
+    # ... but not the docs page, and not a single operation
+    assert client.get("/api/v1/docs").status_code == 302
+    assert client.get(f"/api/v1/plans/{PLAN}/figures").status_code == 401
     docs = client_for(personas["reviewer"]).get("/api/v1/docs").content.decode()
     # Swagger UI from the app's own static files: no CDN, no inline script
     assert re.search(r'src="/static/ninja/swagger-ui-bundle\.[0-9a-f]+\.js"', docs)

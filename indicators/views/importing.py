@@ -30,6 +30,7 @@ from indicators.models import EntryStatus, Job, JobKind, JobState
 from indicators.models.roles import can_enter, user_agency
 from programs.access import plan_page
 from programs.models import Agency
+from tptto_monitor.lib import csv_style
 
 UPLOADS = PROGRESS_UPLOADS
 SESSION_KEY, READING_KEY = UPLOADS.key, UPLOADS.reading_key
@@ -166,9 +167,13 @@ def template_file(request, fmt: str):
         raise Http404("Unknown format")
     plan = request.plan
     data = build_template(plan, agency, fmt)
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     slug = agency.code if agency else "all"
-    response["Content-Disposition"] = f'attachment; filename="import-template-{slug}.{fmt}"'
+    name = f"import-template-{slug}.{fmt}"
+    if fmt == "csv" and csv_style.excel_id_requested(request):
+        # the template's numbers are whole: only the separator changes; the import reads either
+        data, name = csv_style.excel_id(data, []), csv_style.excel_id_filename(name)
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

@@ -46,6 +46,7 @@ COLUMNS = [
     "text",
     "entries",
 ]
+NUMBER_COLUMNS = ["pillar", "target", "value", "entries"]
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -173,6 +174,9 @@ def build(plan: Plan, fmt: str, as_of: datetime.date, language: str = "id") -> b
         # the names people typed (indicator, unit, agency, area, narrative) through the one CSV cell writer
         for column in frame.select_dtypes(include="object").columns:
             frame[column] = frame[column].map(lambda value: cells.text(value) if isinstance(value, str) else value)
+        # whole numbers as whole numbers (5000, not pandas' 5000.0), decimals exactly
+        for column in ("target", "value"):
+            frame[column] = frame[column].map(cells.csv_value).astype(object)
         return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
     workbook = Workbook()
     sheet = workbook.active
@@ -189,10 +193,14 @@ def build(plan: Plan, fmt: str, as_of: datetime.date, language: str = "id") -> b
 
 
 def _plain(value):
-    """A pandas/numpy value as the Python value openpyxl writes (missing: an empty cell)."""
+    """A pandas/numpy value as the Python value openpyxl writes (missing: an empty cell; a whole
+    number as an integer, so the sheet holds 5000, not 5000.0)."""
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return None
-    return value.item() if hasattr(value, "item") else value
+    value = value.item() if hasattr(value, "item") else value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def filename(plan: Plan, fmt: str) -> str:

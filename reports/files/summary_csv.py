@@ -56,6 +56,11 @@ COLUMNS = [
     "to_date_state",
     "to_date_state_label",
 ]
+# the columns that hold numbers (for the Excel (Indonesian settings) style: decimal comma there only)
+NUMBER_COLUMNS = [
+    *["plan_target", "year", "year_target", "year_actual", "year_achievement_pct"],
+    *["to_date_actual", "to_date_achievement_pct"],
+]
 
 
 def render(summary: Summary) -> bytes:

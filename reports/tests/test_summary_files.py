@@ -84,8 +84,15 @@ def test_csv_has_the_header_and_hand_worked_values_with_dot_decimals(entries):
     assert milestone["year_actual"] == milestone["to_date_actual"] == ""
     assert (milestone["year_state"], milestone["to_date_state"]) == ("achieved", "achieved")
     assert milestone["year_state_label"] == "Tercapai"  # Indonesian file
-    assert rows["1.b.1.1"]["year_state"] == "" and rows["1.b.1.1"]["year_achievement_pct"] == "0"
+    # no achievement without an actual: a milestone without a state, an indicator without data
+    assert rows["1.b.1.1"]["year_state"] == "" and rows["1.b.1.1"]["year_achievement_pct"] == ""
     assert rows["3.a.1.1"]["status"] == "no_data" and rows["3.a.1.1"]["year_actual"] == ""
+    assert rows["3.a.1.1"]["year_achievement_pct"] == rows["3.a.1.1"]["to_date_achievement_pct"] == ""
+    for row in rows.values():
+        if row["year_actual"] == "" and row["year_state"] == "":
+            assert row["year_achievement_pct"] == ""
+        if row["to_date_actual"] == "" and row["to_date_state"] == "":
+            assert row["to_date_achievement_pct"] == ""
 
 
 @pytest.mark.django_db
@@ -201,10 +208,16 @@ def test_csv_xlsx_and_dashboard_rollup_agree(entries):
                 with translation.override("en"):
                     assert cells[:2] == [figure.target_label, figure.state_label or None]
                 assert (row["year_actual"], row["year_state"]) == ("", figure.state)
-                assert Decimal(row["year_achievement_pct"]) == figure.achievement
+                if figure.state:
+                    assert Decimal(row["year_achievement_pct"]) == figure.achievement
+                else:  # no state reported: the CSV shows no achievement
+                    assert row["year_achievement_pct"] == ""
                 assert cells[2] == pytest.approx(float(figure.achievement) / 100)
                 checked += 1
                 continue
+            if figure.actual is None:  # no achievement without an actual (the CSV's rule)
+                assert row["year_achievement_pct"] == ""
+                row = {**row, "year_achievement_pct": "" if figure.achievement is None else str(figure.achievement)}
             for text, cell, value in zip(
                 (row["year_target"], row["year_actual"], row["year_achievement_pct"]),
                 cells,

@@ -78,8 +78,8 @@ def test_xlsx_kecamatan_sheet_equals_the_dashboards_kecamatan_figures_for_every_
     # by hand: count Insana 500, Noemuti 100; coverage Insana 1; percent Insana (3 + 1) ÷ (4 + 16) = 20;
     # periodic Noemuti 1; tracked Insana 12; and entries only for the milestone (2), level (2) and narrative (1)
     assert compared == 9
-    assert dashboard_kecamatan(client, "1.a.1.1")[1]["53.03.08"] == "500.0"
-    assert dashboard_kecamatan(client, "2.b.1.3")[1]["53.03.08"] == "20.0"
+    assert dashboard_kecamatan(client, "1.a.1.1")[1]["53.03.08"] == "500"  # whole numbers written whole
+    assert dashboard_kecamatan(client, "2.b.1.3")[1]["53.03.08"] == "20"
     for code in ("1.b.1.1", "2.a.1.2", "3.d.1.1"):  # no figure per kecamatan: entries, and named so
         measure, figures = dashboard_kecamatan(client, code)
         assert measure == "Entries"

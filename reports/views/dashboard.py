@@ -5,8 +5,10 @@ a plotly chart plus the table of exactly its numbers (also as CSV).
 """
 
 import csv
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib import messages
 from django.db.models import QuerySet
@@ -34,7 +36,7 @@ from reports.dashboards import charts as figures
 from reports.dashboards import page_cache
 from reports.forms import CompareYears, DashboardFilters
 from reports.views.access import dashboard_reader_required
-from tptto_monitor.lib import cells
+from tptto_monitor.lib import cells, csv_style
 
 
 @dataclass
@@ -111,7 +113,7 @@ def _csv_or_page(request, ctx: Context, template: str, build: Callable[[], tuple
     slug = request.GET.get("csv")
     if slug is not None:
         charts, _unused = build()
-        return _chart_csv(ctx, charts, slug)
+        return _chart_csv(ctx, charts, slug, csv_style.excel_id_requested(request))
 
     # the key and the content from the page's own filters as understood (DashboardFilters.canonical): other
     # parameters neither make another copy nor show up in the page's links
@@ -138,18 +140,17 @@ def _csv_or_page(request, ctx: Context, template: str, build: Callable[[], tuple
     return render(request, "reports/_page.html", {"title": title, "content": content})
 
 
-def _chart_csv(ctx: Context, charts: list[figures.Chart], slug: str) -> HttpResponse:
+def _chart_csv(ctx: Context, charts: list[figures.Chart], slug: str, excel_id: bool = False) -> HttpResponse:
     """A chart's numbers as CSV, named and headed by what they are: comment lines (starting with "#", which
     CSV readers skip with comment="#" / commentChar) give the chart, the plan, the filters and the day; then
-    the header row and the rows. The file name says the plan, the chart, the filters and the day too."""
+    the header row and the rows. The file name says the plan, the chart, the filters and the day too.
+    With `excel_id`, in the Excel (Indonesian settings) style (tptto_monitor.lib.csv_style)."""
     chart = next((c for c in charts if c.slug == slug), None)
     if chart is None:
         raise Http404("Unknown chart")
     today = timezone.localdate()
     name = "-".join(part for part in (ctx.plan.code, chart.slug, ctx.slug(), today.isoformat()) if part)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    writer = csv.writer(response)
+    out = io.StringIO()
     filters = "; ".join(ctx.described()) or _("none (the whole plan)")
     for line in (
         chart.title,
@@ -158,11 +159,18 @@ def _chart_csv(ctx: Context, charts: list[figures.Chart], slug: str) -> HttpResp
         _("Downloaded on %(date)s") % {"date": today.isoformat()},
     ):
         # one cell per comment line: a comma in a plan's name stays inside it
-        response.write("# " + line.replace("\n", " ") + "\r\n")
+        out.write("# " + line.replace("\n", " ") + "\r\n")
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(chart.columns)
     for row in chart.rows:
-        # text that a spreadsheet would read as a formula gets a leading apostrophe, as in the summaries
-        writer.writerow(["" if v is None else cells.text(v) if isinstance(v, str) else v for v in row])
+        # through the one cell writer: formulas defused, whole numbers whole (7, not 7.0)
+        writer.writerow([cells.csv_value(v) for v in row])
+    content, filename = out.getvalue().encode(), f"{name}.csv"
+    if excel_id:
+        numbers = {i for row in chart.rows for i, v in enumerate(row) if isinstance(v, int | float | Decimal)}
+        content, filename = csv_style.excel_id(content, numbers), csv_style.excel_id_filename(filename)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

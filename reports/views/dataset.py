@@ -9,6 +9,7 @@ from programs.access import plan_page
 from reports.exchange import dataset
 from reports.views.access import summary_reader_required
 from reports.views.downloads import report_language
+from tptto_monitor.lib import csv_style
 
 
 @summary_reader_required
@@ -17,9 +18,13 @@ def download(request, fmt: str):
     if fmt not in dataset.FORMATS:
         raise Http404("Unknown format")
     plan = request.plan
+    excel_id = fmt == "csv" and csv_style.excel_id_requested(request)
     content = dataset.build(plan, fmt, timezone.localdate(), report_language())
+    name = dataset.filename(plan, fmt)
+    if excel_id:
+        content, name = csv_style.excel_id(content, dataset.NUMBER_COLUMNS), csv_style.excel_id_filename(name)
     response = HttpResponse(content, content_type=dataset.FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{dataset.filename(plan, fmt)}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -2,7 +2,8 @@
 
 Stable addresses for the office's bookmarks and scheduled jobs:
 /rad/<slug>/reports/<year>/summary.<pdf|xlsx|csv> and /rad/<slug>/reports/plan/summary.<pdf|xlsx|csv>
-(the addresses without /rad/<slug>/ still lead to the default plan).
+(the addresses without /rad/<slug>/ still lead to the default plan); a CSV with `?style=excel-id`
+comes in the Excel (Indonesian settings) style (tptto_monitor.lib.csv_style).
 The file is in the reader's language (Indonesian unless they chose English).
 """
 
@@ -16,8 +17,9 @@ from django.utils.translation import get_language
 from programs.access import plan_page
 from programs.models import Plan
 from reports.dashboards import page_cache
-from reports.files import summary
+from reports.files import summary, summary_csv
 from reports.views.access import summary_reader_required
+from tptto_monitor.lib import csv_style
 
 
 def report_language() -> str:
@@ -41,14 +43,18 @@ def _download(request, plan: Plan, year: int | None, fmt: str) -> HttpResponse:
         raise Http404("Unknown format")
     if year is not None and not plan.contains_year(year):
         raise Http404("Year outside the plan")
+    excel_id = fmt == "csv" and csv_style.excel_id_requested(request)
     language, today = report_language(), timezone.localdate()
     key = page_cache.key("summary", plan, year, fmt, language)
-    etag = '"' + key.partition(":")[2][:32] + '"'
+    etag = '"' + key.partition(":")[2][:32] + ("-" + csv_style.EXCEL_ID if excel_id else "") + '"'
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is None:
         content = page_cache.get_or_build(key, lambda: summary.build(plan, year, fmt, language, as_of=today))
+        name = summary.filename(plan, year, fmt)
+        if excel_id:
+            content, name = csv_style.excel_id(content, summary_csv.NUMBER_COLUMNS), csv_style.excel_id_filename(name)
         response = HttpResponse(content, content_type=summary.FORMATS[fmt])
-        response["Content-Disposition"] = f'attachment; filename="{summary.filename(plan, year, fmt)}"'
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
         response["Content-Length"] = len(content)
     else:
         response = not_modified

@@ -24,6 +24,23 @@ def number(value: Decimal | None, places: int = 2) -> str:
     return format(rounded.normalize(), "f")
 
 
+def csv_value(value) -> str:
+    """Any value as a CSV cell: text defused (`text`), a number exactly but without float noise
+    (5000.0 → 5000, 42.44 → 42.44, Decimal('7.00') → 7), None → empty."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return text(value)
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return text(str(value))
+    if isinstance(value, float) and value != value:  # NaN: a missing number
+        return ""
+    exact = Decimal(str(value))
+    if exact == exact.to_integral_value():
+        return str(int(exact))
+    return format(exact.normalize(), "f")
+
+
 def text(value: str) -> str:
     value = value or ""
     return "'" + value if value.startswith(FORMULA_STARTS) else value
