@@ -22,17 +22,19 @@ def _key(job: Job) -> str:
 
 
 class Progress:
-    """`progress(done, total, message)`, called as often as the work likes; written at most every EVERY s."""
+    """`progress(done, total, message)`, called as often as the work likes; written at most every EVERY s
+    within one step of the work."""
 
     def __init__(self, job: Job):
         self.job = job
         self.written = 0.0
+        self.message = None
 
     def __call__(self, done: int, total: int, message: str = "", *, force: bool = False) -> None:
         now = time.monotonic()
-        if not force and now - self.written < EVERY:
-            return
-        self.written = now
+        if not force and message == self.message and now - self.written < EVERY:
+            return  # a new step (checking → saving) is always written
+        self.written, self.message = now, message
         jobs_cache().set(_key(self.job), {"done": done, "total": total, "message": message}, KEEP_SECONDS)
 
 
