@@ -37,7 +37,9 @@ def release() -> str:
     changes them starts afresh, even on a cache shared with the servers of the previous one (Redis)."""
     root = Path(settings.BASE_DIR)
     digest = hashlib.sha256()
-    for pattern in ("templates/**/*.html", "reports/*.py", "indicators/*.py", "locale/*/LC_MESSAGES/django.mo"):
+    # the code in every room (reports/files/, indicators/figures/ …), not the top of each app only
+    patterns = ("templates/**/*.html", "reports/**/*.py", "indicators/**/*.py", "tptto_monitor/lib/*.py")
+    for pattern in (*patterns, "locale/*/LC_MESSAGES/django.mo"):
         for path in sorted(root.glob(pattern)):
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -227,7 +227,7 @@ def _pillar_section(doc: DocumentType, summary: Summary, pillar: PillarSummary) 
     doc.add_paragraph(line)
     rows = [_indicator_line(row, row.figure) for row in pillar.rows]
     head = [_("Code"), _("Indicator"), _("Target"), _("Actual"), _("Achievement"), _("Status")]
-    _table(doc, head, rows, [1.6, 6.6, 2.3, 2.3, 2.4, 1.8], right={2, 3, 4})
+    _table(doc, head, rows, [1.5, 5.9, 2.2, 2.2, 2.4, 2.6], right={2, 3, 4})
     if summary.year is not None:
         _narrative(doc, summary, pillar)
 
