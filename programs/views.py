@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, re_path
 from django.utils import timezone
 
-from programs.access import is_national, plans_for
+from programs.access import home_region, is_national, plans_for
 from programs.models import Plan
 
 # named as a string: programs imports neither other app (the permission belongs to indicators)
@@ -34,6 +34,9 @@ def home(request):
 
 def plans(request):
     rows = plans_for(request.user).order_by("region__code", "-start_year", "code")
+    if not request.user.is_superuser and home_region(request.user) is None and not is_national(request.user):
+        # a person with a role but no regency (an account made without its staff profile): say what is missing
+        return render(request, "no_role.html", {"missing": "regency"}, status=403)
     return render(request, "programs/plans.html", {"plans": rows})
 
 

@@ -44,6 +44,8 @@ urlpatterns = [
     *api_tokens.urlpatterns,
     # a new plan from a plan file (administrators): not a page of an existing plan
     path("plans/new/", include("indicators.views.plan_upload")),
+    # a regency's people, and inviting one (administrators)
+    path("people/", include("indicators.views.people")),
     # every page of a plan lives under its slug: /rad/rad-ttu-2018-2022/dashboard/
     path("rad/<slug:rad>/", include("indicators.urls")),
     path("rad/<slug:rad>/", include("reports.urls")),

@@ -80,6 +80,7 @@ def parse_plan_file(data: bytes, *, years: tuple[int, int], region: Region | Non
     header_row, header = table[0]
     plan_years = list(range(years[0], years[1] + 1))
     columns: dict[str, int] = {}
+    outside: list[int] = []  # the years of annual target columns outside the plan's
     for index, raw in enumerate(header):
         name = raw.strip().lower()
         if not name:
@@ -88,18 +89,13 @@ def parse_plan_file(data: bytes, *, years: tuple[int, int], region: Region | Non
         if name in columns:
             parsed.errors.append((header_row, name, _("The column “%(name)s” appears twice.") % {"name": name}))
         elif match and int(match.group(1)) not in plan_years:
-            parsed.errors.append(
-                (
-                    header_row,
-                    name,
-                    _("The column “%(name)s” names a year outside the plan's years %(start)s–%(end)s.")
-                    % {"name": name, "start": years[0], "end": years[1]},
-                )
-            )
+            outside.append(int(match.group(1)))
         elif name not in COLUMNS and not match:
             parsed.errors.append((header_row, raw.strip(), _("Unknown column “%(name)s”.") % {"name": raw.strip()}))
         else:
             columns[name] = index
+    if outside:
+        parsed.errors.append((header_row, "target_YYYY", _other_years(sorted(outside), years)))
     for name in REQUIRED:
         if name not in columns:
             parsed.errors.append((header_row, name, _("The column “%(name)s” is missing.") % {"name": name}))
@@ -246,6 +242,46 @@ def _indicator_rules(row: dict, target: Decimal | None) -> list[tuple[str, str]]
             for message in messages
         ]
     return []
+
+
+def _other_years(found: list[int], years: tuple[int, int]) -> str:
+    """The refusal of a file written for other years, with the two ways to move it to the plan's."""
+    return _(
+        "The file's annual targets are for %(found)s, not for the plan's years %(start)s–%(end)s: it was written "
+        "for another plan. Move it to %(start)s and upload it again: on this page, under “Start from an existing "
+        "plan”, download that plan with “First year of the new plan” %(start)s, or from the shell "
+        "`manage.py export_plan --rad SLUG --start-year %(start)s --output FILE.xlsx`."
+    ) % {
+        "found": ", ".join(str(year) for year in found),
+        "start": years[0],
+        "end": years[1],
+    }
+
+
+def other_regencies_named(names: dict[str, dict], region: Region | None) -> dict[str, list[Region]]:
+    """Agency code → the other regencies its names mention (by name, "Timor Tengah Utara", or initials, "TTU").
+
+    A plan file copied from another regency's plan keeps that regency in its agencies' names ("Polres TTU"):
+    the preview flags them, so that the administrator renames them in the file or confirms them.
+    """
+    if region is None or not names:
+        return {}
+    others = Region.objects.filter(level=Region.Level.KABUPATEN).exclude(pk=region.pk).only("code", "name")
+    patterns = []
+    for other in others:
+        bare = re.sub(r"^(kabupaten|kab\.|kota)\s+", "", other.name.strip(), flags=re.IGNORECASE)
+        words = bare.split()
+        found = [re.compile(rf"\b{re.escape(bare)}\b", re.IGNORECASE)]
+        if len(words) > 1:  # the initials, as the province writes them: TTU, TTS
+            found.append(re.compile(rf"\b{''.join(w[0] for w in words).upper()}\b"))
+        patterns.append((other, found))
+    flagged: dict[str, list[Region]] = {}
+    for code, agency in names.items():
+        text = " ".join(str(value) for value in agency.values())
+        hits = [other for other, found in patterns if any(p.search(text) for p in found)]
+        if hits:
+            flagged[code] = hits
+    return flagged
 
 
 def _new_agency(row: dict, agencies: set, parsed: ParsedPlan) -> list[tuple[str, str]]:

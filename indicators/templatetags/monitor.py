@@ -37,3 +37,11 @@ def status_label(status: str) -> str:
     from indicators.figures.rollup import Status
 
     return Status.label(status)
+
+
+@register.simple_tag
+def people_to_ask(user):
+    """The administrators a person asks for what her account lacks (indicators.people.contacts)."""
+    from indicators.people.contacts import people_to_ask as contacts
+
+    return contacts(user)

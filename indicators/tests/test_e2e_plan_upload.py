@@ -92,6 +92,9 @@ def test_superuser_makes_belus_plan_from_the_exported_rad_ttu(browser_page, plan
     assert page.locator("main details[open] td.indicator-code").first.inner_text() == "1.a.1.1"
     shoot(page, "plan-upload-preview-ok")
 
+    # TTU's agencies' names mention TTU: flagged, and the administrator confirms them for Belu
+    assert "names another regency" in page.inner_text("main")
+    page.check("#agencies-checked-bottom")
     page.click("form[action$='/confirm/'] button >> nth=-1")  # the button after the tree
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("/rad/rad-belu-2018-2022/")

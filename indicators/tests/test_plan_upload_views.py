@@ -142,7 +142,13 @@ def test_superuser_creates_another_regencys_plan_from_the_exported_plan(client_f
     assert tables()[0] == 1  # the preview created nothing
     assert not Agency.objects.filter(region__code="53.04").exists()
 
-    done = client.post(reverse("plan_upload:confirm", args=[token]), follow=True)
+    # TTU's file names TTU in its agencies ("Polres TTU", "Sekretariat GT … TTU"): flagged, and confirmed only
+    # once the administrator says the names are right for Belu
+    assert body.count("names another regency: Kabupaten Timor Tengah Utara") >= 2
+    assert 'name="agencies_checked"' in body
+    refused = client.post(reverse("plan_upload:confirm", args=[token]))
+    assert refused.status_code == 409 and tables()[0] == 1
+    done = client.post(reverse("plan_upload:confirm", args=[token]), {"agencies_checked": "on"}, follow=True)
     assert done.redirect_chain == [(f"/rad/{BELU}/", 302)]
     assert "Created the draft plan “rad-belu-2018-2022” (2018–2022) with 47 indicators." in done.content.decode()
     new = Plan.objects.get(code=BELU)
@@ -507,7 +513,7 @@ def test_a_plan_made_meanwhile_is_named_at_the_preview_and_the_confirmation(clie
     assert [(row, column) for row, column, _message in errors_in(body)] == [("–", "Years")]
     assert "rad-belu-2019-2023" in errors_in(body)[0][2]
     before = tables()
-    confirm = client.post(reverse("plan_upload:confirm", args=[token_of(response)]))
+    confirm = client.post(reverse("plan_upload:confirm", args=[token_of(response)]), {"agencies_checked": "on"})
     assert confirm.status_code == 409
     assert "Nothing was created" in confirm.content.decode()
     assert tables() == before
@@ -532,7 +538,7 @@ def test_a_failure_midway_leaves_nothing(client_for, root, plan, english, monkey
     before = tables()
     targets = Target.objects.count()
     response = upload(client, to_csv(plan))
-    confirm = client.post(reverse("plan_upload:confirm", args=[token_of(response)]))
+    confirm = client.post(reverse("plan_upload:confirm", args=[token_of(response)]), {"agencies_checked": "on"})
     assert len(loaded) == 10
     assert confirm.status_code == 409
     assert "The database refused a target." in confirm.content.decode()

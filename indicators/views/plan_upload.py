@@ -20,13 +20,22 @@ from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from indicators.intake.uploads import PLAN_UPLOADS, ReadingUnfinished
+from indicators.plans.copying import copy_plan
 from indicators.plans.plan_file import to_csv, to_xlsx
-from indicators.plans.plan_import import ParsedPlan, create_plan, parse_plan_file, plan_problems, planned_tree
+from indicators.plans.plan_import import (
+    ParsedPlan,
+    create_plan,
+    other_regencies_named,
+    parse_plan_file,
+    plan_problems,
+    planned_tree,
+)
 from indicators.views.importing import CONTENT_TYPES, UploadForm
 from programs.access import plans_for, regencies_acted_in
 from programs.models import Agency, Plan, Region
@@ -103,6 +112,7 @@ class Checked:
     parsed: ParsedPlan
     region: Region | None
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (row; 0: the plan or the file, column, …)
+    flagged: dict[str, list[Region]] = field(default_factory=dict)  # new agency code → other regencies it names
 
     @property
     def ok(self) -> bool:
@@ -119,7 +129,8 @@ def _check(details: dict, data: bytes, regencies: list[Region]) -> Checked:
     if details["regency"] not in {regency.code for regency in regencies}:
         found.append((0, labels["regency"], _("You cannot create a plan for this regency.")))
     parsed = parse_plan_file(data, years=years, region=region)
-    return Checked(parsed=parsed, region=region, problems=found + parsed.errors)
+    flagged = other_regencies_named(parsed.new_agencies, region)
+    return Checked(parsed=parsed, region=region, problems=found + parsed.errors, flagged=flagged)
 
 
 def _preview(request, token: uuid.UUID, details: dict, checked: Checked, regencies: list[Region], *, status: int = 200):
@@ -150,7 +161,11 @@ def _preview(request, token: uuid.UUID, details: dict, checked: Checked, regenci
         "tree": tree,
         "counts": counts,
         "form": form,
-        "new_agencies": [Agency(code=code, **names) for code, names in sorted(checked.parsed.new_agencies.items())],
+        "new_agencies": [
+            (Agency(code=code, **names), checked.flagged.get(code, []))
+            for code, names in sorted(checked.parsed.new_agencies.items())
+        ],
+        "flagged": checked.flagged,
     }
     return render(request, "indicators/plan_upload_preview.html", context, status=status)
 
@@ -183,13 +198,70 @@ class PlanFileForm(forms.Form):
         ]
 
 
-def _start_page(request, regencies: list[Region], *, form=None, source_form=None, status: int = 200):
-    # an existing plan, exported, is the quickest start for the next one
-    sources = plans_for(request.user).filter(region__in=[regency.pk for regency in regencies])
-    sources = list(sources.order_by("region__code", "-start_year"))
+class CopyPlanForm(forms.Form):
+    """The next plan as a copy of the current one, as `manage.py copy_plan` makes it."""
+
+    source = forms.ChoiceField(label=gettext_lazy("Plan to copy"))
+    start_year = forms.IntegerField(label=gettext_lazy("First year"), min_value=2000, max_value=2100)
+    end_year = forms.IntegerField(label=gettext_lazy("Last year"), min_value=2000, max_value=2100)
+    slug = forms.SlugField(
+        label=gettext_lazy("Slug"),
+        max_length=40,
+        help_text=gettext_lazy("Part of the plan's address, e.g. rad-ttu-2023-2027."),
+        widget=forms.TextInput(attrs={"autocapitalize": "none"}),
+    )
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy("Empty: the copied plan's name with the new years."),
+    )
+    carry_over = forms.BooleanField(
+        label=gettext_lazy("Carry over what the old plan left unmet"),
+        required=False,
+        help_text=gettext_lazy(
+            "Each count and coverage target becomes the old plan's target less what it reached; the indicator's "
+            "note says so."
+        ),
+    )
+
+    def __init__(self, *args, plans: list[Plan], **kwargs):
+        super().__init__(*args, prefix="copy", **kwargs)
+        self.plans = {plan.code: plan for plan in plans}
+        self.fields["source"].choices = [
+            (plan.code, f"{plan.code} ({plan.region.name}, {plan.start_year}–{plan.end_year})") for plan in plans
+        ]
+        if plans:  # the next plan of the latest one, as long again
+            latest = max(plans, key=lambda plan: plan.end_year)
+            span = latest.end_year - latest.start_year
+            self.fields["start_year"].initial = latest.end_year + 1
+            self.fields["end_year"].initial = latest.end_year + 1 + span
+            self.fields["source"].initial = latest.code
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_year"), data.get("end_year")
+        if start and end and end < start:
+            self.add_error(
+                "end_year",
+                _("The last year %(end)s comes before the first year %(start)s.") % {"start": start, "end": end},
+            )
+        return data
+
+
+def _sources(user, regencies: list[Region]) -> list[Plan]:
+    """The plans of her regencies: to download as a plan file, or to copy."""
+    sources = plans_for(user).filter(region__in=[regency.pk for regency in regencies])
+    return list(sources.order_by("region__code", "-start_year"))
+
+
+def _start_page(request, regencies: list[Region], *, form=None, source_form=None, copy_form=None, status: int = 200):
+    # an existing plan, copied or exported, is the quickest start for the next one
+    sources = _sources(request.user, regencies)
     context = {
         "form": form or PlanUploadForm(regencies=regencies, initial={"regency": regencies[0].code}),
         "source_form": source_form or PlanFileForm(plans=sources),
+        "copy_form": copy_form or CopyPlanForm(plans=sources),
         "sources": sources,
     }
     return render(request, "indicators/plan_upload.html", context, status=status)
@@ -210,8 +282,7 @@ def start(request):
 def plan_file(request):
     """A plan of her regencies as a plan file (as `manage.py export_plan [--start-year]`), to start from."""
     regencies = regencies_for_new_plan(request.user)
-    sources = plans_for(request.user).filter(region__in=[regency.pk for regency in regencies])
-    form = PlanFileForm(request.GET, plans=list(sources.order_by("region__code", "-start_year")))
+    form = PlanFileForm(request.GET, plans=_sources(request.user, regencies))
     if not form.is_valid():
         return _start_page(request, regencies, source_form=form, status=400)
     plan = form.plans[form.cleaned_data["plan"]]
@@ -222,6 +293,47 @@ def plan_file(request):
     name = plan.code if start_year == plan.start_year else f"{plan.code}-from-{start_year}"
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@require_POST
+def copy(request):
+    """The next plan of her regency as a copy of one of its plans: `copy_plan` on the web (predecessors linked,
+    with carry-over if asked), a draft created whole or not at all."""
+    regencies = regencies_for_new_plan(request.user)
+    form = CopyPlanForm(request.POST, plans=_sources(request.user, regencies))
+    if not form.is_valid():
+        return _start_page(request, regencies, copy_form=form, status=400)
+    data = form.cleaned_data
+    source = form.plans[data["source"]]
+    try:
+        plan, carried = copy_plan(
+            source,
+            code=data["slug"],
+            years=(data["start_year"], data["end_year"]),
+            carry=data["carry_over"],
+            as_of=timezone.localdate(),
+            name=data["name"] or None,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+        return _start_page(request, regencies, copy_form=form, status=400)
+    messages.success(
+        request,
+        _(
+            "Created the draft plan “%(code)s” (%(start)s–%(end)s) as a copy of %(source)s: %(n)s indicators, "
+            "each linked to its predecessor; %(carried)s targets carried over."
+        )
+        % {
+            "code": plan.code,
+            "start": plan.start_year,
+            "end": plan.end_year,
+            "source": source.code,
+            "n": plan.indicators.count(),
+            "carried": len(carried),
+        },
+    )
+    return redirect(plan)
 
 
 @require_GET
@@ -255,6 +367,9 @@ def confirm(request, token: uuid.UUID):
         return redirect("indicators:plan", created)
     details, data = UPLOADS.get(request, token)
     checked = _check(details, data, regencies)
+    if checked.ok and checked.flagged and not request.POST.get("agencies_checked"):
+        messages.error(request, _("Nothing was created: confirm that the agencies' names are right for this regency."))
+        return _preview(request, token, details, checked, regencies, status=409)
     if checked.ok:
         try:
             plan = create_plan(
@@ -295,6 +410,7 @@ app_name = "plan_upload"
 urlpatterns = [
     path("", start, name="start"),
     path("plan-file/", plan_file, name="plan_file"),
+    path("copy/", copy, name="copy"),
     path("<uuid:token>/", preview, name="preview"),
     path("<uuid:token>/confirm/", confirm, name="confirm"),
     path("<uuid:token>/cancel/", cancel, name="cancel"),
