@@ -172,6 +172,21 @@ class Summary:
         return [row for row in self.rows if row.status == Status.OFF_TRACK]
 
     @property
+    def method(self) -> list[str]:
+        """How the figures are computed, in the report's language (the PDF and the DOCX print it)."""
+        return [
+            _(
+                "Counts and periodic deliverables add up the entries; coverage counts each kecamatan once, up to "
+                "the end of the period; percentages divide the sum of numerators by the sum of denominators; a "
+                "milestone scores 0 (not started), 50 (in progress) or 100 (achieved) every year and counts in a "
+                "pillar's mean only in its due year; a level is the latest number reported, against the level to "
+                "hold each year."
+            ),
+            _("Achievement is the actual divided by the target, shown uncapped for each indicator."),
+            _("Status compares the actual with the target due so far, spread evenly over the semesters of the plan."),
+        ]
+
+    @property
     def narrative_labels(self) -> list[tuple[str, str]]:
         """The narrative's parts and their headings, in the report's language."""
         return [

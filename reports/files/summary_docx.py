@@ -261,22 +261,13 @@ def _narrative(doc: DocumentType, summary: Summary, pillar: PillarSummary) -> No
             doc.add_paragraph().add_run(_("Not written yet.")).italic = True
 
 
-def _method(doc: DocumentType) -> None:
+def _method(doc: DocumentType, summary: Summary) -> None:
     doc.add_heading(_("How the figures are computed"), level=1).paragraph_format.page_break_before = True
-    for line in (
-        _(
-            "Counts and periodic deliverables add up the entries; coverage counts each kecamatan once, up to the "
-            "end of the period; percentages divide the sum of numerators by the sum of denominators; a milestone "
-            "scores 0 (not started), 50 (in progress) or 100 (achieved) every year and counts in a pillar's mean "
-            "only in its due year; a level is the latest number reported, against the level to hold each year."
-        ),
-        _("Achievement is the actual divided by the target, shown uncapped for each indicator."),
-        _("Status compares the actual with the target due so far, spread evenly over the semesters of the plan."),
-        _(
-            "On track: at least 85 % of the target due so far; behind: 50–85 %; off track: under 50 %; "
-            "no data: no verified entry yet; no target: the indicator is tracked without a target."
-        ),
-    ):
+    legend = _(
+        "On track: at least 85 % of the target due so far; behind: 50–85 %; off track: under 50 %; "
+        "no data: no verified entry yet; no target: the indicator is tracked without a target."
+    )
+    for line in [*summary.method, legend]:
         doc.add_paragraph(line)
 
 
@@ -288,7 +279,7 @@ def render(summary: Summary) -> bytes:
         _executive_summary(doc, summary)
         for pillar in summary.pillars:
             _pillar_section(doc, summary, pillar)
-        _method(doc)
+        _method(doc, summary)
         out = io.BytesIO()
         doc.save(out)
         return out.getvalue()

@@ -615,16 +615,7 @@ def _data_quality(summary: Summary, s: dict) -> list:
 
     parts.append(CondPageBreak(50 * mm))
     parts.append(Paragraph(text(_("How the figures are computed")), s["h2"]))
-    for line in [
-        _(
-            "Counts and periodic deliverables add up the entries; coverage counts each kecamatan once, up to the "
-            "end of the period; percentages divide the sum of numerators by the sum of denominators; a milestone "
-            "scores 0 (not started), 50 (in progress) or 100 (achieved) every year and counts in a pillar's mean "
-            "only in its due year; a level is the latest number reported, against the level to hold each year."
-        ),
-        _("Achievement is the actual divided by the target, shown uncapped for each indicator."),
-        _("Status compares the actual with the target due so far, spread evenly over the semesters of the plan."),
-    ]:
+    for line in summary.method:
         parts.append(Paragraph(text(line), s["small"]))
     return parts
 
