@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "tptto_monitor.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "tptto_monitor.middleware.RejectNulMiddleware",  # 400 for a NUL in the address, before any lookup
+    "tptto_monitor.replica.ReadYourWritesMiddleware",  # reads to the replica, if there is one (replica.py)
     # a view's lost database or full disk: 503 with Retry-After (tptto_monitor/errors.py; handler500 for the rest)
     "tptto_monitor.errors.DatabaseUnavailableMiddleware",
     "tptto_monitor.middleware.ContentSecurityPolicyMiddleware",
@@ -123,6 +124,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests run on a file, as deployments do: SQLite's in-memory database, shared between threads, locks
     # whole tables, so the tests of simultaneous requests (a double click) could not run on it.
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"tppo-test-{os.getpid()}.sqlite3")}
+
+# A read replica (PostgreSQL streaming replication) for the pages' and files' reads: tptto_monitor/replica.py says
+# what stays on the primary. In tests the replica mirrors the test database (Django's TEST MIRROR).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = env_database("DATABASE_REPLICA_URL", "")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["tptto_monitor.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # JSON with timestamps to the microsecond, for backups (tptto_monitor.exact_json)
