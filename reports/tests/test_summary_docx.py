@@ -130,3 +130,29 @@ def test_export_summary_writes_a_docx_that_opens(entries, tmp_path):
     call_command("export_summary", "--year", "2021", "--format", "docx", "--output", str(output), stdout=io.StringIO())
     paragraphs, _tables = docx_text(output.read_bytes())
     assert paragraphs[0][1].startswith("Gugus Tugas")  # Indonesian unless told
+
+
+@pytest.mark.django_db
+def test_libreoffice_opens_the_docx(four_counts, tmp_path):  # noqa: F811
+    """What the office does with it: LibreOffice reads the file and prints it (skipped where it is absent)."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    write_narrative(four_counts, 1)
+    source = tmp_path / "report.docx"
+    source.write_bytes(build(four_counts, 2021, "docx", "en", END))
+    profile = f"-env:UserInstallation=file://{tmp_path}/profile"  # its own profile: runs beside another soffice
+    subprocess.run(
+        [soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    pages = pdf_pages((tmp_path / "report.pdf").read_bytes())
+    text = flat(" ".join(pages))
+    assert len(pages) >= 6  # cover, summary, four pillars, the method
+    assert "In 2021, 1 indicator is on track, 2 behind and 1 off track." in text
+    assert "Obstacles The budget came late." in text
