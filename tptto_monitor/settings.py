@@ -200,6 +200,11 @@ PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 # the same page answers and nothing is sent (tptto_monitor.accounts).
 PASSWORD_RESETS_PER_ADDRESS = env_int("PASSWORD_RESETS_PER_ADDRESS", 3, minimum=1)
 PASSWORD_RESETS_PER_CLIENT = env_int("PASSWORD_RESETS_PER_CLIENT", 20, minimum=1)
+# Per user, counted in the cache (tptto_monitor/lib/limits.py): API writes (each makes the plan's figures and
+# summaries be computed again) and downloads built in the request (dataset, summaries, province workbook).
+API_WRITES_PER_MINUTE = env_int("API_WRITES_PER_MINUTE", 30, minimum=1)
+DOWNLOADS_PER_MINUTE = env_int("DOWNLOADS_PER_MINUTE", 30, minimum=1)
+DOWNLOADS_AT_ONCE = env_int("DOWNLOADS_AT_ONCE", 2, minimum=1)
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]

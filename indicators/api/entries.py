@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, FilterLookup, FilterSchema, Query, Router
 from ninja.pagination import paginate
 
-from indicators.api import idempotency, schemas
+from indicators.api import idempotency, rates, schemas
 from indicators.api.auth import require_write
-from indicators.api.errors import ERRORS
+from indicators.api.errors import ERRORS, WRITE_ERRORS
 from indicators.api.pagination import Page
 from indicators.api.plan import get_plan
 from indicators.models import KIND_FIELDS, EntryStatus, Indicator, Kind, ProgressEntry
@@ -131,11 +131,12 @@ def _answer(request, pk: int) -> dict:
     return schemas.EntryOut.from_orm(_visible_entry(request, pk)).model_dump(mode="json")
 
 
-@router.post("/plans/{code}/entries", response={201: schemas.EntryOut, **ERRORS})
+@router.post("/plans/{code}/entries", response={201: schemas.EntryOut, **WRITE_ERRORS})
 def create(request, code: schemas.Code, payload: schemas.EntryCreate):
     """A new draft for one of your agency's indicators (read-write token). Send an `Idempotency-Key` header
     (e.g. a UUID) to make a retry safe: the same key and body again answer the first answer, with one entry."""
     require_write(request)
+    rates.count_write(request)
     plan = get_plan(request, code)
     indicator = Indicator.objects.select_related("plan__region").filter(plan=plan, code=payload.indicator).first()
     if indicator is None:
@@ -154,11 +155,12 @@ def create(request, code: schemas.Code, payload: schemas.EntryCreate):
     return idempotency.once(request, write)
 
 
-@router.patch("/entries/{entry_id}", response={200: schemas.EntryOut, **ERRORS})
+@router.patch("/entries/{entry_id}", response={200: schemas.EntryOut, **WRITE_ERRORS})
 def update(request, entry_id: EntryId, payload: schemas.EntryUpdate):
     """Change a draft or returned entry: only the fields sent; `version` is the one you read. With an
     `Idempotency-Key`, a retry answers the first answer instead of a conflict on `version`."""
     require_write(request)
+    rates.count_write(request)
 
     def write():
         current = _visible_entry(request, entry_id)
@@ -175,11 +177,12 @@ def update(request, entry_id: EntryId, payload: schemas.EntryUpdate):
     return idempotency.once(request, write)
 
 
-@router.post("/entries/{entry_id}/submit", response={200: schemas.EntryOut, **ERRORS})
+@router.post("/entries/{entry_id}/submit", response={200: schemas.EntryOut, **WRITE_ERRORS})
 def submit(request, entry_id: EntryId, payload: schemas.EntrySubmit | None = None):
     """Draft → submitted (or a corrected returned entry → submitted again), for the verifiers. An
     `Idempotency-Key` header makes a retry answer the first answer instead of a conflict."""
     require_write(request)
+    rates.count_write(request)
     version = payload.version if payload else None
 
     def write():

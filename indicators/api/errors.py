@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as RequestInvalid
 
 from indicators.workflow.services import StaleEntry, WorkflowError
+from tptto_monitor.lib.limits import TooMany
 
 # entry model fields → the API's names for them
 FIELD_NAMES = {"year": "period", "semester": "period", "confirm_duplicate": "allow_duplicate"}
@@ -30,6 +31,8 @@ class Error(Schema):
 
 # the statuses every operation may answer with an Error (declared in the schema)
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+# and the writes' (indicators/api/rates.py)
+WRITE_ERRORS = {**ERRORS, 429: Error}
 
 
 def body(detail: str, errors: list[tuple[str, str]] | None = None) -> dict:
@@ -76,6 +79,20 @@ def install(api) -> None:
     handle(PermissionDenied, lambda exc: 403, lambda exc: body(str(exc) or _("You are not allowed to do this.")))
     handle(Http404, lambda exc: 404, lambda exc: body(str(exc) or _("Not found.")))
     handle(HttpError, lambda exc: exc.status_code, lambda exc: body(_http_message(exc)))
+
+    def too_many(request, exc: TooMany):
+        response = api.create_response(request, body(_too_many_message(exc)), status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
+    api.add_exception_handler(TooMany, too_many)
+
+
+def _too_many_message(exc: TooMany) -> str:
+    return _("Too many changes in a short time: at most %(count)s a minute. Try again in %(seconds)s seconds.") % {
+        "count": exc.per_minute,
+        "seconds": exc.retry_after,
+    }
 
 
 def _http_message(exc: HttpError) -> str:

@@ -1,10 +1,13 @@
-"""Who may read dashboards and download summaries."""
+"""Who may read dashboards and download summaries, and how many downloads at a time."""
 
 from functools import wraps
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 
 from indicators.models.roles import DOWNLOAD, has_role
+from tptto_monitor.lib import limits
 
 
 def can_read_dashboards(user) -> bool:
@@ -32,5 +35,27 @@ def summary_reader_required(view):
         if not can_download_summaries(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def download_limited(view):
+    """A file built in the request: at most DOWNLOADS_PER_MINUTE a minute and DOWNLOADS_AT_ONCE together per
+    reader (tptto_monitor/lib/limits.py); beyond, 429 with Retry-After and a page saying when to try again.
+
+    Each one can cost a second of a worker (a cold summary PDF, the dataset of a large plan): without a limit a
+    reader's script, or a button pressed again and again, takes the workers from everyone else."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            limits.count("downloads", request.user.pk, settings.DOWNLOADS_PER_MINUTE)
+            with limits.at_once("downloads", request.user.pk, settings.DOWNLOADS_AT_ONCE):
+                return view(request, *args, **kwargs)
+        except limits.TooMany as limit:
+            response = render(request, "429.html", {"retry_after": limit.retry_after}, status=429)
+            response["Retry-After"] = str(limit.retry_after)
+            response["Cache-Control"] = "no-store"
+            return response
 
     return wrapper

@@ -7,13 +7,14 @@ from django.utils import timezone
 
 from programs.access import plan_page
 from reports.exchange import dataset
-from reports.views.access import summary_reader_required
+from reports.views.access import download_limited, summary_reader_required
 from reports.views.downloads import report_language
 from tptto_monitor.lib import csv_style
 
 
 @summary_reader_required
 @plan_page
+@download_limited
 def download(request, fmt: str):
     if fmt not in dataset.FORMATS:
         raise Http404("Unknown format")

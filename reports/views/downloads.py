@@ -18,7 +18,7 @@ from programs.access import plan_page
 from programs.models import Plan
 from reports.dashboards import page_cache
 from reports.files import summary, summary_csv
-from reports.views.access import summary_reader_required
+from reports.views.access import download_limited, summary_reader_required
 from tptto_monitor.lib import csv_style
 
 
@@ -66,12 +66,14 @@ def _download(request, plan: Plan, year: int | None, fmt: str) -> HttpResponse:
 
 @summary_reader_required
 @plan_page
+@download_limited
 def year_summary(request, year: int, fmt: str):
     return _download(request, request.plan, year, fmt)
 
 
 @summary_reader_required
 @plan_page
+@download_limited
 def plan_summary(request, fmt: str):
     return _download(request, request.plan, None, fmt)
 

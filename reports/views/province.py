@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from reports.province import xlsx as province_xlsx
 from reports.province.overview import build, province_for_user
+from reports.views.access import download_limited
 
 
 def _year(request) -> int | None:
@@ -29,6 +30,7 @@ def province(request, code: str):
     return render(request, "reports/province.html", {"view": view, "province_codes": [view.province.code]})
 
 
+@download_limited
 def province_download(request, code: str):
     view = _view(request, code)
     response = HttpResponse(
