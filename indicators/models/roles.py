@@ -1,6 +1,8 @@
 """Roles are Django groups (created by a migration) holding the permissions
 below; views ask for permissions, never for group names."""
 
+from django.utils.translation import gettext_lazy
+
 OFFICER = "officer"
 VERIFIER = "verifier"
 REVIEWER = "reviewer"
@@ -78,6 +80,13 @@ def build_role_groups(Group, Permission) -> None:  # noqa: N803 (model classes, 
                     Permission.objects.filter(content_type__app_label=app_label, content_type__model__in=models)
                 )
         group.permissions.set(perms)
+
+
+# what an officer without an agency is told, wherever her own pages refuse her (with whom to ask: 403.html)
+NO_AGENCY = gettext_lazy(
+    "Your account is not linked to an agency yet. A data-entry officer logs progress for her agency's "
+    "indicators, so there is nothing to show here until an administrator sets your agency."
+)
 
 
 def user_agency(user):

@@ -27,7 +27,7 @@ from indicators.figures.completeness import overdue_for
 from indicators.figures.rollup import Filters, compute
 from indicators.forms import CommentForm, EntryForm, EvidenceForm, FollowUpForm, ReasonForm
 from indicators.models import EntryStatus, Evidence, Indicator, ProgressEntry
-from indicators.models.roles import AUDIT, COMMENT, ENTER, can_enter, can_read_all, can_verify, user_agency
+from indicators.models.roles import AUDIT, COMMENT, ENTER, NO_AGENCY, can_enter, can_read_all, can_verify, user_agency
 from indicators.views.entry_lists import filtered_page
 from indicators.workflow import services
 from indicators.workflow.work import reporting_period
@@ -96,7 +96,7 @@ def my_indicators(request):
     plan = request.plan
     agency = user_agency(request.user)
     if agency is None:
-        raise PermissionDenied(_("Your account is not linked to an agency yet; ask an administrator."))
+        raise PermissionDenied(NO_AGENCY)
     period = reporting_period(plan, timezone.localdate())
     latest = ProgressEntry.objects.filter(indicator=OuterRef("pk")).order_by("-updated_at", "-id")
     in_period = Q(entries__year=period.year, entries__semester=period.semester)

@@ -5,9 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from indicators.models.roles import ENTER, user_agency
+from indicators.models.roles import ENTER, NO_AGENCY, user_agency
 from indicators.workflow.work import DueState, officer_work
 from programs.access import plan_page
 
@@ -17,7 +16,7 @@ from programs.access import plan_page
 def my_work(request):
     agency = user_agency(request.user)
     if agency is None:
-        raise PermissionDenied(_("Your account is not linked to an agency yet; ask an administrator."))
+        raise PermissionDenied(NO_AGENCY)
     work = officer_work(request.plan, agency, as_of=timezone.localdate())
     return render(request, "indicators/my_work.html", {"work": work, "agency": agency, "states": DueState})
 
