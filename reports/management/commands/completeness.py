@@ -4,7 +4,6 @@ python manage.py completeness --year 2021 --format csv --output completeness-202
 """
 
 import datetime
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.utils import timezone
 from indicators.figures.completeness import completeness, year_periods
 from programs.management.rad import add_rad_argument, plan_from_option
 from reports.files import completeness_files
-from tptto_monitor.lib import atomic
+from reports.management.output import write_output
 
 
 class Command(BaseCommand):
@@ -36,9 +35,5 @@ class Command(BaseCommand):
             raise CommandError(f"The year {year} is outside the plan {plan.code} ({plan.start_year}–{plan.end_year}).")
         result = completeness(plan, as_of=as_of or timezone.localdate(), periods=year_periods(plan, year))
         content = completeness_files.build(result, fmt)
-        path = Path(output)
-        try:
-            atomic.write_bytes(path, content)  # whole or not at all
-        except OSError as exc:
-            raise CommandError(f"Cannot write {path}: {exc.strerror}") from exc
+        path = write_output(output, content)
         self.stdout.write(f"Wrote {path} ({len(result.flat())} rows).")

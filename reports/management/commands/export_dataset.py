@@ -4,14 +4,12 @@ python manage.py export_dataset --format csv --output rad-dataset.csv
 python manage.py export_dataset --format xlsx --output rad-dataset.xlsx --language en
 """
 
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from programs.management.rad import add_rad_argument, plan_from_option
 from reports.exchange import dataset
-from tptto_monitor.lib import atomic
+from reports.management.output import write_output
 
 
 class Command(BaseCommand):
@@ -26,9 +24,5 @@ class Command(BaseCommand):
     def handle(self, *args, fmt, output, language, rad, **options):
         plan = plan_from_option(rad)
         content = dataset.build(plan, fmt, timezone.localdate(), language)
-        path = Path(output)
-        try:
-            atomic.write_bytes(path, content)  # whole or not at all
-        except OSError as exc:
-            raise CommandError(f"Cannot write {path}: {exc.strerror}") from exc
+        path = write_output(output, content)
         self.stdout.write(f"Wrote {path} ({len(content):,} bytes).")

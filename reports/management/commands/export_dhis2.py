@@ -10,14 +10,12 @@ uid in the admin (DHIS2 mappings); by default the file uses our codes (idScheme=
 to DHIS2 as the import's query parameter: the command prints the request).
 """
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
 from programs.management.rad import add_rad_argument, plan_from_option
 from reports.exchange import dhis2 as dhis2_export
 from reports.exchange import dhis2_metadata
-from tptto_monitor.lib import atomic
+from reports.management.output import write_output
 
 
 class Command(BaseCommand):
@@ -49,10 +47,6 @@ class Command(BaseCommand):
             except ValueError as error:
                 raise CommandError(str(error)) from None
             request = dhis2_export.import_path(id_scheme, fmt)
-        path = Path(output)
-        try:
-            atomic.write_bytes(path, content)  # whole or not at all
-        except OSError as exc:
-            raise CommandError(f"Cannot write {path}: {exc.strerror}") from exc
+        path = write_output(output, content)
         self.stdout.write(f"Wrote {path} ({len(content):,} bytes).")
         self.stdout.write(f"Send it to DHIS2 with: {request}")

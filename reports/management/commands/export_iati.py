@@ -6,14 +6,12 @@ The reporting organisation and activity identifier are settings (IATI_REPORTING_
 IATI_REPORTING_ORG_TYPE, IATI_REPORTING_ORG_NAME, IATI_ACTIVITY_IDENTIFIER).
 """
 
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from programs.management.rad import add_rad_argument, plan_from_option
 from reports.exchange import iati
-from tptto_monitor.lib import atomic
+from reports.management.output import write_output
 
 
 class Command(BaseCommand):
@@ -26,9 +24,5 @@ class Command(BaseCommand):
     def handle(self, *args, output, rad, **options):
         plan = plan_from_option(rad)
         content = iati.build(plan, timezone.localdate())
-        path = Path(output)
-        try:
-            atomic.write_bytes(path, content)  # whole or not at all
-        except OSError as exc:
-            raise CommandError(f"Cannot write {path}: {exc.strerror}") from exc
+        path = write_output(output, content)
         self.stdout.write(f"Wrote {path} ({len(content):,} bytes): IATI activity {iati.activity_identifier(plan)}.")

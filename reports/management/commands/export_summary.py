@@ -5,14 +5,12 @@ python manage.py export_summary --plan --format xlsx --output rad.xlsx --languag
 python manage.py export_summary --year 2021 --format docx --output laporan-2021.docx
 """
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from programs.management.rad import add_rad_argument, plan_from_option
 from reports.files import summary
-from tptto_monitor.lib import atomic
+from reports.management.output import write_output
 
 
 class Command(BaseCommand):
@@ -39,9 +37,5 @@ class Command(BaseCommand):
                 f"The year {year} is outside the plan {current.code} ({current.start_year}–{current.end_year})."
             )
         content = summary.build(current, None if plan else year, fmt, language, as_of=timezone.localdate())
-        path = Path(output)
-        try:
-            atomic.write_bytes(path, content)  # whole or not at all
-        except OSError as exc:
-            raise CommandError(f"Cannot write {path}: {exc.strerror}") from exc
+        path = write_output(output, content)
         self.stdout.write(f"Wrote {path} ({len(content):,} bytes).")
