@@ -2,6 +2,13 @@
 
 An upload is kept in the default storage under `<folder>/<uuid>` and listed in the uploader's session
 with what she told about it, so the preview and the confirmation read the same bytes and nobody else's.
+
+The disk they take is bounded. While an upload waits for its confirmation an empty mark names its uploader
+(`<folder>/pending/<user id>/<uuid>`): one pending upload per session, and per person (however many
+sessions she signs in with) at most PENDING_PER_USER files and PENDING_BYTES_PER_USER bytes: a new upload
+pushes her oldest pending ones out. A confirmed upload handed to its job (`release`) loses its mark: the job
+reads it outside any request, and a failed job keeps it for a retry. Pending uploads left for STALE_AFTER,
+released ones for RELEASED_KEPT, are swept at every upload and by the hourly `manage.py sweep_uploads`.
 """
 
 import datetime
@@ -14,7 +21,11 @@ from django.core.files.storage import default_storage
 from django.http import Http404
 from django.utils import timezone
 
-STALE_AFTER = datetime.timedelta(days=1)
+STALE_AFTER = datetime.timedelta(hours=2)  # a preview is read and confirmed within minutes
+RELEASED_KEPT = datetime.timedelta(days=1)  # a failed import's file, for its retry
+PENDING_PER_USER = 3
+PENDING_BYTES_PER_USER = 25 * 1024 * 1024  # a few files at the import's size limit
+PENDING = "pending"
 # A reading still unfinished after this long died with its worker (killed, or past the server's timeout).
 READING_DIED_AFTER = datetime.timedelta(minutes=2)
 
@@ -32,18 +43,44 @@ class SessionUploads:
     reading_key: str  # session key: token → when its reading began
     folder: str  # where the files are kept in the default storage
 
-    def _path(self, token: uuid.UUID) -> str:
+    def _path(self, token: uuid.UUID | str) -> str:
         return f"{self.folder}/{token}"
 
+    def _mark(self, user_id: int, token: uuid.UUID | str) -> str:
+        return f"{self.folder}/{PENDING}/{user_id}/{token}"
+
     def keep(self, request, data: bytes, details) -> uuid.UUID:
-        """Store the bytes; one pending upload per session, so a new one replaces the last."""
+        """Store the bytes; one pending upload per session (a new one replaces the last), and the person's
+        oldest pending uploads of other sessions pushed out beyond her quota."""
         self.sweep()
         for old in list(request.session.get(self.key, {})):
             self.forget(request, uuid.UUID(old))
+        self._make_room(request.user.pk, len(data))
         token = uuid.uuid4()
         default_storage.save(self._path(token), ContentFile(data))
+        default_storage.save(self._mark(request.user.pk, token), ContentFile(b""))
         request.session[self.key] = {**request.session.get(self.key, {}), str(token): details}
         return token
+
+    def _make_room(self, user_id: int, size: int) -> None:
+        try:
+            _dirs, tokens = default_storage.listdir(f"{self.folder}/{PENDING}/{user_id}")
+        except FileNotFoundError:
+            return
+        waiting = []
+        for token in tokens:
+            try:
+                path = self._path(token)
+                waiting.append((default_storage.get_modified_time(path), default_storage.size(path), token))
+            except FileNotFoundError:
+                default_storage.delete(self._mark(user_id, token))
+        waiting.sort()
+        while waiting and (
+            len(waiting) >= PENDING_PER_USER or sum(w[1] for w in waiting) + size > PENDING_BYTES_PER_USER
+        ):
+            _time, _size, token = waiting.pop(0)
+            default_storage.delete(self._path(token))
+            default_storage.delete(self._mark(user_id, token))
 
     def get(self, request, token: uuid.UUID):
         """(details, bytes) of an upload of this session; 404 otherwise."""
@@ -67,6 +104,7 @@ class SessionUploads:
         uploads = request.session.get(self.key, {})
         uploads.pop(str(token), None)
         request.session[self.key] = uploads
+        default_storage.delete(self._mark(request.user.pk, token))  # the job's now, not her pending upload
 
     def discard(self, token: uuid.UUID) -> None:
         default_storage.delete(self._path(token))
@@ -76,6 +114,7 @@ class SessionUploads:
         uploads.pop(str(token), None)
         request.session[self.key] = uploads
         default_storage.delete(self._path(token))
+        default_storage.delete(self._mark(request.user.pk, token))
 
     @contextmanager
     def reading(self, request, token: uuid.UUID):
@@ -101,21 +140,43 @@ class SessionUploads:
         reading.pop(str(token), None)
         request.session[self.reading_key] = reading
 
-    def sweep(self) -> None:
-        """Delete uploads nobody confirmed or cancelled within a day (abandoned previews)."""
+    def sweep(self) -> int:
+        """Delete pending uploads nobody confirmed or cancelled within STALE_AFTER (abandoned previews) and
+        released ones older than RELEASED_KEPT; how many were deleted."""
         try:
             _dirs, files = default_storage.listdir(self.folder)
         except FileNotFoundError:
-            return
-        cutoff = timezone.now() - STALE_AFTER
+            return 0
+        marks = self._marks()
+        now = timezone.now()
+        swept = 0
         for name in files:
+            cutoff = now - (STALE_AFTER if name in marks else RELEASED_KEPT)
             try:
-                if default_storage.get_modified_time(f"{self.folder}/{name}") < cutoff:
-                    default_storage.delete(f"{self.folder}/{name}")
+                if default_storage.get_modified_time(self._path(name)) < cutoff:
+                    default_storage.delete(self._path(name))
+                    swept += 1
             except (FileNotFoundError, NotImplementedError):
                 continue
+        for name, mark in marks.items():
+            if not default_storage.exists(self._path(name)):
+                default_storage.delete(mark)
+        return swept
+
+    def _marks(self) -> dict[str, str]:
+        """token → its mark, for every pending upload of anyone."""
+        try:
+            users, _files = default_storage.listdir(f"{self.folder}/{PENDING}")
+        except FileNotFoundError:
+            return {}
+        marks = {}
+        for user_id in users:
+            _dirs, tokens = default_storage.listdir(f"{self.folder}/{PENDING}/{user_id}")
+            marks.update({token: self._mark(user_id, token) for token in tokens})
+        return marks
 
 
 # The progress import's uploads and the plan upload's (indicators.views.importing, .plan_upload, indicators.jobs).
 PROGRESS_UPLOADS = SessionUploads(key="progress_imports", reading_key="progress_imports_reading", folder="imports")
 PLAN_UPLOADS = SessionUploads(key="plan_imports", reading_key="plan_imports_reading", folder="plan-imports")
+ALL = (PROGRESS_UPLOADS, PLAN_UPLOADS)
