@@ -18,7 +18,7 @@ from django.http import Http404
 from indicators.figures.rollup import Status, add_up, mean_of
 from programs.access import is_national
 from programs.models import Plan, Region
-from reports.province.overview import TagTotal, default_year, regency_columns, years_of
+from reports.province.overview import TagTotal, year_columns
 
 
 @dataclass
@@ -78,17 +78,13 @@ def active_plans():
 
 def build(year: int | None, *, as_of: datetime.date) -> NationalView:
     """The view for `year` (None: the default year), as on the day `as_of`."""
-    plans = list(active_plans())
-    years = years_of(plans)
-    if year is None:
-        year = default_year(years, as_of)
-    in_year = [plan for plan in plans if year is not None and plan.contains_year(year)]
-    columns = regency_columns(in_year, year, as_of=as_of) if in_year else []
+    years, year, columns = year_columns(list(active_plans()), year, as_of=as_of)
     by_province: dict[int, list] = {}
     provinces: dict[int, Region] = {}
-    for plan, column in zip(in_year, columns, strict=True):
-        provinces[plan.region.parent_id] = plan.region.parent
-        by_province.setdefault(plan.region.parent_id, []).append(column)
+    for column in columns:
+        parent = column.plan.region.parent
+        provinces[parent.pk] = parent
+        by_province.setdefault(parent.pk, []).append(column)
     numbers = sorted({number for column in columns for number in column.pillars})
     rows, tags = [], {}
     for pk, own in sorted(by_province.items(), key=lambda item: provinces[item[0]].code):

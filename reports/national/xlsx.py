@@ -13,23 +13,14 @@ from reports.national.overview import NationalView
 from tptto_monitor.lib.xlsx import (
     BOLD,
     GROUP_FILL,
-    HEADER_FILL,
     MUTED,
     TITLE,
-    WHITE_BOLD,
-    WRAP,
     finish_sheet,
+    put_heading,
     put_number,
     put_percent,
     put_text,
 )
-
-
-def _heading(ws, row: int, col: int, text: str):
-    cell = put_text(ws, row, col, text, WHITE_BOLD)
-    cell.fill = HEADER_FILL
-    cell.alignment = WRAP
-    return cell
 
 
 def render(view: NationalView) -> bytes:
@@ -48,7 +39,7 @@ def render(view: NationalView) -> bytes:
         _("Unreported agency-semesters"),
     ]
     for col, heading in enumerate(headings, start=1):
-        _heading(ws, row, col, heading)
+        put_heading(ws, row, col, heading)
     header_row = row
     row += 1
     for province in view.rows:
@@ -79,7 +70,7 @@ def render(view: NationalView) -> bytes:
     put_text(ws, row, 1, _("Standard indicators, added up across the country"), BOLD).fill = GROUP_FILL
     row += 1
     for col, heading in enumerate([_("Standard indicator"), _("Unit"), _("Target"), _("Actual"), _("Achievement")], 1):
-        _heading(ws, row, col, heading)
+        put_heading(ws, row, col, heading)
     row += 1
     for total in view.tags:
         put_text(ws, row, 1, total.label)

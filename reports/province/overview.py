@@ -136,14 +136,19 @@ def default_year(years: list[int], today: datetime.date) -> int | None:
     return max(earlier) if earlier else years[0]
 
 
-def build(province: Region, year: int | None, *, as_of: datetime.date) -> ProvinceView:
-    """The view for `year` (None: the default year), as on the day `as_of`."""
-    plans = list(active_plans(province))
+def year_columns(plans: list[Plan], year: int | None, *, as_of: datetime.date):
+    """The years the plans cover, the year shown (`year`, or the default one), and the columns of the plans that
+    run in it (the province page's and, over every province, the national page's)."""
     years = years_of(plans)
     if year is None:
         year = default_year(years, as_of)
     in_year = [plan for plan in plans if year is not None and plan.contains_year(year)]
-    columns = regency_columns(in_year, year, as_of=as_of) if in_year else []
+    return years, year, regency_columns(in_year, year, as_of=as_of) if in_year else []
+
+
+def build(province: Region, year: int | None, *, as_of: datetime.date) -> ProvinceView:
+    """The view for `year` (None: the default year), as on the day `as_of`."""
+    years, year, columns = year_columns(list(active_plans(province)), year, as_of=as_of)
     tags: dict[str, TagTotal] = {}
     for column in columns:
         for tag, (unit, target, actual) in column.tags.items():

@@ -14,13 +14,12 @@ from tptto_monitor.lib.numbers import format_number
 from tptto_monitor.lib.xlsx import (
     BOLD,
     GROUP_FILL,
-    HEADER_FILL,
     MUTED,
     TITLE,
-    WHITE_BOLD,
     WRAP,
     _Alignment,
     finish_sheet,
+    put_heading,
     put_number,
     put_percent,
     put_text,
@@ -28,13 +27,6 @@ from tptto_monitor.lib.xlsx import (
 
 # over a column of numbers, the heading stands where the numbers end; a regency's name wraps onto two lines
 NUMBER_HEADING = _Alignment(horizontal="right", vertical="top", wrap_text=True)
-
-
-def _heading(ws, row: int, col: int, text: str, alignment=WRAP):
-    cell = put_text(ws, row, col, text, WHITE_BOLD)
-    cell.fill = HEADER_FILL
-    cell.alignment = alignment
-    return cell
 
 
 def _pair(pair) -> str:
@@ -58,9 +50,9 @@ def render(view: ProvinceView) -> bytes:
     )
     put_text(ws, 2, 1, _("Active plans only · verified entries only"), MUTED)
     row = 4
-    _heading(ws, row, 1, _("Figure"))
+    put_heading(ws, row, 1, _("Figure"))
     for col, column in enumerate(view.columns, start=2):
-        _heading(ws, row, col, f"{column.plan.region.name}\n{column.plan.code}", NUMBER_HEADING)
+        put_heading(ws, row, col, f"{column.plan.region.name}\n{column.plan.code}", NUMBER_HEADING)
     header_row = row
     row += 1
     put_text(ws, row, 1, _("Pillar achievement"), BOLD).fill = GROUP_FILL
@@ -93,7 +85,7 @@ def render(view: ProvinceView) -> bytes:
     regencies = [f"{c.plan.region.name}\n{_('actual / target')}" for c in view.columns]
     headings = [_("Standard indicator"), _("Unit"), *regencies, _("Target"), _("Actual"), _("Achievement")]
     for col, heading in enumerate(headings, start=1):
-        _heading(ws, row, col, heading, WRAP if col <= 2 else NUMBER_HEADING)
+        put_heading(ws, row, col, heading, WRAP if col <= 2 else NUMBER_HEADING)
     row += 1
     totals = 3 + len(view.columns)  # the column of the province's target
     for total in view.tags:

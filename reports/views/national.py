@@ -1,12 +1,12 @@
 """`/national/`: the provinces side by side for a year, and its XLSX download (reports.national)."""
 
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
 from reports.national import xlsx as national_xlsx
 from reports.national.overview import build, check_reader
+from reports.views.files import attachment
 
 
 def _view(request):
@@ -21,11 +21,7 @@ def national(request):
 
 def national_download(request):
     view = _view(request)
-    response = HttpResponse(
-        national_xlsx.render(view), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="national-{view.year}.xlsx"'
-    return response
+    return attachment(national_xlsx.render(view), f"national-{view.year}.xlsx")
 
 
 app_name = "national"

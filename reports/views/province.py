@@ -4,7 +4,6 @@ Who may open it: the province's own people and superusers; anyone else is told i
 (reports.province.overview.province_for_user), as for a plan of another regency.
 """
 
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils import timezone
 from reports.province import xlsx as province_xlsx
 from reports.province.overview import build, province_for_user
 from reports.views.access import download_limited
+from reports.views.files import attachment
 
 
 def _year(request) -> int | None:
@@ -33,12 +33,7 @@ def province(request, code: str):
 @download_limited
 def province_download(request, code: str):
     view = _view(request, code)
-    response = HttpResponse(
-        province_xlsx.render(view),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="province-{view.province.code}-{view.year}.xlsx"'
-    return response
+    return attachment(province_xlsx.render(view), f"province-{view.province.code}-{view.year}.xlsx")
 
 
 app_name = "province"

@@ -71,6 +71,14 @@ CHARS_PER_WIDTH = 1.0  # characters of ordinary text per unit of column width (c
 LINE_HEIGHT = 1.35  # points of row height per point of font size
 
 
+def put_heading(ws: Worksheet, row: int, column: int, text: str, alignment: Alignment = WRAP):
+    """A table heading: white bold on navy, wrapped (or aligned as given)."""
+    cell = put_text(ws, row, column, text, WHITE_BOLD)
+    cell.fill = HEADER_FILL
+    cell.alignment = alignment
+    return cell
+
+
 def put_number(ws: Worksheet, row: int, column: int, value: Decimal | int | None):
     cell = ws.cell(row=row, column=column)
     if value is None:
