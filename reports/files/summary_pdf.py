@@ -235,6 +235,16 @@ def _cover(summary: Summary, s: dict) -> list:
     return parts
 
 
+def _percent_axis(chart) -> None:
+    """The value axis of an achievement chart: 0 to 100 % in steps of 25, with a faint grid."""
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 25
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.labelTextFormat = "%d %%"
+    chart.valueAxis.visibleGrid = True
+    chart.valueAxis.gridStrokeColor = colors.HexColor("#e3e8ee")
+
+
 def _pillar_years_chart(summary: Summary) -> Drawing:
     """Grouped bars: each pillar's achievement for every year of the plan."""
     years = summary.plan.years
@@ -249,12 +259,7 @@ def _pillar_years_chart(summary: Summary) -> Drawing:
     chart.categoryAxis.categoryNames = [str(y) for y in years]
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 8
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 25
-    chart.valueAxis.labels.fontName = FONT
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.labelTextFormat = "%d %%"
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = colors.HexColor("#e3e8ee")
+    _percent_axis(chart)
     chart.barSpacing = 1
     chart.groupSpacing = 8
     for index in range(len(summary.pillars)):
@@ -296,12 +301,7 @@ def _indicator_chart(pillar: PillarSummary, period: str) -> Drawing | None:
     chart.categoryAxis.categoryNames = [row.code for row in rows]
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 7
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 25
-    chart.valueAxis.labels.fontName = FONT
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.labelTextFormat = "%d %%"
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = colors.HexColor("#e3e8ee")
+    _percent_axis(chart)
     chart.barWidth = bar * 0.7
     chart.bars.strokeColor = None
     for index, row in enumerate(rows):
