@@ -22,6 +22,11 @@ def done_message(job: Job) -> str:
                 left_out,
             ) % {"count": left_out}
         return message
+    if job.kind == JobKind.PLAN and job.outcome.get("plan"):
+        return _("Created the draft plan “%(code)s” with %(n)s indicators.") % {
+            "code": job.outcome["plan"],
+            "n": job.total,
+        }
     return job.message
 
 

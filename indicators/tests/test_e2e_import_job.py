@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_user, sign_in
+from conftest import ensure_role_groups, make_user, sign_in
 from indicators.models import Job, ProgressEntry
 from indicators.tests.worker_helpers import start_worker, stop
 from programs.models import Agency
@@ -37,6 +37,7 @@ def test_job_page_shows_the_queue_the_progress_and_the_outcome(
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.WORKER_HEARTBEAT_SECONDS = 1
+    ensure_role_groups()  # a browser test's database is flushed, the roles with it
     make_user("admin", "administrator", Agency.objects.get(code="sekretariat", region__code="53.03"), is_staff=True)
     backlog = tmp_path / "backlog.xlsx"
     backlog.write_bytes(xlsx(backlog_rows(plan, ROWS)))

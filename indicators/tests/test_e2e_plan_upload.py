@@ -7,12 +7,14 @@ With SCREENSHOTS=<folder> the upload form, the preview with errors and the good 
 import csv
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
 
 from conftest import make_user, sign_in
 from indicators.tests.plan_helpers import make_regency
+from indicators.tests.worker_helpers import start_worker, stop
 from programs.models import Plan
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -53,7 +55,9 @@ def fill_details(page, path: Path) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def test_superuser_makes_belus_plan_from_the_exported_rad_ttu(browser_page, plan, settings, tmp_path):
+def test_superuser_makes_belus_plan_from_the_exported_rad_ttu(
+    browser_page, plan, settings, tmp_path, jobs_cache_folder
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     make_regency()
     make_user("root", None, is_superuser=True, is_staff=True)
@@ -96,6 +100,14 @@ def test_superuser_makes_belus_plan_from_the_exported_rad_ttu(browser_page, plan
     assert "names another regency" in page.inner_text("main")
     page.check("#agencies-checked-bottom")
     page.click("form[action$='/confirm/'] button >> nth=-1")  # the button after the tree
+    page.wait_for_url(re.compile(r"/plans/new/jobs/\d+/$"))  # the job's page: a worker creates the plan
+    worker = start_worker(settings, jobs_cache_folder)
+    try:
+        page.wait_for_selector("#job-state:text('Done')", timeout=120_000)
+    finally:
+        stop(worker)
+    shoot(page, "plan-upload-job-done")
+    page.click("text=Open the new plan")
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("/rad/rad-belu-2018-2022/")
     new = Plan.objects.get(code="rad-belu-2018-2022")

@@ -16,8 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from conftest import ADMINISTRATOR, make_user
-from indicators.models import Indicator, Target
+from conftest import ADMINISTRATOR, make_user, run_queued_jobs
+from indicators.models import Indicator, Job, Target
 from indicators.plans.plan_file import to_csv, to_xlsx
 from indicators.tests.plan_helpers import make_plan, make_regency
 from indicators.views import plan_upload
@@ -147,10 +147,25 @@ def test_superuser_creates_another_regencys_plan_from_the_exported_plan(client_f
     assert body.count("names another regency: Kabupaten Timor Tengah Utara") >= 2
     assert 'name="agencies_checked"' in body
     refused = client.post(reverse("plan_upload:confirm", args=[token]))
-    assert refused.status_code == 409 and tables()[0] == 1
-    done = client.post(reverse("plan_upload:confirm", args=[token]), {"agencies_checked": "on"}, follow=True)
-    assert done.redirect_chain == [(f"/rad/{BELU}/", 302)]
-    assert "Created the draft plan “rad-belu-2018-2022” (2018–2022) with 47 indicators." in done.content.decode()
+    run_queued_jobs()
+    assert Job.objects.get(token=token).message == (
+        "Nothing was created: confirm that the agencies' names are right for this regency."
+    )
+    assert tables()[0] == 1
+    queued = client.post(reverse("plan_upload:confirm", args=[token]), {"agencies_checked": "on"})
+    job = Job.objects.get(token=token)
+    assert refused.url == queued.url == f"/plans/new/jobs/{job.pk}/"
+    assert not Plan.objects.filter(code=BELU).exists()  # a worker creates it
+    run_queued_jobs()
+    done = client.get(queued.url).content.decode()
+    assert "Created the draft plan “rad-belu-2018-2022” with 47 indicators." in done
+    assert f'href="/rad/{BELU}/"' in done
+    assert client.get(f"/plans/new/jobs/{job.pk}.json").json() == {
+        "state": "done",
+        "done": 47,
+        "total": 47,
+        "message": "Created the draft plan “rad-belu-2018-2022” with 47 indicators.",
+    }
     new = Plan.objects.get(code=BELU)
     assert (new.status, new.region.code, new.start_year, new.end_year, new.name_id) == (
         "draft",
@@ -172,10 +187,10 @@ def test_superuser_creates_another_regencys_plan_from_the_exported_plan(client_f
     assert Agency.objects.filter(region__code="53.04").count() == 6
     assert not (media / "plan-imports" / token).exists()
 
-    # a second click on the button creates nothing more and leads to the plan
-    again = client.post(reverse("plan_upload:confirm", args=[token]), follow=True)
-    assert again.redirect_chain == [(f"/rad/{BELU}/", 302)]
-    assert "already created" in again.content.decode()
+    # a second click on the button (or a retry after a lost connection) creates nothing more: the same job
+    again = client.post(reverse("plan_upload:confirm", args=[token]))
+    assert again.url == queued.url
+    run_queued_jobs()
     assert Plan.objects.filter(region__code="53.04").count() == 1
 
 
@@ -186,9 +201,10 @@ def test_administrator_creates_her_regencys_next_plan(client_for, personas, plan
     assert response.status_code == 302, response.context["form"].errors
     preview = client.get(response.url)
     assert "47 indicators" in preview.content.decode()
-    done = client.post(reverse("plan_upload:confirm", args=[token_of(response)]))
-    assert done.url == "/rad/rad-ttu-23/"
+    client.post(reverse("plan_upload:confirm", args=[token_of(response)]))
+    run_queued_jobs()
     new = Plan.objects.get(code="rad-ttu-23")
+    assert Job.objects.get().plan == new
     assert (new.region.code, new.status, new.years) == ("53.03", "draft", [2023, 2024, 2025, 2026, 2027])
     # 24 kecamatan over 5 years in whole units: 5, 5, 5, 5, 4 (1.b.2.1, a coverage target of 24)
     assert [t.value for t in Target.objects.filter(indicator__plan=new, indicator__code="1.b.2.1")] == [5, 5, 5, 5, 4]
@@ -438,7 +454,11 @@ def test_bad_files_are_previewed_with_every_error_and_nothing_to_confirm(client_
     # a crafted confirmation is checked again and creates nothing
     before = tables()
     token = re.search(r"/plans/new/([0-9a-f-]{36})/cancel/", body)[1]
-    assert client.post(reverse("plan_upload:confirm", args=[token])).status_code == 409
+    client.post(reverse("plan_upload:confirm", args=[token]))
+    run_queued_jobs()
+    job = Job.objects.get()
+    assert (job.state, job.message) == ("failed", "Nothing was created: the file or the plan has errors.")
+    assert len(job.outcome["errors"]) == 1
     assert tables() == before
 
 
@@ -514,8 +534,9 @@ def test_a_plan_made_meanwhile_is_named_at_the_preview_and_the_confirmation(clie
     assert "rad-belu-2019-2023" in errors_in(body)[0][2]
     before = tables()
     confirm = client.post(reverse("plan_upload:confirm", args=[token_of(response)]), {"agencies_checked": "on"})
-    assert confirm.status_code == 409
-    assert "Nothing was created" in confirm.content.decode()
+    run_queued_jobs()
+    page = client.get(confirm.url).content.decode()
+    assert "Nothing was created" in page and "rad-belu-2019-2023" in page
     assert tables() == before
 
 
@@ -539,9 +560,10 @@ def test_a_failure_midway_leaves_nothing(client_for, root, plan, english, monkey
     targets = Target.objects.count()
     response = upload(client, to_csv(plan))
     confirm = client.post(reverse("plan_upload:confirm", args=[token_of(response)]), {"agencies_checked": "on"})
+    run_queued_jobs()
     assert len(loaded) == 10
-    assert confirm.status_code == 409
-    assert "The database refused a target." in confirm.content.decode()
+    assert "The database refused a target." in client.get(confirm.url).content.decode()
+    assert Job.objects.get().state == "failed"
     assert tables() == before and Target.objects.count() == targets
     assert not Region.objects.get(code="53.04").plan_set.exists()
 
@@ -581,7 +603,7 @@ def test_a_preview_whose_worker_died_is_not_read_again(client_for, root, plan, e
     def killed(*args, **kwargs):
         raise SystemExit("worker killed")
 
-    monkeypatch.setattr(plan_upload, "_check", killed)
+    monkeypatch.setattr(plan_upload, "check_upload", killed)
     with pytest.raises(SystemExit):
         client.get(response.url)
     monkeypatch.undo()

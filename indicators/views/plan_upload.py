@@ -1,8 +1,9 @@
 """A new plan from a plan file on the web: upload → preview → confirm (docs/plan-format.md).
 
 The web face of `manage.py import_plan`, for administrators and superusers: the file is kept as the progress
-import keeps its uploads (indicators.intake.uploads), read by the same `parse_plan_file`, and the confirmation checks
-the file and the plan again before `create_plan` makes the draft plan in one transaction.
+import keeps its uploads (indicators.intake.uploads), read by the same `parse_plan_file`; the confirmation queues a
+job (indicators.jobs.plan_upload) that checks the file and the plan again before `create_plan` makes the draft plan
+in one transaction, and answers at once with the job's page.
 
 Who may create a plan, and for which regency: a superuser for any loaded regency; an administrator for her
 own regency only (`regencies_acted_in`, the rule the admin site scopes by). A province's administrator
@@ -11,38 +12,32 @@ neither edit nor make active.
 """
 
 import uuid
-from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from indicators.intake.uploads import PLAN_UPLOADS, ReadingUnfinished
+from indicators.jobs.plan_upload import Checked, check_upload
+from indicators.jobs.runner import requeue, start_job
+from indicators.jobs.status import job_status
+from indicators.models import Job, JobKind, JobState
 from indicators.plans.copying import copy_plan
 from indicators.plans.plan_file import to_csv, to_xlsx
-from indicators.plans.plan_import import (
-    ParsedPlan,
-    create_plan,
-    other_regencies_named,
-    parse_plan_file,
-    plan_problems,
-    planned_tree,
-)
+from indicators.plans.plan_import import plan_problems, planned_tree
 from indicators.views.importing import CONTENT_TYPES, UploadForm
 from programs.access import plans_for, regencies_acted_in
 from programs.models import Agency, Plan, Region
 
 PERM = "programs.add_plan"  # the administrator group's, and every superuser's
 UPLOADS = PLAN_UPLOADS
-CREATED_KEY = "plan_imports_created"  # token → slug of the plan its confirmation created
 PROBLEM_FIELDS = {"regency": "regency", "slug": "slug", "years": "start_year"}
 
 
@@ -103,34 +98,6 @@ class PlanUploadForm(UploadForm):
             "slug": data["slug"],
             "name": data["name"],
         }
-
-
-@dataclass
-class Checked:
-    """The file and the plan checked: the tree to create, or the problems, each with its row and column."""
-
-    parsed: ParsedPlan
-    region: Region | None
-    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (row; 0: the plan or the file, column, …)
-    flagged: dict[str, list[Region]] = field(default_factory=dict)  # new agency code → other regencies it names
-
-    @property
-    def ok(self) -> bool:
-        return self.region is not None and not self.problems
-
-
-def _check(details: dict, data: bytes, regencies: list[Region]) -> Checked:
-    years = tuple(details["years"])
-    region, problems = plan_problems(
-        region_code=details["regency"], code=details["slug"], name=details["name"], years=years
-    )
-    labels = {"regency": _("Regency"), "slug": _("Slug"), "years": _("Years")}
-    found = [(0, labels[key], message) for key, messages_ in problems.items() for message in messages_]
-    if details["regency"] not in {regency.code for regency in regencies}:
-        found.append((0, labels["regency"], _("You cannot create a plan for this regency.")))
-    parsed = parse_plan_file(data, years=years, region=region)
-    flagged = other_regencies_named(parsed.new_agencies, region)
-    return Checked(parsed=parsed, region=region, problems=found + parsed.errors, flagged=flagged)
 
 
 def _preview(request, token: uuid.UUID, details: dict, checked: Checked, regencies: list[Region], *, status: int = 200):
@@ -342,7 +309,7 @@ def preview(request, token: uuid.UUID):
     details, data = UPLOADS.get(request, token)
     try:
         with UPLOADS.reading(request, token):
-            checked = _check(details, data, regencies)
+            checked = check_upload(details, data, regencies)
     except ReadingUnfinished as error:
         if not error.died:
             context = {"name": details["file"], "back": reverse("plan_upload:start")}
@@ -360,40 +327,55 @@ def preview(request, token: uuid.UUID):
 
 @require_POST
 def confirm(request, token: uuid.UUID):
+    """Queue the plan's creation as a job and answer with its page; a second confirmation finds the same job."""
     regencies = regencies_for_new_plan(request.user)
-    created = request.session.get(CREATED_KEY, {}).get(str(token))
-    if created is not None:  # a second click on the button
-        messages.info(request, _("The plan “%(code)s” was already created from this file.") % {"code": created})
-        return redirect("indicators:plan", created)
-    details, data = UPLOADS.get(request, token)
-    checked = _check(details, data, regencies)
-    if checked.ok and checked.flagged and not request.POST.get("agencies_checked"):
-        messages.error(request, _("Nothing was created: confirm that the agencies' names are right for this regency."))
-        return _preview(request, token, details, checked, regencies, status=409)
-    if checked.ok:
-        try:
-            plan = create_plan(
-                checked.parsed,
-                region=checked.region,
-                code=details["slug"],
-                name=details["name"],
-                years=tuple(details["years"]),
-            )
-        except ValidationError as error:  # a rule of the models that the file's checks do not know
-            checked.problems += [(0, "", message) for message in error.messages]
-        except IntegrityError:  # the slug was taken meanwhile: the checks now say so
-            checked = _check(details, data, regencies)
-    if not checked.ok:
-        messages.error(request, _("Nothing was created: the file or the plan has errors."))
-        return _preview(request, token, details, checked, regencies, status=409)
-    UPLOADS.forget(request, token)
-    request.session[CREATED_KEY] = {str(token): plan.code}
-    messages.success(
-        request,
-        _("Created the draft plan “%(code)s” (%(start)s–%(end)s) with %(n)s indicators.")
-        % {"code": plan.code, "start": plan.start_year, "end": plan.end_year, "n": checked.parsed.count},
-    )
-    return redirect(plan)
+    job = Job.objects.filter(token=token, kind=JobKind.PLAN).first()
+    if job is None:
+        details, _data = UPLOADS.get(request, token)
+        region = next((regency for regency in regencies if regency.code == details["regency"]), None)
+        if region is None:
+            raise PermissionDenied(_("You cannot create a plan for this regency."))
+        job, _created = start_job(
+            kind=JobKind.PLAN,
+            token=token,
+            user=request.user,
+            region=region,
+            file_name=details["file"],
+            params={
+                "details": details,
+                "agencies_checked": bool(request.POST.get("agencies_checked")),
+                "language": get_language(),
+            },
+        )
+        UPLOADS.release(request, token)
+    if job.user_id != request.user.pk:
+        raise Http404("No such upload")
+    if job.state == JobState.FAILED and UPLOADS.kept(token) is not None:
+        job.params["agencies_checked"] = bool(request.POST.get("agencies_checked"))
+        Job.objects.filter(pk=job.pk).update(params=job.params)
+        requeue(job)
+    return redirect(job)
+
+
+def _get_job(request, pk: int) -> Job:
+    regencies_for_new_plan(request.user)
+    job = Job.objects.filter(pk=pk, kind=JobKind.PLAN, user=request.user).select_related("user", "plan").first()
+    if job is None:
+        raise Http404("No such job")
+    return job
+
+
+@require_GET
+def job_page(request, pk: int):
+    job = _get_job(request, pk)
+    return render(request, "indicators/plan_job.html", {"job": job, "status": job_status(job)})
+
+
+@require_GET
+def job_json(request, pk: int):
+    response = JsonResponse(job_status(_get_job(request, pk)))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
@@ -414,4 +396,6 @@ urlpatterns = [
     path("<uuid:token>/", preview, name="preview"),
     path("<uuid:token>/confirm/", confirm, name="confirm"),
     path("<uuid:token>/cancel/", cancel, name="cancel"),
+    path("jobs/<int:pk>/", job_page, name="job"),
+    path("jobs/<int:pk>.json", job_json, name="job_json"),
 ]
