@@ -42,3 +42,31 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response
+
+
+class ApiJsonErrorsMiddleware:
+    """Under /api/, an unknown address (404) or a method the address does not take (405) answers in the API's
+    JSON error format (indicators/api/errors.py), as the API documents, not with an HTML page or plain text."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code in (404, 405)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            if response.status_code == 404:
+                detail = _("No such address in the API; see /api/v1/docs.")
+            else:
+                detail = _("This address does not take %(method)s; it takes %(allowed)s.") % {
+                    "method": request.method,
+                    "allowed": response.get("Allow", ""),
+                }
+            answer = JsonResponse({"detail": detail, "errors": []}, status=response.status_code)
+            if response.has_header("Allow"):
+                answer["Allow"] = response["Allow"]
+            return answer
+        return response

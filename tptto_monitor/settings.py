@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "tptto_monitor.logs.RequestLogMiddleware",
     # /healthz answers before the SSL redirect and the host check: see tptto_monitor/health.py
     "tptto_monitor.health.HealthCheckMiddleware",
+    "tptto_monitor.middleware.ApiJsonErrorsMiddleware",  # 404 and 405 under /api/ in the API's JSON format
     "django.middleware.security.SecurityMiddleware",
     "tptto_monitor.middleware.RejectNulMiddleware",  # 400 for a NUL in the address, before any lookup
     "tptto_monitor.replica.ReadYourWritesMiddleware",  # reads to the replica, if there is one (replica.py)

@@ -62,18 +62,22 @@ def install(api) -> None:
         )
 
     handle(RequestInvalid, lambda exc: 422, lambda exc: body(_("The request is not valid."), _request_invalid(exc)))
-    handle(
-        ValidationError,
-        lambda exc: 422,
-        lambda exc: body(
-            _("The entry is not valid; nothing was saved."),
-            [
-                (FIELD_NAMES.get(name, name) if name != "__all__" else "", message)
-                for name, messages in (exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}).items()
-                for message in messages
-            ],
-        ),
-    )
+
+    def invalid(request, exc: ValidationError):
+        # a read (a figures GET with a bad period) saves nothing to begin with
+        detail = (
+            _("The request is not valid.")
+            if request.method in ("GET", "HEAD")
+            else _("The entry is not valid; nothing was saved.")
+        )
+        errors = [
+            (FIELD_NAMES.get(name, name) if name != "__all__" else "", message)
+            for name, messages in (exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}).items()
+            for message in messages
+        ]
+        return api.create_response(request, body(detail, errors), status=422)
+
+    api.add_exception_handler(ValidationError, invalid)
     handle(StaleEntry, lambda exc: 409, lambda exc: body(exc.message, [("version", exc.message)]))
     handle(WorkflowError, lambda exc: 409, lambda exc: body(exc.message))
     handle(PermissionDenied, lambda exc: 403, lambda exc: body(str(exc) or _("You are not allowed to do this.")))

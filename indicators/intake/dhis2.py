@@ -95,6 +95,8 @@ def _read_json(text: str) -> list[DataValueRow]:
         payload = json.loads(text)
     except json.JSONDecodeError as error:
         raise Dhis2FileError(_("The JSON cannot be read: %(error)s.") % {"error": error}) from None
+    except RecursionError:  # [[[[…]]]] 100,000 deep: Python's parser gives up
+        raise Dhis2FileError(_("The JSON is nested too deeply to be a DHIS2 file.")) from None
     values = payload.get("dataValues") if isinstance(payload, dict) else None
     if not isinstance(values, list):
         raise Dhis2FileError(_("A DHIS2 JSON file needs a “dataValues” list."))

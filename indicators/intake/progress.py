@@ -32,7 +32,7 @@ from simple_history.utils import bulk_create_with_history
 
 from indicators.documents.zipbudget import OverBudget, ZipBudget, check_zip
 from indicators.models import KIND_FIELDS, EntryStatus, ImportReceipt, Indicator, Kind, ProgressEntry
-from indicators.models.roles import can_verify
+from indicators.models.roles import can_enter, can_verify
 from indicators.workflow.checks import DataWarning, check_entries, record_import_warnings
 from programs.access import acts_in
 from programs.models import Agency, Plan, Region
@@ -523,13 +523,17 @@ def log_import(rows: int, *, plan: Plan, user, status: str, agency: Agency | Non
 
 
 def import_refused(plan: Plan, user, status: str) -> str | None:
-    """Why `user` may not import into `plan` as `status` (a draft or closed plan, another regency's, verified
-    entries from someone who does not verify); None if she may."""
+    """Why `user` may not import into `plan` as `status` (a draft or closed plan, another regency's, someone who
+    neither enters nor verifies, verified entries from someone who does not verify); None if she may."""
     refused = plan.entries_refused()
     if refused is None and not acts_in(user, plan):
         refused = _("%(user)s cannot import into the plan “%(plan)s”: it belongs to another regency.") % {
             "user": user.get_username(),
             "plan": plan.code,
+        }
+    if refused is None and not (can_enter(user) or can_verify(user)):
+        refused = _("%(user)s cannot enter or verify entries (a reviewer or an executive only reads).") % {
+            "user": user.get_username()
         }
     if refused is None and status == EntryStatus.VERIFIED and not can_verify(user):
         refused = _("%(user)s cannot verify entries: import them as submitted, for a verifier to verify.") % {

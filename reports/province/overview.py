@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Exists, Q
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from indicators.figures.completeness import Completeness, completeness_many
@@ -165,8 +166,9 @@ def regency_columns(plans: list[Plan], year: int, *, as_of: datetime.date) -> li
     and the year: read again, the page unpickles a few numbers a plan rather than each plan's whole rollup.
     The plans not found are computed together (rollup.cached_compute_many, completeness.completeness_many): the page's
     queries do not grow with the number of regencies."""
+    language = get_language()  # a column carries units and names in the reader's language
     keys = {
-        plan.pk: f"{COLUMN_KEY}:{plan.pk}:{plan.data_version}:{min(as_of, plan.end_date).isoformat()}:{year}"
+        plan.pk: f"{COLUMN_KEY}:{plan.pk}:{plan.data_version}:{min(as_of, plan.end_date).isoformat()}:{year}:{language}"
         for plan in plans
     }
     found = cache.get_many(list(keys.values()))

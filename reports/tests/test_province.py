@@ -186,3 +186,13 @@ def test_warm_figures_leaves_nothing_to_compute_for_the_first_readers(
         assert client.get(URL).status_code == 200
     assert client_for(personas["reviewer"]).get(rad_url("reports:overview")).status_code == 200
     assert computed == []
+
+
+@pytest.mark.django_db
+def test_the_cached_columns_follow_the_readers_language(client_for, province_reviewer, belu):
+    """Issue 19, finding 12: the per-regency columns were cached with the units in the first reader's language."""
+    client = client_for(province_reviewer)
+    english = client.get(URL, {"year": 2021}, HTTP_ACCEPT_LANGUAGE="en").context["view"]
+    indonesian = client.get(URL, {"year": 2021}, HTTP_ACCEPT_LANGUAGE="id").context["view"]
+    units = [{t.tag: t.unit for t in view.tags}["socialisation-reach"] for view in (english, indonesian)]
+    assert units == ["people", "orang"]

@@ -9,7 +9,7 @@ cron just after midnight (and after a bulk import, if you like) against the serv
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from indicators.figures.rollup import cached_compute_many
@@ -32,7 +32,10 @@ class Command(BaseCommand):
         provinces = Region.objects.filter(
             level=Region.Level.PROVINSI, children__plan__status=Plan.Status.ACTIVE
         ).distinct()
-        views = [province.build(region, None, as_of=as_of) for region in provinces]
+        # a province view's columns are kept per language (their units and names): warm each
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                views = [province.build(region, None, as_of=as_of) for region in provinces]
         self.stdout.write(
             _("Figures of %(plans)s active plans and %(views)s province views are in the cache for %(day)s.")
             % {"plans": len(plans), "views": len(views), "day": as_of.isoformat()}
