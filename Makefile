@@ -23,7 +23,8 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 # Bootstrap and plotly.js come from pinned npm packages (package-lock.json); nothing is copied into
 # git by hand. plotly.js is bundled (esbuild) with only the traces and components the dashboards use
 # (assets/plotly-dashboards.js); the map CSS that plotly.js imports is left out: no maps here.
-$(VENDOR)/.installed: package.json package-lock.json assets/plotly-dashboards.js
+# The offline page script and service worker are bundled the same way (assets/offline*.js).
+$(VENDOR)/.installed: package.json package-lock.json assets/plotly-dashboards.js assets/offline.js assets/offline-sw.js
 	@command -v npm >/dev/null || { echo "npm is needed to fetch Bootstrap and plotly.js: install Node.js (Debian: apt-get install nodejs npm)"; exit 1; }
 	npm ci --silent --no-audit --no-fund
 	mkdir -p $(VENDOR)
@@ -31,6 +32,12 @@ $(VENDOR)/.installed: package.json package-lock.json assets/plotly-dashboards.js
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map $(VENDOR)/
 	node_modules/.bin/esbuild assets/plotly-dashboards.js --bundle --minify --format=iife --global-name=Plotly --loader:.css=empty \
 	  --define:global=window --log-level=warning --outfile=$(VENDOR)/plotly-dashboards.min.js
+	# the installable app (issue 17): the page script (idb, browser-image-compression) and the service
+	# worker (Workbox 7), served at /sw.js by tptto_monitor/pwa.py
+	node_modules/.bin/esbuild assets/offline.js --bundle --minify --format=iife --target=es2020 --log-level=warning \
+	  --outfile=$(VENDOR)/offline.js
+	node_modules/.bin/esbuild assets/offline-sw.js --bundle --minify --format=iife --target=es2020 --log-level=warning \
+	  --define:process.env.NODE_ENV=\"production\" --outfile=$(VENDOR)/offline-sw.js
 	touch $@
 
 assets: $(VENDOR)/.installed

@@ -13,6 +13,10 @@ def site(request) -> dict:
             request._demo_data = ProgressEntry.objects.filter(is_demo=True).exists()
         demo = request._demo_data
     context = {"demo_data": demo, "debug": settings.DEBUG}
+    if request.user.is_authenticated:
+        from tptto_monitor.pwa import offline_text
+
+        context["offline_text"] = offline_text  # called by the template only where it is used (base.html)
     # the plan of a /rad/<slug>/ page (programs.access.plan_page): the templates' links and the footer name it
     plan = getattr(request, "plan", None)
     if plan is not None:

@@ -7,7 +7,7 @@ from django.views.i18n import set_language
 from indicators.api.v1 import urls as api_v1_urls
 from indicators.views import tokens as api_tokens
 from programs.admin_scope import view_on_site
-from tptto_monitor import accounts
+from tptto_monitor import accounts, pwa
 
 # a translated page (JSON under /api/), 503 with Retry-After when the database is lost (tptto_monitor/errors.py)
 handler500 = "tptto_monitor.errors.handler500"
@@ -34,6 +34,9 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    # the installable app: its service worker at the root (its scope is the whole site) and its manifest
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
     # The language switch also works on the sign-in page.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     # before the admin's own: its "view on site" redirect, for the rows of the administrator's regency only
