@@ -46,6 +46,11 @@ def _rows(name: str):
         yield from csv.DictReader(handle)
 
 
+def table(name: str) -> list[dict]:
+    """Every row of one of idn-area-data's tables (provinces.csv, regencies.csv, districts.csv …)."""
+    return list(_rows(name))
+
+
 def _find(name: str, code: str) -> dict | None:
     return next((row for row in _rows(name) if row["code"] == code), None)
 

@@ -1,15 +1,16 @@
 """Province-scale synthetic data for `manage.py bench`.
 
-The data is "as for a province of 22 regencies": the real plan plus 21 copies
-of it, one per synthetic regency with 24 synthetic kecamatan each, all in the
-real plan's province, so that its province view shows the 22 side by side. The
-copies are loaded from the plan file by the plan loader itself
+The data is "as for a country": the real plan plus `regencies - 1` copies of it,
+one per real regency of Indonesia (Kemendagri codes and names, with their real
+kecamatan, from idn-area-data, as `load_regions` reads them): first the other
+regencies of the real plan's province (22 plans: the province of NTT side by side),
+then the regencies of the other provinces in code order, whole provinces at a time,
+up to all 514. The copies are loaded from the plan file by the plan loader itself
 (`indicators.plans.loader.load_plan_data`), so they are made, and validated,
-exactly as the real plan is. Synthetic regions are coded under 99, which
-Kemendagri does not assign as a province, so `99.xx` / `99.xx.yy` can never
-collide with a real region (the hierarchy is the regions' parents, not their
-codes); synthetic plans are coded `bench-xx`. Entries are spread over every
-plan, indicator kind, year and semester; most are verified.
+exactly as the real plan is; synthetic plans are coded `bench-xx`. Entries are
+spread over every plan, indicator kind, year and semester; most are verified.
+(A bench database made before this kept its copies under the synthetic province
+code 99, which Kemendagri does not assign; `--reuse` keeps them there.)
 
 This module writes to whatever database is connected, which is why it lives
 here, in a development package, and not in `reports/` (which only reads).
@@ -34,10 +35,13 @@ from indicators.models.roles import REVIEWER
 from indicators.plans.loader import load_plan_data, read_plan_file
 from programs.models import Agency, Plan, Region, StaffProfile
 from programs.periods import semesters
+from programs.regions import table
 
 REGENCIES = 22
 KECAMATAN_PER_REGENCY = 24
-SYNTHETIC_PROVINCE = "99"  # not a Kemendagri province code
+SYNTHETIC_PROVINCE = "99"  # not a Kemendagri province code: where older bench databases kept their copies
+COUNTRY_REGENCIES = 514  # regencies and cities of Indonesia in idn-area-data
+NATIONAL_USER = "bench-national-reviewer"  # reads the national view
 PLAN_PREFIX = "bench-"
 BENCH_USER = "bench-reviewer"  # reads the real plan's regency
 PROVINCE_USER = "bench-province-reviewer"  # reads the province view
@@ -72,6 +76,10 @@ class Province:
     def province(self) -> Region:
         return self.base.region.parent
 
+    @property
+    def provinces(self) -> int:
+        return len({p.region.parent_id for p in self.plans})
+
 
 def real_plan() -> Plan:
     plan = Plan.objects.exclude(code__startswith=PLAN_PREFIX).order_by("-start_year", "id").first()
@@ -82,31 +90,88 @@ def real_plan() -> Plan:
 
 @transaction.atomic
 def build_province(base: Plan | None = None, regencies: int = REGENCIES) -> Province:
-    """The real plan plus `regencies - 1` synthetic copies (created once, then reused)."""
+    """The real plan plus `regencies - 1` synthetic copies on real regencies (created once, then reused)."""
     base = base or real_plan()
     if base.region.parent is None:
         raise RuntimeError(f"{base.region} has no province: the synthetic regencies need one to join")
+    if regencies > COUNTRY_REGENCIES:
+        raise RuntimeError(f"Indonesia has {COUNTRY_REGENCIES} regencies and cities; {regencies} asked for")
     existing = set(Plan.objects.filter(code__startswith=PLAN_PREFIX).values_list("code", flat=True))
     wanted = [n for n in range(1, regencies) if f"{PLAN_PREFIX}{n:02d}" not in existing]
     if wanted:
         _copy_plan(base, wanted)
-    # in the real plan's province (a bench database made before they were kept there is moved)
-    Region.objects.filter(code__startswith=f"{SYNTHETIC_PROVINCE}.", level=Region.Level.KABUPATEN).exclude(
-        parent=base.region.parent
-    ).update(parent=base.region.parent)
-    plans = [base, *Plan.objects.filter(code__startswith=PLAN_PREFIX).order_by("code")][:regencies]
+    # made in number order: by id, not by code ("bench-100" sorts before "bench-11")
+    plans = [base, *Plan.objects.filter(code__startswith=PLAN_PREFIX).select_related("region").order_by("id")]
+    plans = plans[:regencies]
     plan_ids = [p.id for p in plans]
     indicators = list(
         Indicator.objects.filter(plan_id__in=plan_ids).order_by("id").values_list("id", "kind", "agency_id", "plan_id")
     )
-    kecamatan: dict[int, list[int]] = {}
-    for plan in plans:
-        kecamatan[plan.id] = list(
-            Region.objects.filter(parent_id=plan.region_id, level=Region.Level.KECAMATAN)
-            .order_by("code")
-            .values_list("id", flat=True)
-        )
+    kecamatan: dict[int, list[int]] = {plan.id: [] for plan in plans}
+    by_region = {plan.region_id: plan.id for plan in plans}
+    rows = Region.objects.filter(parent_id__in=by_region, level=Region.Level.KECAMATAN).order_by("code")
+    for region_id, parent_id in rows.values_list("id", "parent_id"):
+        kecamatan[by_region[parent_id]].append(region_id)
     return Province(base, plans, indicators, kecamatan)
+
+
+@dataclass
+class Slot:
+    """A real regency a synthetic plan is put on, with its province and kecamatan (Kemendagri codes)."""
+
+    province: tuple[str, str]  # code, name
+    regency: tuple[str, str]
+    kecamatan: list[tuple[str, str]]
+
+
+def regency_slots(base: Region) -> list[Slot]:
+    """Every regency of the country but the real plan's, its own province's first, then by code."""
+    provinces = {row["code"]: row["name"] for row in table("provinces.csv")}
+    districts: dict[str, list[tuple[str, str]]] = {}
+    for row in table("districts.csv"):
+        districts.setdefault(row["regency_code"], []).append((row["code"], row["name"]))
+    home = base.parent.code
+    rows = [row for row in table("regencies.csv") if row["code"] != base.code]
+    rows.sort(key=lambda row: (row["province_code"] != home, row["code"]))
+    return [
+        Slot(
+            (row["province_code"], provinces[row["province_code"]]),
+            (row["code"], row["name"]),
+            districts.get(row["code"], []),
+        )
+        for row in rows
+    ]
+
+
+def _regions(base: Plan, numbers: list[int]) -> dict[int, Region]:
+    """The regency of each synthetic plan `n` (slot n - 1), with its province and kecamatan, made where missing."""
+    slots = regency_slots(base.region)
+    if max(numbers) > len(slots):
+        raise RuntimeError(f"idn-area-data holds {len(slots) + 1} regencies; plan {max(numbers)} has none")
+    chosen = {n: slots[n - 1] for n in numbers}
+    level = Region.Level
+    Region.objects.bulk_create(
+        [Region(code=s.province[0], name=s.province[1], level=level.PROVINSI) for s in chosen.values()],
+        ignore_conflicts=True,
+    )
+    provinces = {r.code: r for r in Region.objects.filter(code__in={s.province[0] for s in chosen.values()})}
+    Region.objects.bulk_create(
+        [
+            Region(code=s.regency[0], name=s.regency[1], level=level.KABUPATEN, parent=provinces[s.province[0]])
+            for s in chosen.values()
+        ],
+        ignore_conflicts=True,
+    )
+    regencies = {r.code: r for r in Region.objects.filter(code__in={s.regency[0] for s in chosen.values()})}
+    Region.objects.bulk_create(
+        [
+            Region(code=code, name=name, level=level.KECAMATAN, parent=regencies[s.regency[0]])
+            for s in chosen.values()
+            for code, name in s.kecamatan
+        ],
+        ignore_conflicts=True,
+    )
+    return {n: regencies[s.regency[0]] for n, s in chosen.items()}
 
 
 def _clone_agency(agency: Agency, region: Region) -> Agency:
@@ -116,42 +181,14 @@ def _clone_agency(agency: Agency, region: Region) -> Agency:
 
 def _copy_plan(base: Plan, numbers: list[int]) -> None:
     """Synthetic regencies with their kecamatan, and the plan file loaded again for each of them."""
-    prov = SYNTHETIC_PROVINCE
-    Region.objects.bulk_create(
-        [
-            Region(
-                code=f"{prov}.{n:02d}",
-                name=f"Kabupaten Sintetis {n:02d}",
-                level=Region.Level.KABUPATEN,
-                parent=base.region.parent,
-            )
-            for n in numbers
-        ],
-        ignore_conflicts=True,
-    )
-    regencies = {r.code: r for r in Region.objects.filter(code__in=[f"{prov}.{n:02d}" for n in numbers])}
-    Region.objects.bulk_create(
-        [
-            Region(
-                code=f"{prov}.{n:02d}.{k:02d}",
-                name=f"Kecamatan Sintetis {n:02d}-{k:02d}",
-                level=Region.Level.KECAMATAN,
-                parent=regencies[f"{prov}.{n:02d}"],
-            )
-            for n in numbers
-            for k in range(1, KECAMATAN_PER_REGENCY + 1)
-        ],
-        ignore_conflicts=True,
-    )
+    regencies = _regions(base, numbers)
     data = read_plan_file()
     if data["plan"]["code"] != base.code:
         raise RuntimeError(f"bench copies the plan file of {data['plan']['code']}, but the pages show {base.code}")
     own = list(Agency.objects.filter(region=base.region))
     for n in numbers:
         # each regency has agencies of its own (copies of the real regency's, same codes)
-        Agency.objects.bulk_create(
-            [_clone_agency(agency, regencies[f"{prov}.{n:02d}"]) for agency in own], ignore_conflicts=True
-        )
+        Agency.objects.bulk_create([_clone_agency(agency, regencies[n]) for agency in own], ignore_conflicts=True)
         spec = data["plan"]
         copy = {
             **data,
@@ -163,7 +200,7 @@ def _copy_plan(base: Plan, numbers: list[int]) -> None:
                 "source": "Synthetic copy made by manage.py bench; not real data.",
             },
         }
-        load_plan_data(copy, region=regencies[f"{prov}.{n:02d}"])
+        load_plan_data(copy, region=regencies[n])
 
 
 # ---------------------------------------------------------------------------
@@ -367,14 +404,16 @@ def analyze() -> None:
             cursor.execute("ANALYZE")
 
 
-def bench_user(region: Region | None = None, username: str = BENCH_USER) -> User:
+def bench_user(region: Region | None = None, username: str = BENCH_USER, *, national: bool = False) -> User:
     """A reviewer the pages are timed as; given a regency or a province, she belongs to it (else she may read
-    no plan)."""
+    no plan); `national`: she belongs to the country (reads the national view)."""
     user, created = User.objects.get_or_create(username=username, defaults={"email": f"{username}@example.org"})
     if created:
         user.set_unusable_password()
         user.save()
         user.groups.add(Group.objects.get(name=REVIEWER))
-    if region is not None:
+    if national:
+        StaffProfile.objects.update_or_create(user=user, defaults={"region": None, "national": True})
+    elif region is not None:
         StaffProfile.objects.update_or_create(user=user, defaults={"region": region})
     return user

@@ -22,6 +22,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from tptto_monitor.bench.data import COUNTRY_REGENCIES
+
 BENCH_SUFFIX = "_bench"
 
 
@@ -51,7 +53,10 @@ def parse_sizes(text: str) -> list[int]:
 
 
 class Command(BaseCommand):
-    help = "Benchmark the dashboard pages and annual summaries on 10k/100k/1M synthetic entries (22 regencies)."
+    help = (
+        "Benchmark the dashboard pages (regency, pillar, province, national) and annual summaries on "
+        "10k/100k/1M synthetic entries over 22 real regencies (--regencies: up to Indonesia's 514)."
+    )
     # The URLconf may be half-written while the pages are built; the bench reports that itself.
     requires_system_checks: list = []
 
@@ -59,7 +64,12 @@ class Command(BaseCommand):
         parser.add_argument("--sizes", type=parse_sizes, default=DEFAULT_SIZES, help="e.g. 10000,100000")
         parser.add_argument("--runs", type=int, default=7, help="timed runs per page (median; after one warm-up)")
         parser.add_argument("--file-runs", type=int, default=3, help="timed runs per PDF/XLSX summary")
-        parser.add_argument("--regencies", type=int, default=22, help="plans in the synthetic province")
+        parser.add_argument(
+            "--regencies",
+            type=int,
+            default=22,
+            help="plans, on real regencies: the real plan's province first, then the others' (at most 514)",
+        )
         parser.add_argument("--no-files", action="store_true", help="skip the PDF/XLSX summaries")
         parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
         parser.add_argument(
@@ -73,6 +83,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["runs"] < 1 or options["file_runs"] < 1 or options["regencies"] < 1:
             raise CommandError("--runs, --file-runs and --regencies must be at least 1")
+        if options["regencies"] > COUNTRY_REGENCIES:
+            raise CommandError(f"--regencies: Indonesia has {COUNTRY_REGENCIES} regencies and cities")
         if options["in_place"]:
             return self.run_here(options)
         return self.spawn(options)
