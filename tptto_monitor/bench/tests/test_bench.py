@@ -85,7 +85,10 @@ def test_generator_builds_a_province_and_the_table_prints(plan):
     for m in pages:
         assert m.error == "", m.error
         assert 0 < m.queries <= timing.QUERY_BUDGET
-        assert 0 < m.cold_queries and 0 < m.flushed_queries
+        # written or flushed, the province and national views take 18 queries on main today (over the budget of
+        # 15: the table says MISS); counted, not asserted here
+        assert m.cold_queries > 0
+        assert m.flushed_queries > 0
         assert None not in (m.median_ms, m.one_ms, m.cold_ms, m.flushed_ms, m.bare_ms)
         assert m.peak_mb > 20  # this process: Django and its data
         assert f"| {m.size:,} (" in report.table
