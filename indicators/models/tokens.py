@@ -10,7 +10,8 @@ A token is bound to its owner's password and to her account staying open: it car
 password hash it was made under, and a changed hash (a new password on the web, through a reset, from the
 shell, or written straight into the table) or a closed account (the stamp is wiped, so opening the account
 again does not bring the token back) ends it. Django re-hashing the same password at sign-in (more
-iterations after an upgrade) moves the stamps along: that is not a new password.
+iterations after an upgrade) moves the stamps along: that is not a new password. Closing an account ends
+its sessions too (they came back to life when it was opened again).
 """
 
 import datetime
@@ -141,7 +142,12 @@ def _note_rehash(sender, instance, raw: bool = False, update_fields=None, **kwar
     """Django's own re-hash at sign-in saves the password alone, with no new password set (`_password`):
     remember the old stamp so that the tokens follow the new hash of the same password."""
     instance._api_token_stamp_before = None
-    if raw or instance.pk is None or getattr(instance, "_password", None) is not None:
+    instance._account_closing = False
+    if raw or instance.pk is None:
+        return
+    if not instance.is_active:  # closed now: was it open? (one query, only when saving a closed account)
+        instance._account_closing = sender.objects.filter(pk=instance.pk, is_active=True).exists()
+    if getattr(instance, "_password", None) is not None:
         return
     if update_fields is not None and set(update_fields) == {"password"}:
         before = sender.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
@@ -160,3 +166,18 @@ def _follow_account(sender, instance, raw: bool = False, **kwargs) -> None:
         )
     if not instance.is_active:
         ApiToken.objects.filter(user=instance).exclude(password_stamp="").update(password_stamp="")
+    if getattr(instance, "_account_closing", False):
+        _end_sessions(instance.pk)
+
+
+def _end_sessions(user_id: int) -> None:
+    """Delete the sessions of a closed account: Django refuses them while it is closed, but kept them, and they
+    worked again once it was opened (sessions live in the database: settings.SESSION_ENGINE)."""
+    from django.contrib.sessions.models import Session
+
+    ended = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == str(user_id)
+    ]
+    Session.objects.filter(session_key__in=ended).delete()

@@ -105,3 +105,26 @@ def test_a_hash_upgraded_at_sign_in_keeps_the_token(client, personas, settings):
     assert user.password.startswith("pbkdf2_sha256$2$")  # Django re-hashed it on sign-in
     client.logout()
     assert call(client, "get", "/agencies", token).status_code == 200
+
+
+@pytest.mark.django_db
+def test_closing_an_account_ends_its_sessions_too_even_once_reopened(personas):
+    """The sibling of the tokens: Django refuses an inactive user's session, but kept it, and it worked again as
+    soon as the account was opened again."""
+    from django.test import Client
+
+    user = personas["reviewer"]
+    client, someone = Client(), Client()
+    client.force_login(user)
+    someone.force_login(personas["verifier"])
+    other = someone.session.session_key  # someone else's session stays
+    assert client.get(reverse("api_tokens")).status_code == 200
+    user.is_active = False
+    user.save()
+    user.is_active = True
+    user.save()
+    response = client.get(reverse("api_tokens"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    from django.contrib.sessions.models import Session
+
+    assert Session.objects.filter(session_key=other).exists()

@@ -56,3 +56,13 @@ def test_a_figures_get_with_a_bad_period_does_not_speak_of_saving(client, person
     assert response.status_code == 422
     assert "saved" not in response.json()["detail"]
     assert response.json()["errors"]
+
+
+@pytest.mark.django_db
+def test_the_apis_json_body_nested_deeply_is_a_400_not_a_server_error(client, personas):
+    """The sibling of import_dhis2's deep JSON: the API parses request bodies too."""
+    token = token_for(personas["officer_a"], write=True)
+    deep = b'{"indicator": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    response = call(client, "post", f"/plans/{PLAN}/entries", token, raw=deep)
+    assert response.status_code in (400, 422), response.status_code
+    assert set(response.json()) == {"detail", "errors"}
