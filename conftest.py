@@ -124,6 +124,12 @@ def any_cache(request):
 
 
 @pytest.fixture(autouse=True)
+def no_files_built_ahead(settings):
+    # a write queues no build of the plan's files (reports.built), except in the tests of that
+    settings.BUILD_FILES_AHEAD = False
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     # the real hasher costs ~0.3 s per user; tests create several users each
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -132,7 +138,9 @@ def fast_password_hasher(settings):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the plan once per test database; each test's transaction is rolled back."""
-    with django_db_blocker.unblock():
+    from django.test import override_settings
+
+    with django_db_blocker.unblock(), override_settings(BUILD_FILES_AHEAD=False):
         load_plan()
 
 

@@ -9,11 +9,13 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from programs.signals import plan_data_changed
 
 
 class BilingualMixin:
@@ -308,6 +310,7 @@ class Plan(BilingualMixin, models.Model):
         # a fresh random token, not a counter: a rolled-back change must never leave a number
         # behind that a later, different change could take again
         cls.objects.filter(pk=plan_id).update(data_version=secrets.randbits(62) + 1)
+        transaction.on_commit(lambda: plan_data_changed.send(sender=cls, plan_id=plan_id))
 
 
 class Pillar(BilingualMixin, models.Model):

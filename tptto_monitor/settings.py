@@ -157,6 +157,8 @@ CACHES["jobs"] = env_jobs_cache(CACHES["default"], env_str("JOBS_CACHE_DIR", str
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A worker writes its heartbeat this often; one not heard of for four beats is taken for dead.
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15, minimum=1)
+# A plan's analysis dataset is built by a task a minute after its data change, not in the download (reports.built)
+BUILD_FILES_AHEAD = env_bool("BUILD_FILES_AHEAD", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
