@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from indicators.views import cockpit, entries, importing, jobs, narratives, plan, review, work
+from indicators.views import bulk, cockpit, entries, importing, jobs, narratives, plan, review, work
 
 app_name = "indicators"
 
@@ -13,6 +13,9 @@ urlpatterns = [
 
 # each views module owns its list of paths: progress entries, verification, import
 urlpatterns += entries.urlpatterns + review.urlpatterns + importing.urlpatterns + jobs.urlpatterns
+
+# entries in bulk: an officer's drafts, the verifier's batch (issue 18)
+urlpatterns += bulk.urlpatterns
 
 # the officer's own page (issue 17)
 urlpatterns += work.urlpatterns

@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from conftest import rad_url
+from conftest import rad_url, run_queued_jobs
 from indicators.intake.progress import COLUMNS
-from indicators.models import ProgressEntry
+from indicators.models import Job, ProgressEntry
 from indicators.tests.import_helpers import csv_bytes, xlsx
 
 
@@ -88,28 +88,32 @@ def test_an_error_names_row_and_column(admin):
 @pytest.mark.django_db
 def test_all_or_nothing_stays_the_default(admin):
     rows = [row(0), row(1), {"code": "9.z.9.9", "period": "2021S1", "value": 1}]
-    url, token = upload(admin, xlsx(rows))
-    assert admin.post(rad_url("indicators:import_confirm", token)).status_code == 409
-    assert admin.post(rad_url("indicators:import_confirm", token), {"valid_only": "yes"}).status_code == 409
+    for choice in ({}, {"valid_only": "yes"}):  # no choice, or anything but the form's own value
+        _url, token = upload(admin, xlsx(rows))
+        admin.post(rad_url("indicators:import_confirm", token), choice)
+        run_queued_jobs()
+        job = Job.objects.get(token=token)
+        assert (job.state, job.message) == ("failed", "Nothing was saved: 1 rows are not valid.")
     assert not ProgressEntry.objects.exists()
 
 
 @pytest.mark.django_db
 def test_importing_the_valid_rows_only_when_chosen(admin, personas):
     """3 rows, row 4 bad: with valid_only=1 the 2 good rows are saved (each with its own history line) and row 4
-    is left out; the message says so."""
+    is left out; the job's outcome says so and names it."""
     rows = [row(0), row(1), {"code": "9.z.9.9", "period": "2021S1", "value": 1}]
     url, token = upload(admin, xlsx(rows))
     body = admin.get(url).content.decode()
     assert "Import the 2 good rows" in body
     assert "Leave out the 1 row with errors" in body
-    done = admin.post(rad_url("indicators:import_confirm", token), {"valid_only": "1"}, follow=True)
-    assert done.redirect_chain[-1][0] == rad_url("indicators:import")
+    admin.post(rad_url("indicators:import_confirm", token), {"valid_only": "1"})
+    run_queued_jobs()
     assert sorted(ProgressEntry.objects.values_list("value", flat=True)) == [1, 2]
     assert ProgressEntry.history.count() == 2
-    said = [str(m) for m in done.context["messages"]]
-    assert any("Imported 2 entries" in m for m in said)
-    assert any("1 row with errors was left out" in m for m in said)
+    job = Job.objects.get(token=token)
+    assert job.state == "done"
+    assert (job.outcome["saved"], job.outcome["left_out"]) == (2, 1)
+    assert [(error["row"], error["column"]) for error in job.outcome["errors"]] == [(4, "code")]
 
 
 @pytest.mark.django_db
@@ -117,7 +121,9 @@ def test_no_choice_to_make_when_no_row_is_good(admin):
     url, token = upload(admin, xlsx([{"code": "9.z.9.9", "period": "2021S1", "value": 1}]))
     body = admin.get(url).content.decode()
     assert 'name="valid_only"' not in body
-    assert admin.post(rad_url("indicators:import_confirm", token), {"valid_only": "1"}).status_code == 409
+    admin.post(rad_url("indicators:import_confirm", token), {"valid_only": "1"})
+    run_queued_jobs()
+    assert Job.objects.get(token=token).state == "failed"
     assert not ProgressEntry.objects.exists()
 
 
@@ -159,6 +165,7 @@ def test_refused_rows_download_in_the_import_format_and_go_back_in_once_fixed(ad
 
     # the good rows go in (valid only), then the refused file comes back fixed, error column and all
     admin.post(rad_url("indicators:import_confirm", token), {"valid_only": "1"})
+    run_queued_jobs()
     assert ProgressEntry.objects.count() == 2
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     sheet = workbook.worksheets[0]
@@ -169,6 +176,7 @@ def test_refused_rows_download_in_the_import_format_and_go_back_in_once_fixed(ad
     url, token = upload(admin, buffer.getvalue(), "backlog-refused.xlsx")
     assert "Every row is good." in admin.get(url).content.decode()
     admin.post(rad_url("indicators:import_confirm", token))
+    run_queued_jobs()
     assert sorted(ProgressEntry.objects.values_list("value", flat=True)) == [1, 8, 40, 41]
 
 

@@ -1,0 +1,193 @@
+"""Entries in bulk: an officer submits her agency's drafts, a verifier verifies or returns a selection.
+
+The pages list and filter; the batch is `indicators.workflow.bulk`, which runs each entry through the
+one-entry services and says which entries were refused and why.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from indicators.forms import ReasonForm
+from indicators.models import EntryStatus, Job, JobKind, ProgressEntry
+from indicators.models.roles import ENTER, NO_AGENCY, VERIFY, user_agency
+from indicators.views.entry_lists import EntryFilterForm, filtered_page
+from indicators.workflow import bulk
+from programs.access import plan_page
+
+DRAFT_FILTERS = ("indicator", "period", "kecamatan")
+REFUSALS_SHOWN = 20  # each refusal is a message of its own; past these, one more says how many were left
+
+
+class BatchForm(forms.Form):
+    action = forms.ChoiceField(choices=[("verify", "verify"), ("return", "return")])
+
+
+def _back(name: str, request):
+    """The list the batch came from, with its filters (re-encoded: only a query string of our own page)."""
+    query = QueryDict(request.POST.get("query", ""), mutable=True)
+    query.pop("page", None)
+    url = reverse(name, args=[request.plan.code])
+    return redirect(f"{url}?{query.urlencode()}" if query else url)
+
+
+def _tell(request, outcome: bulk.BatchOutcome, done_message: str) -> None:
+    if outcome.done:
+        messages.success(request, done_message % {"count": len(outcome.done)})
+    if not outcome.refused:
+        return
+    messages.error(
+        request,
+        ngettext(
+            "%(count)s entry was refused; it is unchanged:",
+            "%(count)s entries were refused; they are unchanged:",
+            len(outcome.refused),
+        )
+        % {"count": len(outcome.refused)},
+    )
+    for refusal in outcome.refused[:REFUSALS_SHOWN]:
+        messages.error(request, f"{refusal.label}: {refusal.reason}")
+    if len(outcome.refused) > REFUSALS_SHOWN:
+        more = len(outcome.refused) - REFUSALS_SHOWN
+        messages.error(request, ngettext("… and %(count)s more.", "… and %(count)s more.", more) % {"count": more})
+
+
+# --- the verifier ---------------------------------------------------------------------------------------------
+
+
+@require_POST
+@permission_required(VERIFY, raise_exception=True)
+@plan_page
+def review_batch(request):
+    """Verify or return the ticked entries of the queue; a return takes one reason, kept on each entry."""
+    form = BatchForm(request.POST)
+    ids = bulk.parse_ids(request.POST.getlist("entry"))
+    if not form.is_valid() or not ids:
+        messages.error(request, _("Tick the entries to verify or return first."))
+        return _back("indicators:review_queue", request)
+    if form.cleaned_data["action"] == "verify":
+        outcome = bulk.verify_entries(user=request.user, plan=request.plan, ids=ids)
+        _tell(
+            request,
+            outcome,
+            ngettext("%(count)s entry was verified.", "%(count)s entries were verified.", len(outcome.done)),
+        )
+        return _back("indicators:review_queue", request)
+    reason = ReasonForm({"reason": request.POST.get("reason", "")})
+    if not reason.is_valid():
+        for error in reason.errors["reason"]:
+            messages.error(request, error)
+        return _back("indicators:review_queue", request)
+    outcome = bulk.return_entries(user=request.user, plan=request.plan, ids=ids, reason=reason.cleaned_data["reason"])
+    _tell(
+        request,
+        outcome,
+        ngettext(
+            "%(count)s entry was returned with your reason.",
+            "%(count)s entries were returned with your reason.",
+            len(outcome.done),
+        ),
+    )
+    return _back("indicators:review_queue", request)
+
+
+# --- the officer ----------------------------------------------------------------------------------------------
+
+
+def _agency_or_403(request):
+    agency = user_agency(request.user)
+    if agency is None:
+        raise PermissionDenied(NO_AGENCY)
+    return agency
+
+
+def _her_import(request, number: str | None) -> Job | None:
+    """The import (its job) whose drafts the list is narrowed to, `?import=<job id>`: one of her own imports of
+    this plan that saved entries; another's, or none such, is not found."""
+    if not number:
+        return None
+    job = (
+        Job.objects.filter(
+            plan=request.plan, kind=JobKind.IMPORT, user=request.user, pk=number if number.isdigit() else 0
+        )
+        .exclude(receipt=None)
+        .select_related("receipt")
+        .first()
+    )
+    if job is None:
+        raise Http404("No such import")
+    return job
+
+
+def _her_drafts(request, agency, job: Job | None):
+    entries = ProgressEntry.objects.filter(indicator__plan=request.plan, agency=agency, status=EntryStatus.DRAFT)
+    return entries.filter(import_receipt=job.receipt) if job is not None else entries
+
+
+@permission_required(ENTER, raise_exception=True)
+@plan_page
+def drafts(request):
+    """Her agency's drafts, filtered by indicator, period and kecamatan (and `?import=`: one of her imports), a
+    page at a time, each with a box."""
+    agency = _agency_or_403(request)
+    job = _her_import(request, request.GET.get("import"))
+    entries = (
+        _her_drafts(request, agency, job)
+        .select_related("indicator", "kecamatan", "created_by")
+        .order_by("indicator__code", "year", "semester", "date", "id")
+    )
+    form, page = filtered_page(request, entries, plan=request.plan, fields=DRAFT_FILTERS)
+    context = {
+        "agency": agency,
+        "job": job,
+        "page": page,
+        "filter_form": form,
+        "query": request.GET.urlencode(),
+        "can_submit": request.plan.accepts_entries,
+        "max_batch": bulk.MAX_BATCH,
+    }
+    return render(request, "indicators/drafts.html", context)
+
+
+@require_POST
+@permission_required(ENTER, raise_exception=True)
+@plan_page
+def submit_drafts(request):
+    """Submit the ticked drafts, or with `all`, every draft the list's filters match (up to a batch's size)."""
+    agency = _agency_or_403(request)
+    if request.POST.get("all") == "1":
+        query = QueryDict(request.POST.get("query", ""))
+        filters = EntryFilterForm(query or None, plan=request.plan, fields=DRAFT_FILTERS).filters()
+        entries = _her_drafts(request, agency, _her_import(request, query.get("import"))).filtered(**filters)
+        ids = list(entries.order_by("indicator__code", "year", "semester", "date", "id").values_list("pk", flat=True))
+        ids = ids[: bulk.MAX_BATCH]
+    else:
+        ids = bulk.parse_ids(request.POST.getlist("entry"))
+    if not ids:
+        messages.error(request, _("Tick the drafts to submit first."))
+        return _back("indicators:drafts", request)
+    outcome = bulk.submit_entries(user=request.user, plan=request.plan, ids=ids)
+    _tell(
+        request,
+        outcome,
+        ngettext(
+            "%(count)s entry was submitted for verification.",
+            "%(count)s entries were submitted for verification.",
+            len(outcome.done),
+        ),
+    )
+    return _back("indicators:drafts", request)
+
+
+urlpatterns = [
+    path("verification/batch/", review_batch, name="review_batch"),
+    path("entries/drafts/", drafts, name="drafts"),
+    path("entries/drafts/submit/", submit_drafts, name="submit_drafts"),
+]
