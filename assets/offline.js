@@ -344,7 +344,13 @@ async function showQueue() {
   box.hidden = !items.length && !flash;
   const count = box.querySelector(".device-queue-count");
   const waiting = items.filter((item) => item.state === "waiting").length;
-  count.textContent = [flash || "", items.length ? say(waiting === 1 ? "waiting_one" : "waiting_many", { n: waiting }) : say("all_sent")]
+  const refused = items.length - waiting;
+  count.textContent = [
+    flash || "",
+    waiting ? say(waiting === 1 ? "waiting_one" : "waiting_many", { n: waiting }) : "",
+    refused ? say("refused_count", { n: refused }) : "",
+    items.length ? "" : say("all_sent"),
+  ]
     .filter(Boolean)
     .join(" ");
   sessionStorage.removeItem("tppo-flash");

@@ -63,6 +63,7 @@ def offline_text() -> dict:
         "waiting_one": _("%(n)s entry waiting to be sent."),
         "waiting_many": _("%(n)s entries waiting to be sent."),
         "waiting_item": _("Waiting to be sent."),
+        "refused_count": _("Refused by the server, to fix and send again: %(n)s."),
         "all_sent": _("Everything saved on this device has been sent."),
         "refused": _("Refused by the server:"),
         "fix": _("Fix and send again"),

@@ -13,6 +13,7 @@ Chromium's Slow 3G profile are printed.
 
 import contextlib
 import os
+import re
 import time
 
 import pytest
@@ -24,6 +25,7 @@ from indicators.models import Evidence, ProgressEntry
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 MY_WORK = f"{RAD}/my-work/"
+ENTRY_PAGE = re.compile(r".*/entries/\d+/$")  # a saved entry's page (not the form at …/entries/new/)
 FORM = f"{RAD}/indicators/1.a.1.1/entries/new/"
 SLOW_3G = {"offline": False, "latency": 2000, "downloadThroughput": 500 * 1024 / 8, "uploadThroughput": 500 * 1024 / 8}
 
@@ -155,6 +157,9 @@ def test_offline_queue_survives_a_restart_and_is_sent_once(browser, personas, tm
     sign_in(page, "officer_a")
     page.wait_for_selector("#device-queue .device-queue-refused")
     assert len(queue_items(page)) == 1
+    assert page.inner_text("#device-queue .device-queue-count").strip() == (
+        "Refused by the server, to fix and send again: 1."
+    )
     refused = page.inner_text("#device-queue .device-queue-refused")
     assert "Men and women (20) must add up to the number (25)" in refused
     shoot(page, "refused-item")
@@ -181,7 +186,7 @@ def test_offline_queue_survives_a_restart_and_is_sent_once(browser, personas, tm
     assert page.input_value("#id_value") == "25"
     page.fill("#id_female", "15")
     page.click("form.entry-form button[type=submit]")
-    page.wait_for_url("**/entries/*/")
+    page.wait_for_url(ENTRY_PAGE)
     assert sorted(ProgressEntry.objects.values_list("value", "male", "female")) == [
         (25, 10, 15),
         (40, 20, 20),
@@ -220,3 +225,48 @@ def test_offline_queue_survives_a_restart_and_is_sent_once(browser, personas, tm
         "1 entries on this device have not been sent yet. Signing out deletes them from this device. Sign out anyway?"
     ]
     assert ProgressEntry.objects.count() == 3
+
+
+@pytest.mark.skipif(not os.environ.get("TIMINGS"), reason="timings on Slow 3G: TIMINGS=1")
+def test_timings_on_slow_3g(browser, personas, tmp_path):
+    """On Chromium's Slow 3G profile: saving on the device, one entry with a photo sent at once, and the
+    queue of five entries with photos sent when the connection returns (printed; the bounds are loose)."""
+    context, page = browser()
+    sign_in(page, "officer_a")
+    ready(page)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_selector("html[data-pages-kept]", state="attached")
+    photo = camera_photo(tmp_path / "IMG_0002.jpg")
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+
+    # one entry with a photo, online on Slow 3G: from the tap on Save to the entry's page
+    cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+    page.goto(page.base_url + FORM, timeout=120_000)
+    ready(page)
+    page.fill("#id_value", "7")
+    page.set_input_files("#id_evidence", photo)
+    page.wait_for_selector(".upload-progress-text:has-text('→')")
+    started = time.monotonic()
+    page.click("form.entry-form button[type=submit]")
+    page.wait_for_url(ENTRY_PAGE, timeout=180_000)
+    online_save = time.monotonic() - started
+
+    cdp.send("Network.emulateNetworkConditions", {**SLOW_3G, "offline": True})
+    context.set_offline(True)
+    on_device = [save_offline(page, value=str(10 + n), male="", female="", photo=photo) for n in range(5)]
+    context.set_offline(False)
+    cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+    started = time.monotonic()
+    page.click("#device-queue .device-queue-send")
+    page.wait_for_selector("#device-queue", state="hidden", timeout=600_000)  # nothing left to show
+    sync = time.monotonic() - started
+    assert ProgressEntry.objects.count() == 6 and Evidence.objects.count() == 6
+    sizes = sorted(Evidence.objects.values_list("size", flat=True))
+    print(
+        f"\nSlow 3G: online save with a photo {online_save:.1f} s; saved on the device "
+        f"{min(on_device):.2f}–{max(on_device):.2f} s; 5 entries with photos sent in {sync:.1f} s; "
+        f"photos sent {min(sizes) // 1024}–{max(sizes) // 1024} KB "
+        f"from a {os.path.getsize(photo) // 1024} KB camera photo"
+    )
+    assert max(on_device) < 10
