@@ -140,3 +140,23 @@ def test_a_person_without_a_regency_is_told_so(client_for, personas):
 def test_a_person_without_a_role_is_told_whom_to_ask(client_for, personas):
     body = client_for(personas["outsider"]).get(f"{RAD}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "has no role yet" in body and "admin@example.org" in body
+
+
+@pytest.mark.django_db
+def test_the_link_is_sent_again_to_someone_who_has_no_password_yet(client_for, personas, plan):
+    client = client_for(personas["admin"])
+    client.post(INVITE, invite_data())
+    maria = User.objects.get(email="maria.tefa@example.org")
+    assert f'action="/people/{maria.pk}/resend/"' in client.get(PEOPLE).content.decode()
+    assert client.post(f"/people/{maria.pk}/resend/").url == PEOPLE
+    assert [m.to for m in mail.outbox] == [["maria.tefa@example.org"]] * 2
+    # someone with a password: nothing sent (she uses "forgotten password")
+    client.post(f"/people/{personas['officer_a'].pk}/resend/")
+    assert len(mail.outbox) == 2
+    # another regency's person does not exist here; other roles may not
+    belu = make_regency("53.04")
+    stranger = User.objects.create_user("stranger", "s@example.org")
+    StaffProfile.objects.create(user=stranger, region=belu)
+    assert client.post(f"/people/{stranger.pk}/resend/").status_code == 404
+    assert client_for(personas["verifier"]).post(f"/people/{maria.pk}/resend/").status_code == 403
+    assert len(mail.outbox) == 2

@@ -9,14 +9,15 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from indicators.admin.users import assignable_roles
 from indicators.models.roles import OFFICER, ROLE_PERMISSIONS
-from indicators.people.invite import invite_person
+from indicators.people.invite import invite_person, send_invitation
 from programs.access import regencies_acted_in
 from programs.models import Agency, Region, StaffProfile
 
@@ -114,9 +115,24 @@ def invite(request):
     return render(request, "indicators/people_invite.html", {"form": form})
 
 
+@require_POST
+def resend(request, pk: int):
+    """The set-password link again, for a person of her regencies who has not chosen a password yet: the
+    link lapses after a day, and the forgotten-password form sends none to an account without a password."""
+    _manager_required(request)
+    person = get_object_or_404(User, pk=pk, staff_profile__region__in=regencies_managed(request.user))
+    if person.has_usable_password():
+        messages.error(request, _("%(name)s has chosen a password already.") % {"name": person.get_username()})
+    else:
+        send_invitation(person, by=request.user)
+        messages.success(request, _("The link went again to %(email)s.") % {"email": person.email})
+    return redirect("people:list")
+
+
 app_name = "people"
 
 urlpatterns = [
     path("", people, name="list"),
     path("invite/", invite, name="invite"),
+    path("<int:pk>/resend/", resend, name="resend"),
 ]
