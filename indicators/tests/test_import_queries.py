@@ -44,10 +44,11 @@ def test_preview_and_confirm_cost_the_same_queries_for_20_and_400_rows(plan, per
         assert ProgressEntry.history.filter(history_user=admin).count() == rows
         ProgressEntry.history.all().delete()
         ProgressEntry.objects.all().delete()
-    # preview: savepoint, the plan's indicators, its kecamatan, the saved entries the rows could repeat,
-    # the data checks' two (received semester totals, targets), release; confirm: the same and the data
-    # version's bump, besides the inserts
-    assert counts[20] == counts[400] == (7, 8)
+    # preview: the importer's permissions (2: who may import, import_refused), savepoint, the plan's indicators, its
+    # kecamatan, the saved entries the rows could repeat, the data checks' two (received semester totals,
+    # targets), release; confirm: the same (the permissions now read) and the data version's bump, besides the
+    # inserts
+    assert counts[20] == counts[400] == (9, 8)
 
 
 @pytest.mark.django_db
@@ -73,7 +74,9 @@ def test_web_preview_and_confirm_cost_the_same_queries_for_20_and_400_rows(plan,
     # confirm: 16 whatever the file (the job looked up and created, its task queued, the session saved: no
     # row is read); the job in the worker: 31 besides the inserts (the task claimed and finished, the job
     # started and completed, the receipt claimed, the import's 8, the worker's look-up of dead jobs)
-    assert counts[20] == counts[400] == (20, 16, 31)
+    # (and, since the import checks who may import (import_refused), the importer's permissions: 1 more in the
+    # preview, 3 in the worker, which reads the user afresh)
+    assert counts[20] == counts[400] == (21, 16, 34)
 
 
 @pytest.mark.django_db
