@@ -53,7 +53,9 @@ FIRST_FORMAT = "tppo-backup/1"  # data.json (one JSON array), no signature: stil
 DATA = "data.jsonl"
 MEDIA = "media"
 MANIFEST = "manifest.json"
-NOT_BACKED_UP = {"sessions.session"}
+# sessions, and the task queue's records (work to do or done, rebuilt by the next write: a restored queue
+# would run old work again)
+NOT_BACKED_UP = {"sessions.session", "django_tasks_database.dbtaskresult"}
 # `migrate` makes these in every database (ids may differ): a restore replaces them with the backup's.
 MADE_BY_MIGRATIONS = ("auth.group", "auth.permission", "contenttypes.contenttype")
 CHUNK = 1024 * 1024

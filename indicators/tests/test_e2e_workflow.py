@@ -1,5 +1,7 @@
 """In headless Chromium: an officer records and submits progress, a verifier verifies it."""
 
+import re
+
 import pytest
 
 from conftest import RAD, sign_in
@@ -27,7 +29,8 @@ def test_officer_enters_and_submits_then_verifier_verifies(browser_page, persona
     page.select_option("#id_kecamatan", label="53.03.08 Insana")
     page.fill("#id_narrative", "Sosialisasi bahaya TPPO di aula kecamatan.")
     page.click("main form[method='post'] button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    # the form is sent by the page's script (upload progress, kept on the device offline), then the entry opens
+    page.wait_for_url(re.compile(r".*/entries/\d+/$"))
 
     entry = ProgressEntry.objects.get()
     assert entry.status == EntryStatus.DRAFT
