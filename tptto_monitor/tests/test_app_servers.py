@@ -68,7 +68,7 @@ def test_two_app_servers_show_the_same_figures_after_a_write(tmp_path):
             status, page, _ = verifier.post(f"{a.url}{RAD}/entries/{entry[1]}/verify/", {})
             assert status == 200 and page.endswith(f"{RAD}/verification/")
 
-            # 700 of 2018's target of 1,000 = 70 %, one of the pillar's 10 indicators due in 2018 → 7 (a whole number, written whole)
+            # 700 of 2018's target of 1,000 = 70 %, one of the pillar's 10 indicators due in 2018 → 7 (written whole)
             assert pillar1_2018(reviewer, a) == "7"
             assert pillar1_2018(reviewer, b) == "7"
     finally:
