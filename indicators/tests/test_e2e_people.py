@@ -33,7 +33,8 @@ def shoot(page, name: str) -> None:
 def sign_out(page) -> None:
     page.click("nav .dropdown-toggle")
     page.click("nav form[action='/accounts/logout/'] button")
-    page.wait_for_load_state("networkidle")
+    # the page's script clears the device first, then signs out: wait for the sign-in page
+    page.wait_for_url("**/accounts/login/**")
 
 
 def test_invite_then_the_new_officer_sets_her_password_and_enters_data(browser_page, personas, settings):

@@ -77,7 +77,8 @@ def test_officer_and_verifier_pages_fit_a_phone(browser_page, personas):
     page.click("nav .navbar-toggler")
     page.click("nav .dropdown-toggle")
     page.click("nav form[action='/accounts/logout/'] button")
-    page.wait_for_load_state("networkidle")
+    # the page's script clears the device first, then signs out: wait for the sign-in page
+    page.wait_for_url("**/accounts/login/**")
 
     sign_in(page, "verifier")
     assert_no_sideways_scroll(

@@ -13,7 +13,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def sign_out(page) -> None:
     page.click("nav .dropdown-toggle")  # the account's menu, under the person's name
     page.click("nav form[action='/accounts/logout/'] button")
-    page.wait_for_load_state("networkidle")
+    # the page's script clears the device first, then signs out: wait for the sign-in page
+    page.wait_for_url("**/accounts/login/**")
 
 
 def test_officer_enters_and_submits_then_verifier_verifies(browser_page, personas):
