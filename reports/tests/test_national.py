@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -128,3 +129,27 @@ def test_a_person_of_the_country_belongs_to_no_regency(db, plan):
     user = User.objects.create_user("nr2", "nr2@example.org", PASSWORD)
     with pytest.raises(IntegrityError), transaction.atomic():
         StaffProfile.objects.create(user=user, national=True, region=Region.objects.get(code="53.03"))
+
+
+def test_queries_do_not_grow_with_provinces_or_plans(client_for, national_reviewer, country, django_assert_num_queries):
+    """The country's plans are computed together, as the province page computes its regencies: the same number of
+    queries for one province of one plan as for two provinces of three plans; from the cache, a few."""
+    from django.core.cache import cache
+
+    from conftest import clear_cache
+
+    client = client_for(national_reviewer)
+    counts = []
+    for active in ([LOBAR], [TTU, BELU, LOBAR]):
+        Plan.objects.exclude(code__in=active).update(status=Plan.Status.CLOSED)
+        Plan.objects.filter(code__in=active).update(status=Plan.Status.ACTIVE)
+        clear_cache(cache)
+        with CaptureQueriesContext(connection) as cold:
+            assert len(client.get(URL, {"year": 2021}).context["view"].rows) == (1 if len(active) == 1 else 2)
+        counts.append(len(cold.captured_queries))
+    # as the province page: seven for the page (session, user, the role check's two, the profile, the active
+    # plans, the demo check), six for every plan's figures at once and four for their reporting gaps
+    assert counts == [17, 17]
+    with CaptureQueriesContext(connection) as warm:
+        client.get(URL, {"year": 2021})
+    assert len(warm.captured_queries) == 7  # the columns come from the cache
