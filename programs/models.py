@@ -29,6 +29,14 @@ class BilingualMixin:
         return getattr(self, f"{field}_id")
 
 
+class NamedBilingualMixin(BilingualMixin):
+    """Models with `name_id` and `name_en`: `name` is the one in the reader's language."""
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")
+
+
 class Region(models.Model):
     class Level(models.TextChoices):
         PROVINSI = "provinsi", _("Province")
@@ -96,7 +104,7 @@ class AgencyQuerySet(models.QuerySet):
         return found
 
 
-class Agency(BilingualMixin, models.Model):
+class Agency(NamedBilingualMixin, models.Model):
     """A member agency (OPD) of a regency's task force; without a regency, one that serves several (shared)."""
 
     code = models.SlugField(_("code"), max_length=30)
@@ -133,10 +141,6 @@ class Agency(BilingualMixin, models.Model):
 
     def __str__(self) -> str:
         return self.short_name
-
-    @property
-    def name(self) -> str:
-        return self.localized("name")
 
 
 class StaffProfile(models.Model):
@@ -211,7 +215,7 @@ class PlanQuerySet(models.QuerySet):
         return self.order_by("id").first()
 
 
-class Plan(BilingualMixin, models.Model):
+class Plan(NamedBilingualMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft (being prepared)")
         ACTIVE = "active", _("Active")
@@ -273,10 +277,6 @@ class Plan(BilingualMixin, models.Model):
                 )
 
     @property
-    def name(self) -> str:
-        return self.localized("name")
-
-    @property
     def accepts_entries(self) -> bool:
         """Only an active plan takes new entries or changes to them."""
         return self.status == self.Status.ACTIVE
@@ -313,7 +313,7 @@ class Plan(BilingualMixin, models.Model):
         transaction.on_commit(lambda: plan_data_changed.send(sender=cls, plan_id=plan_id))
 
 
-class Pillar(BilingualMixin, models.Model):
+class Pillar(NamedBilingualMixin, models.Model):
     """A 'program aksi' of the RAD."""
 
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="pillars", verbose_name=_("plan"))
@@ -334,15 +334,11 @@ class Pillar(BilingualMixin, models.Model):
         return f"{self.number}. {self.name}"
 
     @property
-    def name(self) -> str:
-        return self.localized("name")
-
-    @property
     def code(self) -> str:
         return str(self.number)
 
 
-class Program(BilingualMixin, models.Model):
+class Program(NamedBilingualMixin, models.Model):
     pillar = models.ForeignKey(Pillar, models.CASCADE, related_name="programs", verbose_name=_("pillar"))
     letter = models.CharField(_("letter"), max_length=2)
     name_id = models.TextField(_("name (Indonesian)"))
@@ -360,15 +356,11 @@ class Program(BilingualMixin, models.Model):
         return f"{self.code} {self.name}"
 
     @property
-    def name(self) -> str:
-        return self.localized("name")
-
-    @property
     def code(self) -> str:
         return f"{self.pillar.number}.{self.letter}"
 
 
-class Activity(BilingualMixin, models.Model):
+class Activity(NamedBilingualMixin, models.Model):
     """A 'kegiatan' of a program."""
 
     program = models.ForeignKey(Program, models.CASCADE, related_name="activities", verbose_name=_("program"))
@@ -387,10 +379,6 @@ class Activity(BilingualMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
-
-    @property
-    def name(self) -> str:
-        return self.localized("name")
 
     @property
     def code(self) -> str:

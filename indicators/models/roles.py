@@ -20,20 +20,23 @@ DASHBOARDS = P + "view_dashboards"  # every role: the plan, its figures and dash
 NARRATE = P + "write_narrative"  # the secretariat's narrative of the annual report, per pillar and year
 MONITOR = P + "monitor_reporting"  # the secretariat's cockpit: completeness, data quality, follow-ups
 
+# what the secretariat does: verify, read every entry, comment, the cockpit, the narrative, the files
+SECRETARIAT = (
+    "view_dashboards",
+    "verify_progress",
+    "read_all_progress",
+    "view_audit",
+    "comment_progress",
+    "download_reports",
+    "monitor_reporting",
+    "write_narrative",
+)
+
 # codename lists per group; admin-site permissions for the administrator are
 # added in the migration from the models' default permissions.
 ROLE_PERMISSIONS = {
     OFFICER: ["view_dashboards", "enter_progress"],
-    VERIFIER: [
-        "view_dashboards",
-        "verify_progress",
-        "read_all_progress",
-        "view_audit",
-        "comment_progress",
-        "download_reports",
-        "monitor_reporting",
-        "write_narrative",
-    ],
+    VERIFIER: [*SECRETARIAT],
     REVIEWER: [
         "view_dashboards",
         "read_all_progress",
@@ -44,16 +47,8 @@ ROLE_PERMISSIONS = {
     ],
     # dashboards, the plan and the summaries; entries and their evidence are the working roles' business
     EXECUTIVE: ["view_dashboards", "download_reports"],
-    ADMINISTRATOR: [
-        "view_dashboards",
-        "verify_progress",
-        "read_all_progress",
-        "view_audit",
-        "comment_progress",
-        "download_reports",
-        "monitor_reporting",
-        "write_narrative",
-    ],
+    # the administrator works as the secretariat does; her management of the plan is in the admin
+    ADMINISTRATOR: [*SECRETARIAT],
 }
 
 

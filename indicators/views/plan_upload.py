@@ -51,6 +51,17 @@ def regencies_for_new_plan(user) -> list[Region]:
     return regencies
 
 
+def _years_in_order(form: forms.Form, data: dict) -> tuple[int | None, int | None]:
+    """The plan's first and last year; an error on the last one when it comes before the first."""
+    start, end = data.get("start_year"), data.get("end_year")
+    if start and end and end < start:
+        form.add_error(
+            "end_year",
+            _("The last year %(end)s comes before the first year %(start)s.") % {"start": start, "end": end},
+        )
+    return start, end
+
+
 class PlanUploadForm(UploadForm):
     regency = forms.ChoiceField(label=gettext_lazy("Regency"))
     start_year = forms.IntegerField(label=gettext_lazy("First year"), min_value=2000, max_value=2100)
@@ -73,12 +84,7 @@ class PlanUploadForm(UploadForm):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("start_year"), data.get("end_year")
-        if start and end and end < start:
-            self.add_error(
-                "end_year",
-                _("The last year %(end)s comes before the first year %(start)s.") % {"start": start, "end": end},
-            )
+        start, end = _years_in_order(self, data)
         if not self.errors:
             _region, problems = plan_problems(
                 region_code=data["regency"], code=data["slug"], name=data["name"], years=(start, end)
@@ -207,12 +213,7 @@ class CopyPlanForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("start_year"), data.get("end_year")
-        if start and end and end < start:
-            self.add_error(
-                "end_year",
-                _("The last year %(end)s comes before the first year %(start)s.") % {"start": start, "end": end},
-            )
+        _years_in_order(self, data)
         return data
 
 

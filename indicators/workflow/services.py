@@ -387,18 +387,31 @@ def _required_reason(reason: str) -> str:
     return reason
 
 
-@transaction.atomic
-def return_entry(*, user, entry: ProgressEntry, reason: str, version: int | None = None) -> ProgressEntry:
-    """Submitted → returned to the officer, with the reason they will see."""
+def _send_back(
+    user, entry: ProgressEntry, reason: str, version: int | None, from_status: str, refusal
+) -> ProgressEntry:
+    """`from_status` → returned to the officer with the reason she will see (her earlier answer stays in the
+    history); the verification, if any, is undone."""
     _check_verifier(user, entry)
     reason = _required_reason(reason)
     current = _claim(entry, version)
-    if current.status != EntryStatus.SUBMITTED:
-        raise WorkflowError(_("Only a submitted entry can be returned."))
+    if current.status != from_status:
+        raise WorkflowError(refusal)
     current.status = EntryStatus.RETURNED
     current.return_reason = reason
-    current.return_answer = ""  # the earlier answer stays in the history
+    current.return_answer = ""
+    current.verified_by = None
+    current.verified_at = None
     _save(current, user, reason, transition=True)
+    return current
+
+
+@transaction.atomic
+def return_entry(*, user, entry: ProgressEntry, reason: str, version: int | None = None) -> ProgressEntry:
+    """Submitted → returned to the officer, with the reason they will see."""
+    current = _send_back(
+        user, entry, reason, version, EntryStatus.SUBMITTED, _("Only a submitted entry can be returned.")
+    )
     log_action("return", current, user, EntryStatus.SUBMITTED)
     return current
 
@@ -406,17 +419,9 @@ def return_entry(*, user, entry: ProgressEntry, reason: str, version: int | None
 @transaction.atomic
 def reopen_entry(*, user, entry: ProgressEntry, reason: str, version: int | None = None) -> ProgressEntry:
     """Verified → returned, so that it can be corrected. Audited with the reason."""
-    _check_verifier(user, entry)
-    reason = _required_reason(reason)
-    current = _claim(entry, version)
-    if current.status != EntryStatus.VERIFIED:
-        raise WorkflowError(_("Only a verified entry can be reopened."))
-    current.status = EntryStatus.RETURNED
-    current.return_reason = reason
-    current.return_answer = ""
-    current.verified_by = None
-    current.verified_at = None
-    _save(current, user, reason, transition=True)
+    current = _send_back(
+        user, entry, reason, version, EntryStatus.VERIFIED, _("Only a verified entry can be reopened.")
+    )
     log_action("reopen", current, user, EntryStatus.VERIFIED)
     return current
 

@@ -19,24 +19,23 @@ def can_download_summaries(user) -> bool:
     return user.is_authenticated and user.has_perm(DOWNLOAD)
 
 
-def dashboard_reader_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not can_read_dashboards(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+def _allowed_if(test):
+    """A view decorator: 403 unless `test(user)` holds (checked on the server for every request)."""
 
-    return wrapper
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not test(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
-def summary_reader_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not can_download_summaries(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+dashboard_reader_required = _allowed_if(can_read_dashboards)
+summary_reader_required = _allowed_if(can_download_summaries)
 
 
 def download_limited(view):
