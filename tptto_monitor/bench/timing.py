@@ -481,8 +481,10 @@ def run(
     seed: int = 20180101,
     out=None,
     files: bool = True,
+    measure: bool = True,
 ) -> BenchRun:
-    """Grow the data to each size in turn and measure; print progress and the table to `out`."""
+    """Grow the data to each size in turn and measure (unless `measure` is False: the data only, to be measured
+    later with --reuse); print progress and the table to `out`."""
     out = out or io.StringIO()
 
     def say(text: str) -> None:
@@ -515,6 +517,8 @@ def run(
             f"{total:,} entries ({max(size - have, 0):,} added and analysed in {loaded:.1f} s); "
             f"{plan_entries:,} in {plan.code}; {_load()}"
         )
+        if not measure:
+            continue
         # measured as in production: DEBUG off (no query log, no debug templates), plain static URLs
         with override_settings(
             DEBUG=False,

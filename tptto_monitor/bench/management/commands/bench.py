@@ -78,6 +78,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-imports", action="store_true", help="skip the import timings (50/500/5,000 rows)")
         parser.add_argument("--imports-only", action="store_true", help="only the import timings")
         parser.add_argument("--import-sizes", type=parse_sizes, default=[50, 500, 5000], help="rows per import file")
+        parser.add_argument(
+            "--generate-only", action="store_true", help="grow the data and stop (--keep it, then --reuse)"
+        )
         parser.add_argument("--in-place", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
@@ -114,8 +117,7 @@ class Command(BaseCommand):
         command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "bench", "--in-place"]
         command += ["--sizes", ",".join(map(str, options["sizes"])), "--runs", str(options["runs"])]
         command += ["--file-runs", str(options["file_runs"]), "--regencies", str(options["regencies"])]
-        if options["no_files"]:
-            command.append("--no-files")
+        command += [flag for flag in ("--no-files", "--generate-only") if options[flag[2:].replace("-", "_")]]
         command += [flag for flag in ("--no-imports", "--imports-only") if options[flag[2:].replace("-", "_")]]
         command += ["--import-sizes", ",".join(map(str, options["import_sizes"]))]
         try:
@@ -189,5 +191,6 @@ class Command(BaseCommand):
             file_runs=options["file_runs"],
             regencies=options["regencies"],
             files=not options["no_files"],
+            measure=not options["generate_only"],
             out=self.stdout,
         )
