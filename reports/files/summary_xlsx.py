@@ -1,6 +1,6 @@
 """The summary as an Excel workbook: the indicator performance tracking table.
 
-Sheets: an overview; two per pillar with the indicators grouped by program
+Sheets: an overview; the highlights; two per pillar with the indicators grouped by program
 and activity: the report's year and the plan to date with each indicator's
 kind, unit, agency and status (one A4 page wide), then a Target / Actual / %
 column group for every year of the plan (cut into pages of three years);
@@ -170,30 +170,39 @@ def _overview(ws: Worksheet, summary: Summary) -> None:
         row += 1
         put_text(ws, row, 2, _("No data yet: no verified entry has been recorded."), MUTED)
 
-    row += 2
-    put_text(ws, row, 1, _("Highlights from verified entries"), BOLD)
-    row += 1
-    for column, label in enumerate([_("Code"), _("Narrative"), _("Period"), _("Agency"), _("Kecamatan")], 1):
-        _header_cell(ws, row, column, label)
-    highlights = [h for pillar in summary.pillars for h in pillar.highlights]
-    for highlight in highlights:
-        row += 1
-        put_text(ws, row, 1, highlight.code)
-        put_text(ws, row, 2, highlight.narrative).alignment = WRAP
-        put_text(ws, row, 3, str(highlight.period))
-        put_text(ws, row, 4, highlight.agency)
-        put_text(ws, row, 5, highlight.kecamatan)
-    if not highlights:
-        row += 1
-        put_text(ws, row, 2, _("No data yet"), MUTED)
-
     ws.column_dimensions["A"].width = 9
     ws.column_dimensions["B"].width = 32
     for column in range(3, 3 + 2 * (len(years) + 1)):  # 12 columns for a five-year plan: 143 units in all
         ws.column_dimensions[get_column_letter(column)].width = 8 if column % 2 else 9  # "Indicators" on a line
     ws.row_dimensions[header_row].height = 44  # "2021 achievement" on three lines
     ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
-    finish_sheet(ws, title_rows=(header_row, header_row), last_column=2 + 2 * (len(years) + 1))
+    # several tables one under the other: none has its header repeated over the others
+    finish_sheet(ws, title_rows=None, last_column=2 + 2 * (len(years) + 1))
+
+
+def _highlights_sheet(ws: Worksheet, summary: Summary) -> None:
+    """The highlights, a table that may run over pages, on a sheet of their own that repeats their header."""
+    _heading(ws, summary, _("Highlights from verified entries"))
+    header_row = 4
+    labels = [_("Code"), _("Narrative"), _("Period"), _("Agency"), _("Kecamatan")]
+    for column, label in enumerate(labels, 1):
+        _header_cell(ws, header_row, column, label)
+    row = header_row
+    for pillar in summary.pillars:
+        for highlight in pillar.highlights:
+            row += 1
+            put_text(ws, row, 1, highlight.code).border = BOX
+            narrative = put_text(ws, row, 2, highlight.narrative)
+            narrative.border, narrative.alignment = BOX, WRAP
+            for column, value in enumerate([str(highlight.period), highlight.agency, highlight.kecamatan], 3):
+                cell = put_text(ws, row, column, value)
+                cell.border, cell.alignment = BOX, WRAP
+    if row == header_row:
+        put_text(ws, row + 1, 2, _("No data yet"), MUTED)
+    for column, width in enumerate([9, 60, 9, 14, 14], 1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    finish_sheet(ws, title_rows=(header_row, header_row), last_column=len(labels))
 
 
 # Printed on A4 landscape, LibreOffice fits about 104 units of column width on a page at 100 % (its
@@ -427,6 +436,7 @@ def render(summary: Summary) -> bytes:
     with translation.override(summary.language):
         workbook = Workbook()
         _overview(workbook.active, summary)
+        _highlights_sheet(workbook.create_sheet(sheet_title(_("Highlights"))), summary)
         for pillar in summary.pillars:
             _pillar_sheet(workbook.create_sheet(sheet_title(f"{_('Pillar')} {pillar.number}")), summary, pillar)
             by_year = sheet_title(_("Pillar %(number)s by year") % {"number": pillar.number})

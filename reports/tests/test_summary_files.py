@@ -121,7 +121,7 @@ def test_whole_plan_csv_leaves_the_year_columns_empty(entries):
 def test_xlsx_sheets_numbers_percentages_and_frozen_headers(entries):
     book = read_xlsx(build(entries, 2021, "xlsx", "en", END))
     pillars = [name for n in range(1, 5) for name in (f"Pillar {n}", f"Pillar {n} by year")]
-    assert book.sheetnames == ["Overview", *pillars, "Sex and age", "Kecamatan", "Completeness"]
+    assert book.sheetnames == ["Overview", "Highlights", *pillars, "Sex and age", "Kecamatan", "Completeness"]
     ws = book["Pillar 1 by year"]
     assert ws.freeze_panes == "C6"
     assert ws.cell(row=4, column=YEAR_2021_TARGET).value == "2021"

@@ -14,6 +14,7 @@ from indicators.tests.factories import entry
 from reports.files.summary import build
 from reports.tests.chart_csv import chart_rows
 from reports.tests.summary_fixtures import END
+from tptto_monitor.lib.xlsx import NAVY
 
 # one indicator of every kind, each with work in Insana (53.03.08) and some in Noemuti (53.03.04)
 EVERY_KIND = {
@@ -137,7 +138,13 @@ def printed_points(ws) -> float:
 def test_every_sheet_prints_like_the_pdf(every_kind):
     Indicator.objects.filter(code="1.a.1.1").update(text_en="A long indicator text " * 12)  # 264 characters
     book = openpyxl.load_workbook(io.BytesIO(build(every_kind, 2021, "xlsx", "en", END)))
-    title_rows = {"Overview": "$5:$5", "Pillar 1": "$4:$5", "Sex and age": "$4:$4", "Kecamatan": "$4:$4"}
+    title_rows = {
+        "Overview": None,
+        "Highlights": "$4:$4",
+        "Pillar 1": "$4:$5",
+        "Sex and age": "$4:$4",
+        "Kecamatan": "$4:$4",
+    }
     cut = {"Pillar 1 by year", "Pillar 2 by year", "Pillar 3 by year", "Pillar 4 by year", "Kecamatan"}
     for ws in book.worksheets:
         setup = ws.page_setup
@@ -147,7 +154,7 @@ def test_every_sheet_prints_like_the_pdf(every_kind):
             assert ws.col_breaks.brk and ws.print_title_cols in ("$A:$B", "$A:$C"), ws.title
         else:
             assert (setup.fitToWidth, setup.fitToHeight, ws.sheet_properties.pageSetUpPr.fitToPage) == (1, 0, True)
-        assert ws.print_title_rows, ws.title  # the header rows on every printed page
+        assert ws.print_title_rows or ws.title == "Overview", ws.title  # the header rows on every printed page
         assert printed_points(ws) >= 8, ws.title
         if ws.title in title_rows:
             assert ws.print_title_rows == title_rows[ws.title]
@@ -178,3 +185,37 @@ def test_build_checks_its_arguments_and_the_csv_looks_up_no_highlights(plan, mon
     assert build(plan, 2021, "csv", "en", END).startswith(b"\xef\xbb\xbfcode,")
     with pytest.raises(AssertionError, match="no highlights"):
         build(plan, 2021, "xlsx", "en", END)
+
+
+def header_rows(ws) -> set[int]:
+    """The rows of a sheet's table headers: white bold text on the navy fill."""
+    return {cell.row for row in ws.iter_rows() for cell in row if cell.fill.fgColor.rgb == "00" + NAVY}
+
+
+@pytest.mark.django_db
+def test_each_sheet_prints_its_own_tables_header_and_no_other(every_kind):
+    """Printed, the rows repeated at the top of every page are the header of the sheet's one table: a sheet
+    of several tables (the overview: pillars, statuses, data quality) repeats none, and the highlights, a
+    table of their own that runs over pages, get a sheet whose header they repeat (they were under the
+    overview's pillar header on its second page)."""
+    for number in range(12):  # twelve long narratives: the highlights run to a second page
+        entry("1.a.1.1", "2021S1", value=1, narrative=f"Highlight {number}. " + "Sosialisasi di desa. " * 30)
+    book = openpyxl.load_workbook(io.BytesIO(build(every_kind, 2021, "xlsx", "en", END)))
+    pillars = {f"Pillar {n}": "$4:$5" for n in range(1, 5)} | {f"Pillar {n} by year": "$4:$5" for n in range(1, 5)}
+    expected = {
+        "Overview": None,
+        "Highlights": "$4:$4",
+        **pillars,
+        "Sex and age": "$4:$4",
+        "Kecamatan": "$4:$4",
+        "Completeness": "$1:$1",
+    }
+    assert {ws.title: ws.print_title_rows for ws in book.worksheets} == expected
+    for ws in book.worksheets:
+        if ws.print_title_rows:  # every header row of the sheet is among its print titles
+            first, last = (int(part.lstrip("$")) for part in ws.print_title_rows.split(":"))
+            assert header_rows(ws) <= set(range(first, last + 1)), ws.title
+    assert len(header_rows(book["Overview"])) > 1  # its tables' headers: none printed over another table
+    highlights = book["Highlights"]
+    assert [c.value for c in highlights[4]] == ["Code", "Narrative", "Period", "Agency", "Kecamatan"]
+    assert sum(1 for r in highlights.iter_rows(min_row=5) if str(r[1].value).startswith("Highlight")) >= 3

@@ -111,7 +111,7 @@ def sheet_title(text: str) -> str:
 def finish_sheet(
     ws: Worksheet,
     *,
-    title_rows: tuple[int, int],
+    title_rows: tuple[int, int] | None,
     last_column: int,
     title_columns: int = 0,
     page_breaks: Sequence[int] = (),
@@ -119,6 +119,9 @@ def finish_sheet(
 ) -> None:
     """Print like the PDF: A4 landscape, one page wide (as many pages down as needed), the table's header
     rows repeated on every page, and rows tall enough for their wrapped text.
+
+    `title_rows` are the header of the sheet's one table (None for a sheet of several tables: repeated on
+    every page, one table's header would print over the next table's rows).
 
     A table too wide for one page at a legible size is cut, not shrunk: `page_breaks` name the last
     column of every printed page but the last, and the first `title_columns` (code, indicator) are
@@ -150,7 +153,8 @@ def finish_sheet(
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0  # as many pages down as the table needs
         ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
+    if title_rows:
+        ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
     ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.8, footer=0.3)
     ws.oddFooter.right.text = "&P / &N"
 
