@@ -1,24 +1,19 @@
-"""The analysis dataset built ahead (reports.built): the task that builds it, and the download's reading."""
+"""The analysis dataset built ahead (reports.built): the task that builds it (and the summaries), and the
+download's reading."""
 
 import datetime
-import time
 
 from django.conf import settings
 from django.utils import timezone, translation
 from django_tasks import task
 
 from programs.models import Plan
-from reports.built import store
+from reports.built import reading, store, summary_files
 from reports.exchange import dataset
 from tptto_monitor.lib.queue import jobs_cache
 
 QUIET_SECONDS = 60  # a build waits this long after the first write, for the writes that follow it
-WAIT_SECONDS = 60  # a download waits at most this long for a build of its version under way
 LANGUAGES = ("id", "en")
-
-
-def _building_key(plan: Plan) -> str:
-    return f"building:{plan.pk}:{plan.data_version}"
 
 
 def schedule(sender=None, *, plan_id: int, **kwargs) -> bool:
@@ -34,34 +29,24 @@ def schedule(sender=None, *, plan_id: int, **kwargs) -> bool:
 
 @task()
 def build_plan_files(plan_id: int) -> str:
+    """The plan's dataset files, then its summaries (reports.built.summary_files), of its data version now."""
     plan = Plan.objects.filter(pk=plan_id).first()
     if plan is None:
         return "gone"
     jobs_cache().delete(f"build-due:{plan_id}")  # writes from now on queue the next build
-    key = _building_key(plan)
-    jobs_cache().set(key, 1, WAIT_SECONDS * 5)
-    try:
+    with reading.building(plan):
         for language in LANGUAGES:
             with translation.override(language):
                 for fmt in dataset.FORMATS:
                     content = dataset.build(plan, fmt, timezone.localdate(), language)
                     store.write(plan, "dataset", fmt, language, content)
+        summary_files.build_summaries(plan)
         store.prune(plan)
-    finally:
-        jobs_cache().delete(key)
     return str(plan.data_version)
 
 
 def dataset_file(plan: Plan, fmt: str, language: str) -> bytes:
     """The dataset of the plan as it stands: the built file, the one being built (waited for), or built now."""
-    content = store.read(plan, "dataset", fmt, language)
-    if content is not None:
-        return content
-    deadline = time.monotonic() + WAIT_SECONDS
-    while jobs_cache().get(_building_key(plan)) and time.monotonic() < deadline:
-        time.sleep(0.2)
-        if (content := store.read(plan, "dataset", fmt, language)) is not None:
-            return content
-    content = dataset.build(plan, fmt, timezone.localdate(), language)
-    store.write(plan, "dataset", fmt, language, content)
-    return content
+    return reading.read_or_build(
+        plan, "dataset", fmt, language, lambda: dataset.build(plan, fmt, timezone.localdate(), language)
+    )

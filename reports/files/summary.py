@@ -238,12 +238,22 @@ def check(plan: Plan, year: int | None, fmt: str | None = None, language: str = 
 
 
 def make_summary(
-    plan: Plan, year: int | None, language: str, as_of: datetime.date, *, with_highlights: bool = True
+    plan: Plan,
+    year: int | None,
+    language: str,
+    as_of: datetime.date,
+    *,
+    with_highlights: bool = True,
+    rollup: PlanRollup | None = None,
 ) -> Summary:
-    """Everything an annual (or whole-plan) summary shows, in `language`, with the data as on `as_of`."""
+    """Everything an annual (or whole-plan) summary shows, in `language`, with the data as on `as_of`.
+
+    `rollup`: the plan's `compute(plan, as_of=as_of)` when the caller already has it (the files built ahead
+    make every year's summary, in both languages, from one rollup: it holds no text in a language).
+    """
     check(plan, year, language=language)
     with translation.override(language):
-        rollup = compute(plan, as_of=as_of)
+        rollup = rollup if rollup is not None else compute(plan, as_of=as_of)
         in_year = Filters(year=year)
         found = highlights(plan, in_year) if with_highlights else {}
         pillars = [_pillar_summary(p, year, found.get(p.pillar.number, [])) for p in rollup.pillars]

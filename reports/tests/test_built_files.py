@@ -1,17 +1,26 @@
-"""The analysis dataset built ahead by a task after a burst of writes, and served from its file."""
+"""The analysis dataset and the annual summaries built ahead by a task after a burst of writes, and served from
+their files."""
 
+import csv
 import datetime
+import io
 import threading
 import time
 
+import docx as docx_reader
+import openpyxl
+import pypdf
 import pytest
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from conftest import rad_url, run_queued_jobs
+from indicators.tests.factories import entry
 from programs.models import Plan
-from reports.built import dataset_files, store
+from reports.built import dataset_files, store, summary_files
 from reports.exchange import dataset
+from reports.files import summary
 from tptto_monitor.lib.queue import jobs_cache
 
 
@@ -97,3 +106,93 @@ def test_a_download_waits_for_the_build_of_its_version(plan, personas, client_fo
     worker.join()
     assert response.status_code == 200 and response.content == b"built by the worker"
     assert time.monotonic() - started >= 0.5
+
+
+# --- the annual summaries, built by the same task ------------------------------------------------------------
+
+
+def refuse_to_make_summaries(monkeypatch):
+    def refused(*args, **kwargs):
+        raise AssertionError("the summary was made in the request")
+
+    monkeypatch.setattr(summary, "make_summary", refused)
+    monkeypatch.setattr(summary, "build", refused)
+
+
+@pytest.mark.django_db
+def test_the_task_builds_every_summary_from_one_rollup(plan, monkeypatch):
+    computed = []
+    real = summary_files.compute
+    monkeypatch.setattr(summary_files, "compute", lambda *a, **k: computed.append(a) or real(*a, **k))
+    monkeypatch.setattr(summary, "compute", lambda *a, **k: pytest.fail("a second rollup"))
+    entry("1.a.1.1", "2021S1", value=700)
+    plan.refresh_from_db()
+    dataset_files.build_plan_files.call(plan.pk)
+    assert len(computed) == 1
+    kinds = [f"summary-{year}" for year in (2018, 2019, 2020, 2021, 2022)] + ["summary-plan"]
+    for kind in kinds:
+        for fmt in summary.RENDERERS:
+            for language in ("id", "en"):
+                assert store.read(plan, kind, fmt, language), (kind, fmt, language)
+    # 6 summaries × 4 formats × 2 languages, and the 4 dataset files
+    assert len(default_storage.listdir(f"built/{plan.pk}")[1]) == 6 * 4 * 2 + 4
+
+
+@pytest.mark.django_db
+def test_a_summary_download_reads_the_built_file(plan, personas, client_for, monkeypatch):
+    entry("1.a.1.1", "2021S1", value=700)
+    plan.refresh_from_db()
+    dataset_files.build_plan_files.call(plan.pk)
+    refuse_to_make_summaries(monkeypatch)
+    client = client_for(personas["reviewer"])
+    client.cookies["django_language"] = "en"
+
+    xlsx = client.get(rad_url("reports:year_summary", 2021, "xlsx"))
+    assert xlsx.status_code == 200 and xlsx.content == store.read(plan, "summary-2021", "xlsx", "en")
+    overview = openpyxl.load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
+    assert overview["A1"].value == "Annual report on the implementation of the RAD of the TPPO Task Force, " + (
+        f"{plan.region.name} — 2021"
+    )
+
+    pdf = client.get(rad_url("reports:plan_summary", "pdf"))
+    assert pdf.status_code == 200 and pdf.content == store.read(plan, "summary-plan", "pdf", "en")
+    text = pypdf.PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    assert "2018–2022" in text
+
+    csv_file = client.get(rad_url("reports:year_summary", 2021, "csv"))
+    rows = list(csv.reader(io.StringIO(csv_file.content.decode("utf-8-sig"))))
+    [row] = [row for row in rows if row and row[0] == "1.a.1.1"]
+    assert "700" in row
+
+    client.cookies["django_language"] = "id"
+    docx = client.get(rad_url("reports:year_summary", 2020, "docx"))
+    assert docx.status_code == 200 and docx.content == store.read(plan, "summary-2020", "docx", "id")
+    assert docx_reader.Document(io.BytesIO(docx.content)).paragraphs
+
+
+@pytest.mark.django_db
+def test_a_summary_download_waits_for_the_build_of_its_version(plan, personas, client_for, monkeypatch):
+    jobs_cache().set(f"building:{plan.pk}:{plan.data_version}", 1, 60)
+    refuse_to_make_summaries(monkeypatch)
+
+    def build_elsewhere():
+        time.sleep(0.5)
+        store.write(plan, "summary-2021", "pdf", "id", b"%PDF built by the worker")
+
+    worker = threading.Thread(target=build_elsewhere)
+    worker.start()
+    started = time.monotonic()
+    response = client_for(personas["reviewer"]).get(rad_url("reports:year_summary", 2021, "pdf"))
+    worker.join()
+    assert response.status_code == 200 and response.content == b"%PDF built by the worker"
+    assert time.monotonic() - started >= 0.5
+
+
+@pytest.mark.django_db
+def test_a_summary_with_no_build_coming_is_built_once_and_kept(plan, personas, client_for, monkeypatch):
+    client = client_for(personas["reviewer"])
+    first = client.get(rad_url("reports:year_summary", 2021, "csv"))
+    assert first.status_code == 200
+    assert store.read(plan, "summary-2021", "csv", "id") == first.content
+    refuse_to_make_summaries(monkeypatch)
+    assert client.get(rad_url("reports:year_summary", 2021, "csv")).content == first.content

@@ -10,12 +10,12 @@ The file is in the reader's language (Indonesian unless they chose English).
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language
 
 from programs.access import plan_page
 from programs.models import Plan
+from reports.built import summary_files
 from reports.dashboards import page_cache
 from reports.files import summary, summary_csv
 from reports.views.access import download_limited, summary_reader_required
@@ -36,20 +36,20 @@ def summaries(request):
 def _download(request, plan: Plan, year: int | None, fmt: str) -> HttpResponse:
     """The file, built once per plan data version, year, format and language, then served like a static file.
 
-    Its ETag names that version, so a browser that has it gets a 304 without the file being built
-    again (even by another app server); the first request after a write rebuilds it.
+    Built ahead by a task after a write (reports.built.summary_files), as a rule; its ETag names that
+    version, so a browser that has it gets a 304 without the file being read again (even on another app server).
     """
     if fmt not in summary.FORMATS:
         raise Http404("Unknown format")
     if year is not None and not plan.contains_year(year):
         raise Http404("Year outside the plan")
     excel_id = fmt == "csv" and csv_style.excel_id_requested(request)
-    language, today = report_language(), timezone.localdate()
+    language = report_language()
     key = page_cache.key("summary", plan, year, fmt, language)
     etag = '"' + key.partition(":")[2][:32] + ("-" + csv_style.EXCEL_ID if excel_id else "") + '"'
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is None:
-        content = page_cache.get_or_build(key, lambda: summary.build(plan, year, fmt, language, as_of=today))
+        content = summary_files.summary_file(plan, year, fmt, language)  # built ahead by a task, as a rule
         name = summary.filename(plan, year, fmt)
         if excel_id:
             content, name = csv_style.excel_id(content, summary_csv.NUMBER_COLUMNS), csv_style.excel_id_filename(name)
