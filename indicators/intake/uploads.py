@@ -9,6 +9,10 @@ sessions she signs in with) at most PENDING_PER_USER files and PENDING_BYTES_PER
 pushes her oldest pending ones out. A confirmed upload handed to its job (`release`) loses its mark: the job
 reads it outside any request, and a failed job keeps it for a retry. Pending uploads left for STALE_AFTER,
 released ones for RELEASED_KEPT, are swept at every upload and by the hourly `manage.py sweep_uploads`.
+
+Beside a pending upload its preview keeps the rows as it checked them (`keep_checked`, under
+`<folder>/checked/<uuid>-<language>`, indicators.intake.checked), so that the preview's further pages read
+them instead of checking every row again; they go with the upload.
 """
 
 import datetime
@@ -16,6 +20,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404
@@ -26,6 +31,7 @@ RELEASED_KEPT = datetime.timedelta(days=1)  # a failed import's file, for its re
 PENDING_PER_USER = 3
 PENDING_BYTES_PER_USER = 25 * 1024 * 1024  # a few files at the import's size limit
 PENDING = "pending"
+CHECKED = "checked"
 # A reading still unfinished after this long died with its worker (killed, or past the server's timeout).
 READING_DIED_AFTER = datetime.timedelta(minutes=2)
 
@@ -48,6 +54,26 @@ class SessionUploads:
 
     def _mark(self, user_id: int, token: uuid.UUID | str) -> str:
         return f"{self.folder}/{PENDING}/{user_id}/{token}"
+
+    def _checked(self, token: uuid.UUID | str, language: str) -> str:
+        return f"{self.folder}/{CHECKED}/{token}-{language}"
+
+    def keep_checked(self, token: uuid.UUID, language: str, data: bytes) -> None:
+        """Keep the rows of the upload as its preview checked them, in `language` (the messages' language)."""
+        path = self._checked(token, language)
+        default_storage.delete(path)
+        default_storage.save(path, ContentFile(data))
+
+    def checked(self, token: uuid.UUID, language: str) -> bytes | None:
+        try:
+            with default_storage.open(self._checked(token, language), "rb") as handle:
+                return handle.read()
+        except FileNotFoundError:
+            return None
+
+    def _forget_checked(self, token: uuid.UUID | str) -> None:
+        for language, _name in settings.LANGUAGES:
+            default_storage.delete(self._checked(token, language))
 
     def keep(self, request, data: bytes, details) -> uuid.UUID:
         """Store the bytes; one pending upload per session (a new one replaces the last), and the person's
@@ -108,6 +134,7 @@ class SessionUploads:
 
     def discard(self, token: uuid.UUID) -> None:
         default_storage.delete(self._path(token))
+        self._forget_checked(token)
 
     def forget(self, request, token: uuid.UUID) -> None:
         uploads = request.session.get(self.key, {})
@@ -115,6 +142,7 @@ class SessionUploads:
         request.session[self.key] = uploads
         default_storage.delete(self._path(token))
         default_storage.delete(self._mark(request.user.pk, token))
+        self._forget_checked(token)
 
     @contextmanager
     def reading(self, request, token: uuid.UUID):
@@ -161,7 +189,18 @@ class SessionUploads:
         for name, mark in marks.items():
             if not default_storage.exists(self._path(name)):
                 default_storage.delete(mark)
+        self._sweep_checked()
         return swept
+
+    def _sweep_checked(self) -> None:
+        """Delete the checked rows of uploads no longer kept."""
+        try:
+            _dirs, files = default_storage.listdir(f"{self.folder}/{CHECKED}")
+        except FileNotFoundError:
+            return
+        for name in files:
+            if not default_storage.exists(self._path(name.rsplit("-", 1)[0])):
+                default_storage.delete(f"{self.folder}/{CHECKED}/{name}")
 
     def _marks(self) -> dict[str, str]:
         """token → its mark, for every pending upload of anyone."""

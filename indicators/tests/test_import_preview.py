@@ -202,3 +202,33 @@ def test_refused_file_of_another_users_upload_is_not_found(client_for, personas,
     _url, token = upload(client_for(personas["admin"]), xlsx([row(0)]))
     client.logout()
     assert client_for(personas["officer_b"]).get(rad_url("indicators:import_refused", token)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_rows_are_checked_once_and_the_pages_read_them(admin, monkeypatch):
+    """250 rows, row 20 repeating row 10: the first look checks them; pages 1–3 of all the rows, the rows to look
+    at and the refused rows' file read the rows as checked (check_rows is not called again)."""
+    from indicators.intake import progress
+
+    calls = []
+    real = progress.check_rows
+    monkeypatch.setattr(progress, "check_rows", lambda *a, **k: calls.append(1) or real(*a, **k))
+    rows = [row(n) for n in range(250)]
+    rows[18] = dict(rows[8])
+    url, token = upload(admin, xlsx(rows))
+    first = admin.get(url).content.decode()
+    assert calls == [1]
+    assert listed_rows(first) == [20]
+    assert listed_rows(admin.get(url + "?rows=all").content.decode()) == list(range(2, 102))
+    assert listed_rows(admin.get(url + "?rows=all&page=3").content.decode()) == list(range(202, 252))
+    again = admin.get(url).content.decode()
+    assert listed_rows(again) == [20] and "This row repeats row 10 of the file." in again
+    data = admin.get(rad_url("indicators:import_refused", token)).content
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert [c.value for c in sheet[2]][: len(COLUMNS)][:2] == ["2.d.1.1", "2021S1"]
+    assert sheet.cell(2, len(COLUMNS) + 1).value == "Row 20: whole row: This row repeats row 10 of the file."
+    assert calls == [1]
+    # in another language the messages are checked once more, in that language
+    admin.cookies["django_language"] = "id"
+    admin.get(url)
+    assert calls == [1, 1]

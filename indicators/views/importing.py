@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from indicators.intake import claims as import_claims
 from indicators.intake import refused
+from indicators.intake.checked import CheckedRows
 from indicators.intake.progress import MAX_BYTES, ImportFileError, ImportResult, import_file, sniff_format
 from indicators.intake.template import build_template, template_indicators
 from indicators.intake.uploads import PROGRESS_UPLOADS, ReadingUnfinished
@@ -102,7 +103,7 @@ def chose_valid_only(request) -> bool:
     return request.POST.get("valid_only") == "1"
 
 
-def render_preview(request, name: str, result: ImportResult, token: uuid.UUID, status: int = 200):
+def render_preview(request, name: str, result: CheckedRows, token: uuid.UUID, status: int = 200):
     """Counts, then the rows to look at (errors or warnings), 100 a page; `?rows=all` pages through every row.
 
     A 5,000-row file with five bad rows shows those five at once instead of a page of 5,000.
@@ -177,36 +178,48 @@ def template_file(request, fmt: str):
     return response
 
 
-@plan_page
-def preview(request, token: uuid.UUID):
-    import_agency_for(request)
+def _checked(request, token: uuid.UUID):
+    """(name, the rows as checked) of the upload: checked once, at the preview's first look, then read from what
+    was kept beside the upload (indicators.intake.checked); or the response to give instead."""
     name, data = UPLOADS.get(request, token)
+    language = get_language()
+    if (kept := UPLOADS.checked(token, language)) is not None:
+        return name, CheckedRows.loads(kept), None
     try:
         with UPLOADS.reading(request, token):
             result = _run(request, data, dry_run=True)
     except ReadingUnfinished as error:
-        return _unfinished(request, token, name, error)
+        return name, None, _unfinished(request, token, name, error)
     except ImportFileError as error:
         UPLOADS.forget(request, token)
         messages.error(request, _("“%(name)s” cannot be imported: %(error)s") % {"name": name, "error": error})
-        return redirect("indicators:import", request.plan.code)
-    return render_preview(request, name, result, token)
+        return name, None, redirect("indicators:import", request.plan.code)
+    checked = CheckedRows.from_result(result)
+    UPLOADS.keep_checked(token, language, checked.dumps())
+    return name, checked, None
+
+
+@plan_page
+def preview(request, token: uuid.UUID):
+    import_agency_for(request)
+    name, checked, instead = _checked(request, token)
+    if instead is not None:
+        return instead
+    return render_preview(request, name, checked, token)
 
 
 @plan_page
 def refused_file(request, token: uuid.UUID):
     """The rows of the upload that cannot be imported, as an XLSX in the import format with an `error` column."""
     import_agency_for(request)
-    name, data = UPLOADS.get(request, token)
-    try:
-        with UPLOADS.reading(request, token):
-            result = _run(request, data, dry_run=True)
-    except ReadingUnfinished as error:
-        return _unfinished(request, token, name, error)
-    except ImportFileError as error:
-        messages.error(request, _("“%(name)s” cannot be imported: %(error)s") % {"name": name, "error": error})
-        return redirect("indicators:import", request.plan.code)
-    response = HttpResponse(refused.refused_rows_xlsx(result.bad_rows), content_type=refused.CONTENT_TYPE)
+    name, checked, instead = _checked(request, token)
+    if instead is not None:
+        return instead
+    return refused_response(refused.refused_rows_xlsx([row.outcome() for row in checked.bad_rows]), name)
+
+
+def refused_response(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=refused.CONTENT_TYPE)
     stem = slugify(name.rsplit(".", 1)[0])[:80] or "import"
     response["Content-Disposition"] = f'attachment; filename="{stem}-refused.xlsx"'
     response["Cache-Control"] = "private, no-store"
