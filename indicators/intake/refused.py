@@ -7,15 +7,41 @@ goes back in as it is once the rows are fixed.
 
 XLSX, every cell written as text: a narrative that starts with "=" stays text (no formula runs when the
 file is opened), and codes like 53.03.08 or periods like 2021S1 stay as typed.
+
+An import confirmed with its good rows only keeps the file of the rows it left out (`keep`, written by its
+job in the same transaction's span, before the job is marked done), so it can still be downloaded from the
+job page and the imports after the upload itself is gone.
 """
 
 import io
+import uuid
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
 from indicators.intake.progress import COLUMNS, ERROR_COLUMN, RowOutcome
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FOLDER = "imports-refused"
+
+
+def _path(token: uuid.UUID | str) -> str:
+    return f"{FOLDER}/{token}.xlsx"
+
+
+def keep(token: uuid.UUID | str, content: bytes) -> None:
+    """Keep the refused rows' file of the import of upload `token` (replacing one of an earlier attempt)."""
+    default_storage.delete(_path(token))
+    default_storage.save(_path(token), ContentFile(content))
+
+
+def kept(token: uuid.UUID | str) -> bytes | None:
+    try:
+        with default_storage.open(_path(token), "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
 
 
 def row_errors(outcome: RowOutcome) -> str:

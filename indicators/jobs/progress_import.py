@@ -9,7 +9,7 @@ saves nothing and keeps the upload, so the user can fix what the job page names 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from indicators.intake import claims
+from indicators.intake import claims, refused
 from indicators.intake.progress import ImportFileError, import_file
 from indicators.intake.uploads import PROGRESS_UPLOADS
 from indicators.jobs.progress import Progress
@@ -62,6 +62,8 @@ def run(job: Job, progress: Progress) -> None:
             receipt.plan = job.plan
             receipt.save(update_fields=["saved", "plan"])
             left_out = len(result.bad_rows)  # only when the importer chose to import the valid rows
+            if left_out:  # the refused rows' file outlives the upload (a file left behind by a rollback is unused)
+                refused.keep(job.token, refused.refused_rows_xlsx(result.bad_rows))
             complete(
                 job,
                 done=len(result.rows),

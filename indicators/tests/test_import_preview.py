@@ -232,3 +232,41 @@ def test_the_rows_are_checked_once_and_the_pages_read_them(admin, monkeypatch):
     admin.cookies["django_language"] = "id"
     admin.get(url)
     assert calls == [1, 1]
+
+
+@pytest.mark.django_db
+def test_the_refused_rows_file_outlives_the_confirm(admin, client_for, personas):
+    """Row 3 is not a number; the good rows 2 and 4 go in. The upload is gone after the job, but its refused
+    row still downloads from the job page and the imports, as the preview offered it; not for another officer."""
+    rows = [row(0), {"code": "2.d.1.1", "period": "2021S1", "value": "lots"}, row(2)]
+    url, token = upload(admin, xlsx(rows))
+    admin.get(url)
+    admin.post(rad_url("indicators:import_confirm", token), {"valid_only": "1"})
+    run_queued_jobs()
+    job = Job.objects.get(token=token)
+    assert job.state == "done" and ProgressEntry.objects.count() == 2
+    assert admin.get(rad_url("indicators:import_refused", token)).status_code == 404  # the upload has served
+    refused_url = rad_url("indicators:job_refused", job.pk)
+    assert f'href="{refused_url}"' in admin.get(rad_url("indicators:job", job.pk)).content.decode()
+    assert f'href="{refused_url}"' in admin.get(rad_url("indicators:imports")).content.decode()
+    response = admin.get(refused_url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="backlog-refused.xlsx"'
+    sheet = read_sheet(response.content)
+    assert len(sheet) == 2
+    refused_row = dict(zip(sheet[0], sheet[1], strict=True))
+    assert (refused_row["value"], refused_row["error"]) == (
+        "lots",
+        "Row 3: column value: “lots” is not a whole number.",
+    )
+    assert client_for(personas["officer_b"]).get(refused_url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_import_of_every_row_has_no_refused_rows_file(admin):
+    url, token = upload(admin, xlsx([row(0)]))
+    admin.post(rad_url("indicators:import_confirm", token))
+    run_queued_jobs()
+    job = Job.objects.get(token=token)
+    assert job.state == "done"
+    assert admin.get(rad_url("indicators:job_refused", job.pk)).status_code == 404

@@ -14,12 +14,13 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from indicators.intake import refused
 from indicators.intake.undo import UndoRefused, import_undo
 from indicators.intake.uploads import PROGRESS_UPLOADS
 from indicators.jobs.runner import requeue
 from indicators.jobs.status import job_status
 from indicators.models import Job, JobKind, JobState
-from indicators.views.importing import ADMIN_PERM, import_agency_for
+from indicators.views.importing import ADMIN_PERM, import_agency_for, refused_response
 from programs.access import plan_page
 
 PAGE_SIZE = 100
@@ -70,6 +71,17 @@ def job_retry(request, pk: int):
 
 
 @plan_page
+def job_refused(request, pk: int):
+    """The rows an import left out (the importer chose its good rows only), as the preview offered them: the
+    import format with an error column, kept by the job after the upload itself is gone."""
+    job = get_job_for_user(request, pk)
+    content = refused.kept(job.token) if job.state == JobState.DONE and job.outcome.get("left_out") else None
+    if content is None:
+        raise Http404("No rows were left out by this import")
+    return refused_response(content, job.file_name)
+
+
+@plan_page
 def imports(request):
     jobs = plan_imports(request).select_related("user", "receipt", "receipt__undone_by")
     page = Paginator(jobs, 50).get_page(request.GET.get("page"))
@@ -108,4 +120,5 @@ urlpatterns = [
     path("jobs/<int:pk>/", job_page, name="job"),
     path("jobs/<int:pk>.json", job_json, name="job_json"),
     path("jobs/<int:pk>/retry/", job_retry, name="job_retry"),
+    path("jobs/<int:pk>/refused.xlsx", job_refused, name="job_refused"),
 ]
