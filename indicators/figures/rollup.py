@@ -217,6 +217,15 @@ class Figure:
         return min(self.achievement or Decimal(0), HUNDRED)
 
     @property
+    def shown_achievement(self) -> Decimal | None:
+        """The achievement a table shows: none without an actual. Where nothing was reported (no number, no
+        milestone state) a row shows an empty actual and no achievement, not 0 % beside it; the rollup keeps
+        its 0 in `achievement` for the pillar means, where a due indicator without data achieved nothing."""
+        if self.actual is None and not self.state:
+            return None
+        return self.achievement
+
+    @property
     def status_label(self) -> str:
         return Status.label(self.status)
 

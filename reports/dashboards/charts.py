@@ -257,10 +257,10 @@ def pillar_indicators(pillar: PillarRollup, year: int | None) -> Chart:
                 row.indicator.text,
                 _target(y) if y else None,
                 _actual(y) if y else None,
-                _f(y.achievement) if y else None,
+                _f(y.shown_achievement) if y else None,
                 y.status_label if y else "",
                 _actual(row.to_date),
-                _f(row.to_date.achievement),
+                _f(row.to_date.shown_achievement),
                 row.to_date.status_label,
             ]
         )
@@ -271,7 +271,7 @@ def pillar_indicators(pillar: PillarRollup, year: int | None) -> Chart:
         fig.add_bar(
             name=str(year),
             y=codes,
-            x=[_f(f.achievement) for f in figs],
+            x=[_f(f.shown_achievement) for f in figs],
             orientation="h",
             marker={"color": [Status.COLOURS[f.status] for f in figs], "pattern": {"shape": "/"}},
             customdata=[f.status_label for f in figs],
@@ -281,7 +281,7 @@ def pillar_indicators(pillar: PillarRollup, year: int | None) -> Chart:
     fig.add_bar(
         name=_("Plan to date"),
         y=codes,
-        x=[_f(f.achievement) for f in figs],
+        x=[_f(f.shown_achievement) for f in figs],
         orientation="h",
         marker_color=[Status.COLOURS[f.status] for f in figs],
         customdata=[f.status_label for f in figs],
@@ -503,10 +503,10 @@ def indicators_year_over_year(yoy: YearOverYear) -> Chart:
                 c.row.indicator.text,
                 _target(c.before),
                 _actual(c.before),
-                _f(c.before.achievement),
+                _f(c.before.shown_achievement),
                 _target(c.now),
                 _actual(c.now),
-                _f(c.now.achievement),
+                _f(c.now.shown_achievement),
                 _points(c.points),
                 c.now.status_label,
             ]
@@ -520,7 +520,7 @@ def indicators_year_over_year(yoy: YearOverYear) -> Chart:
         y=[c.row.code for c in shown],
         orientation="h",
         marker_color=["#198754" if (v or 0) >= 0 else "#b02a37" for v in changes],
-        customdata=[[_f(c.before.achievement), _f(c.now.achievement)] for c in shown],
+        customdata=[[_f(c.before.achievement), _f(c.now.achievement)] for c in shown],  # as the change: 0 → 50
         hovertemplate="%{y}: %{customdata[0]} % → %{customdata[1]} % (%{x:+.1f})<extra></extra>",
     )
     _layout(

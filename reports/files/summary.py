@@ -41,15 +41,6 @@ from reports.files.sentences import sentences
 LANGUAGES = ("id", "en")
 
 
-def _shown_achievement(figure: Figure) -> Decimal | None:
-    """No achievement without an actual: where nothing was reported (no number, no milestone state)
-    the row shows none, not 0 % beside an empty actual. (The rollup keeps its 0 for the pillar
-    means, where a due indicator without data counts as nothing achieved.)"""
-    if figure.actual is None and not figure.state:
-        return None
-    return figure.achievement
-
-
 @dataclass
 class IndicatorRow:
     """One indicator with the figures the summary shows (all from the rollup)."""
@@ -78,7 +69,7 @@ class IndicatorRow:
 
     @property
     def year_achievement_pct(self) -> Decimal | None:
-        return _shown_achievement(self.figure)
+        return self.figure.shown_achievement
 
     @property
     def to_date_actual(self) -> Decimal | None:
@@ -86,7 +77,7 @@ class IndicatorRow:
 
     @property
     def to_date_achievement_pct(self) -> Decimal | None:
-        return _shown_achievement(self.to_date)
+        return self.to_date.shown_achievement
 
     @property
     def status(self) -> str:

@@ -173,7 +173,7 @@ def _executive_summary(doc: DocumentType, summary: Summary) -> None:
                 row.agency,
                 _figure_text(row, row.figure.target, row.figure.target_label),
                 _figure_text(row, row.figure.actual, row.figure.state_label),
-                pct(row.figure.achievement),
+                pct(row.figure.shown_achievement),
             ]
             for row in off_track
         ]
@@ -241,7 +241,7 @@ def _indicator_line(row: IndicatorRow, figure: Figure) -> list[str]:
         text,
         _figure_text(row, figure.target, figure.target_label),
         _figure_text(row, figure.actual, figure.state_label),
-        pct(figure.achievement),
+        pct(figure.shown_achievement),
         Status.label(figure.status),
     ]
 

@@ -309,7 +309,8 @@ def _indicator_chart(pillar: PillarSummary, period: str) -> Drawing | None:
     drawing.add(chart)
     for index, row in enumerate(rows):
         y = chart.y + index * bar + bar / 2 - 2.5
-        label = pct(row.figure.achievement) if row.figure.achievement is not None else row.status_label
+        shown = row.figure.shown_achievement
+        label = pct(shown) if shown is not None else row.status_label
         drawing.add(String(chart.x + chart.width + 4, y, label, fontName=FONT, fontSize=6.5))
     drawing.add(
         String(
@@ -445,7 +446,7 @@ def _off_track(summary: Summary, s: dict, period: str) -> list:
                 Paragraph(text(row.agency), s["cell"]),
                 _figure_cell(row, row.figure.target, s, row.figure.target_label),
                 _figure_cell(row, row.figure.actual, s, row.figure.state_label),
-                Paragraph(pct(row.figure.achievement), s["cell_right"]),
+                Paragraph(pct(row.figure.shown_achievement), s["cell_right"]),
             ]
         )
     widths = [15 * mm, TEXT_WIDTH - 115 * mm, 30 * mm, 21 * mm, 21 * mm, 28 * mm]
@@ -501,7 +502,7 @@ def _pillar_section(summary: Summary, pillar: PillarSummary, s: dict) -> list:
                     Paragraph(label, s["cell"]),
                     _figure_cell(row, row.figure.target, s, row.figure.target_label),
                     _figure_cell(row, row.figure.actual, s, row.figure.state_label),
-                    Paragraph(pct(row.figure.achievement), s["cell_right"]),
+                    Paragraph(pct(row.figure.shown_achievement), s["cell_right"]),
                     Paragraph(
                         f"<font color='{Status.COLOURS[row.status]}'><b>{text(row.status_label)}</b></font>", s["cell"]
                     ),

@@ -98,7 +98,7 @@ def _figure_cells(ws: Worksheet, row: int, column: int, figure: Figure) -> None:
         put_text(ws, row, column + 1, figure.state_label).border = BOX
     else:
         put_number(ws, row, column + 1, figure.actual).border = BOX
-    put_percent(ws, row, column + 2, figure.achievement).border = BOX
+    put_percent(ws, row, column + 2, figure.shown_achievement).border = BOX
 
 
 def _overview(ws: Worksheet, summary: Summary) -> None:

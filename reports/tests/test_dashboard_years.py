@@ -95,8 +95,8 @@ def test_two_years_side_by_side_with_the_change(reviewer):
     assert pillars[1][0] == "Pillar 1" and pillars[1][2:] == ["7", "10", "6", "10", "-1"]
     indicators = {r[0]: r for r in chart_rows(reviewer.get(url + "&csv=indicators-year-over-year", **EN).content)}
     assert indicators["1.a.1.1"][2:9] == ["1000", "700", "70", "1000", "500", "50", "-20"]
-    # due in 2018 with nothing reached: 0 %; in 2019 1 of 10: +10 points
-    assert indicators["1.b.2.1"][2:9] == ["5", "", "0", "10", "1", "10", "10"]
+    # due in 2018 with nothing reported: no achievement shown (the change counts it as 0); in 2019 1 of 10: +10
+    assert indicators["1.b.2.1"][2:9] == ["5", "", "", "10", "1", "10", "10"]
 
 
 @pytest.mark.django_db
