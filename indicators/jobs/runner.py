@@ -27,6 +27,7 @@ from tptto_monitor.lib.queue import alive_window, worker_alive
 RUNNERS = {
     JobKind.IMPORT: "indicators.jobs.progress_import.run",
     JobKind.PLAN: "indicators.jobs.plan_upload.run",
+    JobKind.BULK: "indicators.jobs.bulk_entries.run",
 }
 
 

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from indicators.jobs import progress
+from indicators.jobs import bulk_entries, progress
 from indicators.jobs.runner import reap
 from indicators.models import Job, JobKind, JobState
 from tptto_monitor.lib.queue import any_worker_alive
@@ -22,6 +22,8 @@ def done_message(job: Job) -> str:
                 left_out,
             ) % {"count": left_out}
         return message
+    if job.kind == JobKind.BULK and "action" in job.outcome:
+        return bulk_entries.done_message(job.outcome["action"], job.outcome["done"], job.outcome["refused_count"])
     if job.kind == JobKind.PLAN and job.outcome.get("plan"):
         return _("Created the draft plan “%(code)s” with %(n)s indicators.") % {
             "code": job.outcome["plan"],

@@ -7,6 +7,10 @@ its own; the outcome of a done job is written in the same transaction as the wor
 never done without its rows, nor its rows saved without the job saying so. While the work's transaction
 is open, the rows done so far go through the jobs cache (indicators.jobs.progress), not this table:
 on SQLite no other connection can write while the work holds the write lock.
+
+A batch of entries (submit all the drafts of an import, verify a large selection) is a job too, created
+under the token its form was drawn with (the same click twice, or from two tabs, leads to one job); it is
+the one kind whose work is not one transaction: each entry is its own decision (indicators.workflow.bulk).
 """
 
 from django.conf import settings
@@ -22,6 +26,7 @@ from programs.models import Plan, Region
 class JobKind(models.TextChoices):
     IMPORT = "import", _("Spreadsheet import")
     PLAN = "plan", _("New plan from a plan file")
+    BULK = "bulk", _("Entries in bulk")  # submit, verify or return many entries (indicators.jobs.bulk_entries)
 
 
 class JobState(models.TextChoices):
@@ -75,9 +80,9 @@ class Job(models.Model):
         return f"{self.get_kind_display()} {self.file_name} ({self.get_state_display()})"
 
     def get_absolute_url(self) -> str:
-        if self.kind == JobKind.IMPORT:
-            return reverse("indicators:job", args=[self.plan.code, self.pk])
-        return reverse("plan_upload:job", args=[self.pk])
+        if self.kind == JobKind.PLAN:
+            return reverse("plan_upload:job", args=[self.pk])
+        return reverse("indicators:job", args=[self.plan.code, self.pk])
 
     def status_url(self) -> str:
         """The JSON status: the page's address with `.json` in place of its trailing slash."""

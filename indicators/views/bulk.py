@@ -1,8 +1,14 @@
 """Entries in bulk: an officer submits her agency's drafts, a verifier verifies or returns a selection.
 
 The pages list and filter; the batch is `indicators.workflow.bulk`, which runs each entry through the
-one-entry services and says which entries were refused and why.
+one-entry services and says which entries were refused and why. A batch of more than `bulk.IN_REQUEST`
+entries (submitting every draft of a 5,000-row import) runs as a job of the task queue
+(indicators.jobs.bulk_entries) and the answer is its page, with its progress and, once done, the refusals.
+Each form carries a token drawn with the page: the same batch sent twice (a double click, two tabs, the
+back button) leads to the one job.
 """
+
+import uuid
 
 from django import forms
 from django.contrib import messages
@@ -11,11 +17,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from indicators.forms import ReasonForm
+from indicators.jobs.runner import start_job
 from indicators.models import EntryStatus, Job, JobKind, ProgressEntry
 from indicators.models.roles import ENTER, NO_AGENCY, VERIFY, user_agency
 from indicators.views.entry_lists import EntryFilterForm, filtered_page
@@ -59,6 +66,33 @@ def _tell(request, outcome: bulk.BatchOutcome, done_message: str) -> None:
         messages.error(request, ngettext("… and %(count)s more.", "… and %(count)s more.", more) % {"count": more})
 
 
+def _batch_token(request, action: str) -> uuid.UUID:
+    """The job's token: the form's (one per action: verify and return share a form), or a new one."""
+    try:
+        return uuid.uuid5(uuid.UUID(request.POST.get("batch", "")), action)
+    except ValueError:
+        return uuid.uuid4()
+
+
+def _as_job(request, action: str, ids: list[int], what: str, reason: str = ""):
+    """Queue the batch as a job and answer with its page (the job already queued by the same form, if any)."""
+    params = {"action": action, "ids": ids, "reason": reason, "language": get_language()}
+    job, created = start_job(
+        kind=JobKind.BULK,
+        token=_batch_token(request, action),
+        user=request.user,
+        plan=request.plan,
+        region=request.plan.region,
+        file_name=what,
+        params=params,
+    )
+    if job.kind != JobKind.BULK or job.user_id != request.user.pk or job.plan_id != request.plan.pk:
+        raise Http404("No such batch")
+    if created:
+        Job.objects.filter(pk=job.pk, total=0).update(total=len(ids))
+    return redirect(job)
+
+
 # --- the verifier ---------------------------------------------------------------------------------------------
 
 
@@ -73,6 +107,9 @@ def review_batch(request):
         messages.error(request, _("Tick the entries to verify or return first."))
         return _back("indicators:review_queue", request)
     if form.cleaned_data["action"] == "verify":
+        if len(ids) > bulk.IN_REQUEST:
+            what = ngettext("Verify %(count)s entry", "Verify %(count)s entries", len(ids)) % {"count": len(ids)}
+            return _as_job(request, "verify", ids, what)
         outcome = bulk.verify_entries(user=request.user, plan=request.plan, ids=ids)
         _tell(
             request,
@@ -85,6 +122,9 @@ def review_batch(request):
         for error in reason.errors["reason"]:
             messages.error(request, error)
         return _back("indicators:review_queue", request)
+    if len(ids) > bulk.IN_REQUEST:
+        what = ngettext("Return %(count)s entry", "Return %(count)s entries", len(ids)) % {"count": len(ids)}
+        return _as_job(request, "return", ids, what, reason.cleaned_data["reason"])
     outcome = bulk.return_entries(user=request.user, plan=request.plan, ids=ids, reason=reason.cleaned_data["reason"])
     _tell(
         request,
@@ -151,7 +191,8 @@ def drafts(request):
         "filter_form": form,
         "query": request.GET.urlencode(),
         "can_submit": request.plan.accepts_entries,
-        "max_batch": bulk.MAX_BATCH,
+        "in_request": bulk.IN_REQUEST,
+        "batch_tokens": (uuid.uuid4(), uuid.uuid4()),  # the form of all the drafts, the form of the ticked ones
     }
     return render(request, "indicators/drafts.html", context)
 
@@ -160,19 +201,21 @@ def drafts(request):
 @permission_required(ENTER, raise_exception=True)
 @plan_page
 def submit_drafts(request):
-    """Submit the ticked drafts, or with `all`, every draft the list's filters match (up to a batch's size)."""
+    """Submit the ticked drafts, or with `all`, every draft the list's filters match (as a job past IN_REQUEST)."""
     agency = _agency_or_403(request)
     if request.POST.get("all") == "1":
         query = QueryDict(request.POST.get("query", ""))
         filters = EntryFilterForm(query or None, plan=request.plan, fields=DRAFT_FILTERS).filters()
         entries = _her_drafts(request, agency, _her_import(request, query.get("import"))).filtered(**filters)
         ids = list(entries.order_by("indicator__code", "year", "semester", "date", "id").values_list("pk", flat=True))
-        ids = ids[: bulk.MAX_BATCH]
     else:
         ids = bulk.parse_ids(request.POST.getlist("entry"))
     if not ids:
         messages.error(request, _("Tick the drafts to submit first."))
         return _back("indicators:drafts", request)
+    if len(ids) > bulk.IN_REQUEST:
+        what = ngettext("Submit %(count)s draft", "Submit %(count)s drafts", len(ids)) % {"count": len(ids)}
+        return _as_job(request, "submit", ids, what)
     outcome = bulk.submit_entries(user=request.user, plan=request.plan, ids=ids)
     _tell(
         request,

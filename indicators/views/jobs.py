@@ -1,8 +1,8 @@
 """A job's page and its JSON status, and the plan's imports: who, when, which file, how many rows, undo.
 
-The job page of an import lives under its plan (`/rad/<slug>/jobs/<id>/`, JSON at `…/jobs/<id>.json`);
-its owner sees it, and so does an administrator of the plan's regency; anyone else gets 404, as for a
-plan of another regency. The page draws the progress from the JSON with static/js/job.js and, without
+The job page of an import or of a batch of entries lives under its plan (`/rad/<slug>/jobs/<id>/`, JSON at
+`…/jobs/<id>.json`); its owner sees it, and so does an administrator of the plan's regency; anyone else gets
+404, as for a plan of another regency. The page draws the progress from the JSON with static/js/job.js and, without
 script, refreshes itself until the job has ended.
 """
 
@@ -35,28 +35,39 @@ def plan_imports(request):
     return jobs
 
 
-def get_job_for_user(request, pk: int) -> Job:
-    job = plan_imports(request).select_related("user", "receipt").filter(pk=pk).first()
-    if job is None:
+def get_job_for_user(request, pk: int, kinds=(JobKind.IMPORT,)) -> Job:
+    """A job of the plan of one of `kinds`: the user's own, or any for an administrator; an import only for those
+    who import (403 otherwise); 404 for anyone else."""
+    job = Job.objects.filter(plan=request.plan, kind__in=kinds, pk=pk).select_related("user", "receipt").first()
+    if job is not None and job.kind == JobKind.IMPORT:
+        import_agency_for(request)
+    if job is None or (job.user_id != request.user.pk and not request.user.has_perm(ADMIN_PERM)):
         raise Http404("No such job")
     return job
 
 
+PAGE_KINDS = (JobKind.IMPORT, JobKind.BULK)  # the jobs of a plan with a page here (a new plan's: plan_upload)
+
+
+def _can_retry(request, job: Job) -> bool:
+    """Her failed job, whose input is still there (an import's upload is kept a day; a batch's ids are its own)."""
+    if job.state != JobState.FAILED or job.user_id != request.user.pk:
+        return False
+    return job.kind == JobKind.BULK or PROGRESS_UPLOADS.kept(job.token) is not None
+
+
 @plan_page
 def job_page(request, pk: int):
-    job = get_job_for_user(request, pk)
+    job = get_job_for_user(request, pk, PAGE_KINDS)
     status = job_status(job)
-    context = {
-        "job": job,
-        "status": status,
-        "retry": job.state == JobState.FAILED and job.user_id == request.user.pk and PROGRESS_UPLOADS.kept(job.token),
-    }
-    return render(request, "indicators/job.html", context)
+    context = {"job": job, "status": status, "retry": _can_retry(request, job)}
+    template = "indicators/bulk_job.html" if job.kind == JobKind.BULK else "indicators/job.html"
+    return render(request, template, context)
 
 
 @plan_page
 def job_json(request, pk: int):
-    response = JsonResponse(job_status(get_job_for_user(request, pk)))
+    response = JsonResponse(job_status(get_job_for_user(request, pk, PAGE_KINDS)))
     response["Cache-Control"] = "no-store"
     return response
 
@@ -64,8 +75,8 @@ def job_json(request, pk: int):
 @require_POST
 @plan_page
 def job_retry(request, pk: int):
-    job = get_job_for_user(request, pk)
-    if job.user_id != request.user.pk or PROGRESS_UPLOADS.kept(job.token) is None or not requeue(job):
+    job = get_job_for_user(request, pk, PAGE_KINDS)
+    if not _can_retry(request, job) or not requeue(job):
         messages.error(request, _("This job cannot be started again: upload the file again."))
     return redirect(job)
 

@@ -4,6 +4,8 @@ Verifiers and administrators change an entry's status only through
 `indicators.workflow.services`; reviewers (IOM) comment but never edit.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -41,7 +43,8 @@ def queue(request):
         .order_by("submitted_at", "id")
     )
     form, page = filtered_page(request, entries, plan=request.plan, fields=QUEUE_FILTERS)
-    return render(request, "indicators/review_queue.html", {"entries": page, "page": page, "filter_form": form})
+    context = {"entries": page, "page": page, "filter_form": form, "batch_token": uuid.uuid4()}  # views.bulk
+    return render(request, "indicators/review_queue.html", context)
 
 
 def _version(request) -> int | None:

@@ -18,6 +18,7 @@ remains per entry is the service's own work (lock and version, the save, its his
 version, the model's checks).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +29,9 @@ from indicators.workflow import services
 from programs.models import Plan
 
 MAX_BATCH = 500  # a form of 500 checked boxes is already far past what a person reviews on one screen
+# Batches of more entries than this run as a job of the task queue (indicators.jobs.bulk_entries), with its page
+# and progress; smaller ones in the request (200 entries take a few seconds).
+IN_REQUEST = 200
 
 
 @dataclass
@@ -45,29 +49,34 @@ class BatchOutcome:
 
 def parse_ids(values) -> list[int]:
     """The entry ids of a form's checkboxes, in the order given, each once; anything not a number is dropped."""
-    ids = []
+    ids: dict[int, None] = {}
     for value in values:
         text = str(value).strip()
-        if text.isdigit() and int(text) not in ids:
-            ids.append(int(text))
-    return ids[:MAX_BATCH]
+        if text.isdigit():
+            ids.setdefault(int(text))
+    return list(ids)[:MAX_BATCH]
 
 
 def _label(entry: ProgressEntry) -> str:
     return f"{entry.indicator.code} · {entry.period} (#{entry.pk})"
 
 
-def _run(*, user, plan: Plan, ids: list[int], action) -> BatchOutcome:
+Progress = Callable[[int, int], None]
+
+
+def _run(*, user, plan: Plan, ids: list[int], action, progress: Progress | None = None) -> BatchOutcome:
     """`action(entry)` for each entry of `plan` among `ids`; ids outside the plan are refused without a word on
     what they are (another regency's entry does not exist for her), and entries she may not read are named by
-    their number only."""
+    their number only. `progress(entries done or refused, entries)` as it goes."""
     entries = ProgressEntry.objects.filter(pk__in=ids, indicator__plan=plan).select_related(
         "indicator__plan__region", "agency"
     )
     found = {entry.pk: entry for entry in entries}
     readable = set(ProgressEntry.objects.filter(pk__in=found).visible_to(user).values_list("pk", flat=True))
     outcome = BatchOutcome()
-    for pk in ids:
+    for number, pk in enumerate(ids):
+        if progress:
+            progress(number, len(ids))
         entry = found.get(pk)
         if entry is None:
             outcome.refused.append(Refusal(pk, f"#{pk}", _("There is no such entry in this plan.")))
@@ -84,17 +93,29 @@ def _run(*, user, plan: Plan, ids: list[int], action) -> BatchOutcome:
     return outcome
 
 
-def submit_entries(*, user, plan: Plan, ids: list[int]) -> BatchOutcome:
+def submit_entries(*, user, plan: Plan, ids: list[int], progress: Progress | None = None) -> BatchOutcome:
     """Draft → submitted for each entry (services.submit_entry); a returned entry needs its own answer first."""
-    return _run(user=user, plan=plan, ids=ids, action=lambda entry: services.submit_entry(user=user, entry=entry))
+    return _run(
+        user=user,
+        plan=plan,
+        ids=ids,
+        action=lambda entry: services.submit_entry(user=user, entry=entry),
+        progress=progress,
+    )
 
 
-def verify_entries(*, user, plan: Plan, ids: list[int]) -> BatchOutcome:
+def verify_entries(*, user, plan: Plan, ids: list[int], progress: Progress | None = None) -> BatchOutcome:
     """Submitted → verified for each entry (services.verify_entry)."""
-    return _run(user=user, plan=plan, ids=ids, action=lambda entry: services.verify_entry(user=user, entry=entry))
+    return _run(
+        user=user,
+        plan=plan,
+        ids=ids,
+        action=lambda entry: services.verify_entry(user=user, entry=entry),
+        progress=progress,
+    )
 
 
-def return_entries(*, user, plan: Plan, ids: list[int], reason: str) -> BatchOutcome:
+def return_entries(*, user, plan: Plan, ids: list[int], reason: str, progress: Progress | None = None) -> BatchOutcome:
     """Submitted → returned for each entry, each with the one reason (services.return_entry keeps it on each
     entry and in each history line)."""
     return _run(
@@ -102,4 +123,8 @@ def return_entries(*, user, plan: Plan, ids: list[int], reason: str) -> BatchOut
         plan=plan,
         ids=ids,
         action=lambda entry: services.return_entry(user=user, entry=entry, reason=reason),
+        progress=progress,
     )
+
+
+ACTIONS = {"submit": submit_entries, "verify": verify_entries, "return": return_entries}
