@@ -130,6 +130,12 @@ def no_files_built_ahead(settings):
 
 
 @pytest.fixture(autouse=True)
+def no_figures_stored_ahead(settings):
+    # a write queues no recompute of the plan's stored figures (indicators.tallies), except in the tests of that
+    settings.FIGURES_STORED_AHEAD = False
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     # the real hasher costs ~0.3 s per user; tests create several users each
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -140,7 +146,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the plan once per test database; each test's transaction is rolled back."""
     from django.test import override_settings
 
-    with django_db_blocker.unblock(), override_settings(BUILD_FILES_AHEAD=False):
+    with django_db_blocker.unblock(), override_settings(BUILD_FILES_AHEAD=False, FIGURES_STORED_AHEAD=False):
         load_plan()
 
 

@@ -10,7 +10,12 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from indicators.models import Indicator, PillarNarrative, ProgressEntry, Target
+from indicators.tallies import plan_figures
 from programs.models import Plan
+from programs.signals import plan_data_changed
+
+# a plan's stored figures are recomputed by a task once a burst of writes to it is committed (indicators.tallies)
+plan_data_changed.connect(plan_figures.schedule, dispatch_uid="indicators.tallies.plan_figures.schedule")
 
 
 @receiver([post_save, post_delete], sender=ProgressEntry, dispatch_uid="entry_changes_plan_data")

@@ -159,6 +159,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15, minimum=1)
 # A plan's analysis dataset is built by a task a minute after its data change, not in the download (reports.built)
 BUILD_FILES_AHEAD = env_bool("BUILD_FILES_AHEAD", True)
+# Each plan's published figures are stored by a task two seconds after its data change (indicators.tallies)
+FIGURES_STORED_AHEAD = env_bool("FIGURES_STORED_AHEAD", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -127,6 +127,11 @@ class Completeness:
     def flat(self) -> list[Cell]:
         return [cell for _agency, cells in self.rows() for cell in cells]
 
+    @property
+    def calendar_point(self) -> str:
+        """The calendar point of the semesters computed (all the plan's when no year was asked)."""
+        return calendar_point(self.deadlines, self.as_of)
+
 
 def deadlines_for(plan: Plan, periods: list[Period]) -> dict[Period, datetime.date]:
     """Each semester's deadline: the plan's own where it set one, else 15 days after the semester."""
@@ -220,6 +225,26 @@ def _state(period: Period, deadline: datetime.date, as_of: datetime.date) -> str
     if period.start > as_of:
         return State.NOT_BEGUN
     return State.OPEN if as_of <= deadline else State.CLOSED
+
+
+_LETTERS = {State.NOT_BEGUN: "n", State.OPEN: "o", State.CLOSED: "c"}
+
+
+def calendar_point(deadlines: dict[Period, datetime.date], as_of: datetime.date) -> str:
+    """Where the calendar stands for a plan's figures on the day `as_of`: one letter per semester of the plan, its
+    state (n: not begun, o: open, c: closed). It changes only when a semester begins or a deadline passes.
+
+    Every figure the day moves depends on it alone: the rollup reads the day only through which semesters have
+    begun (a semester not begun is 'n' here; `rollup.semesters_begun`), completeness through each semester's
+    state. Figures computed on two days with the same point are the same figures, so a cache key or a stored
+    figure carries the point, never the day."""
+    return "".join(_LETTERS[_state(period, deadline, as_of)] for period, deadline in sorted(deadlines.items()))
+
+
+def calendar_points(plans: list[Plan], *, as_of: datetime.date) -> dict[int, str]:
+    """Plan id → `calendar_point` of all the plan's semesters, in one query (the plans' own deadlines)."""
+    deadlines = _deadlines(plans, {plan.pk: semesters(plan.years) for plan in plans}) if plans else {}
+    return {pk: calendar_point(plan_deadlines, as_of) for pk, plan_deadlines in deadlines.items()}
 
 
 def completeness(

@@ -872,9 +872,21 @@ def _plan_rollup(
 CACHE_SECONDS = 24 * 3600
 
 
+def semesters_begun(plan: Plan, as_of: datetime.date) -> int:
+    """How many of the plan's semesters have begun by `as_of`: all the rollup reads of the day (`_Pace.of`), so
+    the rollup of two days with the same count is the same (completeness.calendar_point says it per semester)."""
+    return sum(1 for period in semesters(plan.years) if period.start <= as_of)
+
+
 def _cache_key(plan: Plan, filters: Filters, as_of: datetime.date) -> str:
     digest = hashlib.sha256(filters.key().encode()).hexdigest()[:32]
-    return f"rollup:{plan.pk}:{plan.data_version}:{min(as_of, plan.end_date).isoformat()}:{digest}"
+    return f"rollup-2:{plan.pk}:{plan.data_version}:{semesters_begun(plan, as_of)}:{digest}"
+
+
+def _on_day(rollup: PlanRollup, as_of: datetime.date) -> PlanRollup:
+    """A cached rollup as read on `as_of`: the same figures (the same semesters have begun), its day the reader's."""
+    day = min(as_of, rollup.plan.end_date)
+    return rollup if rollup.as_of == day else dataclasses.replace(rollup, as_of=day)
 
 
 def cached_compute(
@@ -885,7 +897,8 @@ def cached_compute(
     Every write to the plan's entries, targets or indicators moves `plan.data_version` on
     (indicators.signals, and the bulk writers directly), so a cached result is never stale;
     the caller must pass a plan read in the same request (`request.plan`), so that its
-    version is the database's. The day is part of the key: statuses move with the calendar.
+    version is the database's. Statuses move with the calendar, but only when a semester begins:
+    the key holds how many have begun (`semesters_begun`), not the day, so midnight keeps the cache.
     """
     filters = filters or Filters()
     key = _cache_key(plan, filters, as_of)
@@ -893,7 +906,7 @@ def cached_compute(
     if result is None:
         result = compute(plan, filters, as_of=as_of, pillars=pillars)
         cache.set(key, result, CACHE_SECONDS)
-    return result
+    return _on_day(result, as_of)
 
 
 def cached_compute_many(
@@ -911,7 +924,7 @@ def cached_compute_many(
         computed = compute_many(missing, filters, as_of=as_of)
         cache.set_many({keys[pk]: rollup for pk, rollup in computed.items()}, CACHE_SECONDS)
         results.update(computed)
-    return {plan.pk: results[plan.pk] for plan in plans}
+    return {plan.pk: _on_day(results[plan.pk], as_of) for plan in plans}
 
 
 # --- year over year -------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from indicators.models.jobs import Job, JobKind, JobState
 from indicators.models.kinds import KIND_FIELDS, SPLIT_FIELDS, TEXT_LIMIT, Kind, limited_text
 from indicators.models.narratives import NARRATIVE_PARTS, PillarNarrative
 from indicators.models.plan import Indicator, IndicatorQuerySet, Target, whole_split
+from indicators.models.stored import PlanFigures
 from indicators.models.tokens import ApiToken
 
 __all__ = [
@@ -63,6 +64,7 @@ __all__ = [
     "Dhis2Mapping",
     "ImportReceipt",
     "ApiToken",
+    "PlanFigures",
     "NARRATIVE_PARTS",
     "PillarNarrative",
     "Job",

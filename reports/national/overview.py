@@ -1,8 +1,9 @@
 """`/national/`: the provinces side by side for a year (issue: the nation). Each province's row gathers its
-regencies' columns as the province page holds them (reports.province.overview.regency_columns, cached per plan
-and data version), computed for every plan of the country at once: plans in the year and reporting, each
-pillar's mean achievement over its plans (each plan weighs the same), indicators by status, the standard-tag
-totals. Every figure comes from the rollup; this module arranges and adds them up (rollup.add_up, mean_of).
+regencies' columns as the province page holds them (reports.province.overview.regency_columns: each plan's
+stored figures, indicators.tallies.plan_figures), read for every plan of the country at once: plans in the year
+and reporting, each pillar's mean achievement over its plans (each plan weighs the same), indicators by status,
+the standard-tag totals. Every figure comes from the rollup; this module arranges and adds them up
+(rollup.add_up, mean_of).
 
 Who reads it: superusers and the country's people (StaffProfile.national); anyone else is told it does not exist.
 """
@@ -39,6 +40,8 @@ class NationalView:
     rows: list[ProvinceRow]
     pillar_numbers: list[int]
     tags: list[TagTotal]  # by_plan keyed by province id here: the country's totals
+    behind: int = 0  # plans whose figures shown are being brought up to date (plan_figures.year_figures)
+    since: datetime.datetime | None = None  # when the oldest of them was computed
 
     @property
     def status_order(self) -> list[tuple[str, str]]:
@@ -102,4 +105,5 @@ def build(year: int | None, *, as_of: datetime.date) -> NationalView:
             total = tags.setdefault(tag, TagTotal(tag, present[0][0]))
             total.by_plan[pk] = row.tags[tag]
         rows.append(row)
-    return NationalView(year, years, rows, numbers, sorted(tags.values(), key=lambda t: t.label))
+    tag_totals = sorted(tags.values(), key=lambda t: t.label)
+    return NationalView(year, years, rows, numbers, tag_totals, columns.behind, columns.since)

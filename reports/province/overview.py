@@ -2,25 +2,23 @@
 indicators that share a standard tag across plans (DESIGN.md: the province task force reads across
 its regencies; a regency's staff see only their own).
 
-Every figure comes from `indicators.figures.rollup`, computed for all the plans together; nothing here is written
-but the cache.
+Every figure comes from `indicators.figures.rollup`, through each plan's figures stored per year
+(`indicators.tallies.plan_figures`), read for all the plans in one query.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import Exists, Q
 from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from indicators.figures.completeness import Completeness, completeness_many
-from indicators.figures.rollup import CACHE_SECONDS, PlanRollup, Status, add_up, cached_compute_many, share
+from indicators.figures.rollup import Status, add_up, share
+from indicators.tallies import plan_figures
 from programs.access import is_national, national_profiles
 from programs.models import Plan, Region
 
@@ -119,6 +117,8 @@ class ProvinceView:
     columns: list[RegencyColumn]
     pillar_numbers: list[int]
     tags: list[TagTotal]
+    behind: int = 0  # plans whose figures shown are being brought up to date (plan_figures.year_figures)
+    since: datetime.datetime | None = None  # when the oldest of them was computed
 
     @property
     def status_order(self) -> list[tuple[str, str]]:
@@ -144,7 +144,7 @@ def year_columns(plans: list[Plan], year: int | None, *, as_of: datetime.date):
     if year is None:
         year = default_year(years, as_of)
     in_year = [plan for plan in plans if year is not None and plan.contains_year(year)]
-    return years, year, regency_columns(in_year, year, as_of=as_of) if in_year else []
+    return years, year, regency_columns(in_year, year, as_of=as_of) if in_year else Columns()
 
 
 def build(province: Region, year: int | None, *, as_of: datetime.date) -> ProvinceView:
@@ -155,43 +155,24 @@ def build(province: Region, year: int | None, *, as_of: datetime.date) -> Provin
         for tag, (unit, target, actual) in column.tags.items():
             tags.setdefault(tag, TagTotal(tag, unit)).by_plan[column.plan.pk] = (target, actual)
     numbers = sorted({number for column in columns for number in column.pillars})
-    return ProvinceView(province, year, years, columns, numbers, sorted(tags.values(), key=lambda t: t.label))
+    view = ProvinceView(province, year, years, columns, numbers, sorted(tags.values(), key=lambda t: t.label))
+    view.behind, view.since = columns.behind, columns.since
+    return view
 
 
-COLUMN_KEY = "province-column-2"  # -2: a column also says whether its plan reported
+def regency_columns(plans: list[Plan], year: int, *, as_of: datetime.date) -> Columns:
+    """Each plan's column for the year, from its stored figures (indicators.tallies.plan_figures): one query for
+    every plan, whatever their number. A few plans behind their data are computed now; beyond those, the
+    columns say how many are being brought up to date, and since when."""
+    stored = plan_figures.year_figures(plans, year, as_of=as_of)
+    language = get_language()  # a column carries its units in the reader's language
+    columns = Columns(RegencyColumn(plan, **plan_figures.read(stored.figures[plan.pk], language)) for plan in plans)
+    columns.behind, columns.since = stored.behind, stored.since
+    return columns
 
 
-def regency_columns(plans: list[Plan], year: int, *, as_of: datetime.date) -> list[RegencyColumn]:
-    """Each plan's column for the year, in the cache beside its figures under the plan's data version, the day
-    and the year: read again, the page unpickles a few numbers a plan rather than each plan's whole rollup.
-    The plans not found are computed together (rollup.cached_compute_many, completeness.completeness_many): the page's
-    queries do not grow with the number of regencies."""
-    language = get_language()  # a column carries units and names in the reader's language
-    keys = {
-        plan.pk: f"{COLUMN_KEY}:{plan.pk}:{plan.data_version}:{min(as_of, plan.end_date).isoformat()}:{year}:{language}"
-        for plan in plans
-    }
-    found = cache.get_many(list(keys.values()))
-    missing = [plan for plan in plans if keys[plan.pk] not in found]
-    if missing:
-        rollups = cached_compute_many(missing, as_of=as_of)
-        # the indicators (and the agencies responsible for them) from the rollups, which have read them
-        indicators = {pk: [row.indicator for row in rollup.indicators] for pk, rollup in rollups.items()}
-        reports = completeness_many(missing, as_of=as_of, year=year, indicators=indicators)
-        made = {keys[plan.pk]: _column(plan, rollups[plan.pk], reports[plan.pk], year) for plan in missing}
-        cache.set_many(made, CACHE_SECONDS)
-        found.update(made)
-    # with the plan read now (a cached column keeps the plan of its day)
-    return [dataclasses.replace(found[keys[plan.pk]], plan=plan) for plan in plans]
+class Columns(list):
+    """The plans' columns, and how many of them show figures being brought up to date (since when)."""
 
-
-def _column(plan: Plan, rollup: PlanRollup, reports: Completeness, year: int) -> RegencyColumn:
-    return RegencyColumn(
-        plan,
-        {p.pillar.number: p.years[year].achievement for p in rollup.pillars},
-        rollup.status_counts(year),
-        sum(1 for cell in reports.flat() if cell.unreported),
-        sum(1 for _agency, cells in reports.rows() if any(cell.unreported for cell in cells)),
-        rollup.tag_totals(year),
-        any(cell.received for cell in reports.flat()),
-    )
+    behind: int = 0
+    since: datetime.datetime | None = None

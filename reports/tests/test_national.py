@@ -133,7 +133,7 @@ def test_a_person_of_the_country_belongs_to_no_regency(db, plan):
 
 def test_queries_do_not_grow_with_provinces_or_plans(client_for, national_reviewer, country, django_assert_num_queries):
     """The country's plans are computed together, as the province page computes its regencies: the same number of
-    queries for one province of one plan as for two provinces of three plans; from the cache, a few."""
+    queries for one province of one plan as for two provinces of three plans; from the stored figures, a few."""
     from django.core.cache import cache
 
     from conftest import clear_cache
@@ -148,8 +148,9 @@ def test_queries_do_not_grow_with_provinces_or_plans(client_for, national_review
             assert len(client.get(URL, {"year": 2021}).context["view"].rows) == (1 if len(active) == 1 else 2)
         counts.append(len(cold.captured_queries))
     # as the province page: seven for the page (session, user, the role check's two, the profile, the active
-    # plans, the demo check), six for every plan's figures at once and four for their reporting gaps
-    assert counts == [17, 17]
+    # plans, the demo check), two for the stored figures (deadlines, rows), six for every missing plan's figures
+    # at once, four for their reporting gaps and two to store them
+    assert counts == [21, 21]
     with CaptureQueriesContext(connection) as warm:
         client.get(URL, {"year": 2021})
-    assert len(warm.captured_queries) == 7  # the columns come from the cache
+    assert len(warm.captured_queries) == 9  # the columns come from the stored figures
