@@ -28,8 +28,15 @@ const text = (() => {
   const node = document.getElementById("offline-text");
   return node ? JSON.parse(node.textContent) : {};
 })();
-const say = (key, values = {}) =>
-  (text[key] || key).replace(/%\((\w+)\)s/g, (_, name) => values[name] ?? "").replace(/%%/g, "%");
+const fill = (words, values) => words.replace(/%\((\w+)\)s/g, (_, name) => values[name] ?? "").replace(/%%/g, "%");
+const say = (key, values = {}) => fill(text[key] || key, values);
+// a sentence with a count: its plural forms come from the server (pwa.plural_forms), picked by the page
+// language's plural rules ("1 entry", "2 entries"; Indonesian has one form)
+const plurals = new Intl.PluralRules(root.lang || undefined);
+const sayCount = (key, n, values = {}) => {
+  const forms = text[key] || {};
+  return fill(forms[plurals.select(n)] ?? forms.other ?? key, { ...values, n });
+};
 
 const db = () =>
   openDB(DB_NAME, 1, {
@@ -347,7 +354,7 @@ async function showQueue() {
   const refused = items.length - waiting;
   count.textContent = [
     flash || "",
-    waiting ? say(waiting === 1 ? "waiting_one" : "waiting_many", { n: waiting }) : "",
+    waiting ? sayCount("waiting", waiting) : "",
     refused ? say("refused_count", { n: refused }) : "",
     items.length ? "" : say("all_sent"),
   ]
@@ -389,7 +396,7 @@ function guardSignOut() {
       event.preventDefault();
       const items = await myItems();
       const unsent = items.length;
-      if (unsent && !window.confirm(say("sign_out_warning", { n: unsent }))) return;
+      if (unsent && !window.confirm(sayCount("sign_out_warning", unsent))) return;
       const database = await db();
       await Promise.all(items.map((item) => database.delete(STORE, item.key)));
       await forgetPages();

@@ -7,12 +7,14 @@ manifest without cookies, and neither holds anything of anyone.
 """
 
 import json
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 SERVICE_WORKER = "vendor/offline-sw.js"
@@ -56,12 +58,21 @@ def manifest(request):
     return response
 
 
+def plural_forms(count: Callable[[int], str]) -> dict[str, str]:
+    """A count's sentence in its plural forms, by the names of the Unicode plural categories the page script
+    picks from with Intl.PluralRules of the page's language: "one" (ngettext's form for 1) and "other" (its form
+    for 2, the plural). Enough for the two languages here: English (1 / the rest), Indonesian (one form)."""
+    return {"one": count(1), "other": count(2)}
+
+
 def offline_text() -> dict:
-    """The words of the page script (assets/offline.js) in the reader's language, given to it as JSON."""
+    """The words of the page script (assets/offline.js) in the reader's language, given to it as JSON; a
+    sentence with a count (%(n)s) as its plural forms (plural_forms), which the script reads with sayCount."""
     return {
         "saved_offline": _("Saved on this device. It is sent by itself when the connection returns."),
-        "waiting_one": _("%(n)s entry waiting to be sent."),
-        "waiting_many": _("%(n)s entries waiting to be sent."),
+        "waiting": plural_forms(
+            lambda n: ngettext("%(n)s entry waiting to be sent.", "%(n)s entries waiting to be sent.", n)
+        ),
         "waiting_item": _("Waiting to be sent."),
         "refused_count": _("Refused by the server, to fix and send again: %(n)s."),
         "all_sent": _("Everything saved on this device has been sent."),
@@ -69,9 +80,14 @@ def offline_text() -> dict:
         "fix": _("Fix and send again"),
         "server_error": _("The server could not take it now; it will be tried again."),
         "sign_in_again": _("Your session has ended: sign in again to send what is waiting."),
-        "sign_out_warning": _(
-            "%(n)s entries on this device have not been sent yet. Signing out deletes them from this device. "
-            "Sign out anyway?"
+        "sign_out_warning": plural_forms(
+            lambda n: ngettext(
+                "%(n)s entry on this device has not been sent yet. Signing out deletes it from this device. "
+                "Sign out anyway?",
+                "%(n)s entries on this device have not been sent yet. Signing out deletes them from this device. "
+                "Sign out anyway?",
+                n,
+            )
         ),
         "too_big": _("The file is too big (%(size)s); the limit is %(limit)s. Nothing was sent."),
         "bad_type": _("This file cannot be sent: attach a JPEG or PNG photo or a PDF (a HEIC photo cannot be read)."),

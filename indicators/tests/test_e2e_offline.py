@@ -222,7 +222,7 @@ def test_offline_queue_survives_a_restart_and_is_sent_once(browser, personas, tm
     )
     assert left == {"caches": 0, "items": 0}
     assert dialogs == [
-        "1 entries on this device have not been sent yet. Signing out deletes them from this device. Sign out anyway?"
+        "1 entry on this device has not been sent yet. Signing out deletes it from this device. Sign out anyway?"
     ]
     assert ProgressEntry.objects.count() == 3
 
