@@ -6,11 +6,11 @@ seed_demo, the benchmark's generator). Rows loaded from a fixture or a backup (r
 skipped: `restore` moves every plan's version on once, after the whole load.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_init, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from indicators.models import Indicator, PillarNarrative, ProgressEntry, Target
-from indicators.tallies import plan_figures
+from indicators.tallies import entry_totals, plan_figures
 from programs.models import Plan
 from programs.signals import plan_data_changed
 
@@ -25,6 +25,33 @@ def entry_changed(sender, instance: ProgressEntry, raw: bool = False, **kwargs) 
     Plan.bump_data_version(instance.indicator.plan_id)
 
 
+# The entries' totals (indicators/tallies/entry_totals.py), in the write's transaction: each entry remembers the
+# indicator and status it was read with, so its save refreshes the indicator it leaves and the one it joins, and
+# a save that changes no total (a draft's) costs nothing.
+@receiver(post_init, sender=ProgressEntry, dispatch_uid="entry_remembers_its_totals")
+def entry_read(sender, instance: ProgressEntry, **kwargs) -> None:
+    entry_totals.remember(instance)
+
+
+@receiver([pre_save, pre_delete], sender=ProgressEntry, dispatch_uid="entry_recalls_its_totals")
+def entry_about_to_change(sender, instance: ProgressEntry, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        entry_totals.recall(instance)
+
+
+@receiver(post_save, sender=ProgressEntry, dispatch_uid="entry_saved_refreshes_totals")
+def entry_saved(sender, instance: ProgressEntry, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return  # a restore rebuilds every total after its load
+    entry_totals.refresh(entry_totals.touched(instance))
+    entry_totals.remember(instance)
+
+
+@receiver(post_delete, sender=ProgressEntry, dispatch_uid="entry_deleted_refreshes_totals")
+def entry_deleted(sender, instance: ProgressEntry, **kwargs) -> None:
+    entry_totals.refresh(entry_totals.touched(instance, deleted=True))
+
+
 @receiver([post_save, post_delete], sender=Target, dispatch_uid="target_changes_plan_data")
 def target_changed(sender, instance: Target, raw: bool = False, **kwargs) -> None:
     if raw:
@@ -37,6 +64,14 @@ def indicator_changed(sender, instance: Indicator, raw: bool = False, **kwargs) 
     if raw:
         return
     Plan.bump_data_version(instance.plan_id)
+    if kwargs["signal"] is post_save and entry_totals.regrouped(instance):
+        entry_totals.refresh([instance.pk])
+    entry_totals.remember_kind(instance)
+
+
+@receiver(post_init, sender=Indicator, dispatch_uid="indicator_remembers_its_kind")
+def indicator_read(sender, instance: Indicator, **kwargs) -> None:
+    entry_totals.remember_kind(instance)
 
 
 @receiver([post_save, post_delete], sender=PillarNarrative, dispatch_uid="narrative_changes_plan_data")

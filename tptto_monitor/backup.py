@@ -55,7 +55,8 @@ MEDIA = "media"
 MANIFEST = "manifest.json"
 # sessions, and the task queue's records (work to do or done, rebuilt by the next write: a restored queue
 # would run old work again)
-NOT_BACKED_UP = {"sessions.session", "django_tasks_database.dbtaskresult"}
+# the entries' totals are derived from the entries: a restore builds them again (indicators/tallies/entry_totals.py)
+NOT_BACKED_UP = {"sessions.session", "django_tasks_database.dbtaskresult", "indicators.entrytotal"}
 # `migrate` makes these in every database (ids may differ): a restore replaces them with the backup's.
 MADE_BY_MIGRATIONS = ("auth.group", "auth.permission", "contenttypes.contenttype")
 CHUNK = 1024 * 1024
@@ -394,6 +395,7 @@ def restore(folder: Path, *, force: bool = False, unsigned: bool = False) -> Res
 def _load(folder: Path, manifest: dict, data: Path, force: bool) -> Restored:
     from django.contrib.contenttypes.models import ContentType
 
+    from indicators.tallies import entry_totals
     from programs.models import Plan
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -420,6 +422,7 @@ def _load(folder: Path, manifest: dict, data: Path, force: bool) -> Restored:
             )
             if wrong:
                 raise BackupError(f"After loading, the counts differ from the manifest for: {', '.join(wrong)}.")
+            entry_totals.rebuild()  # the rows were loaded raw: no signal kept their totals
             # Figures cached under the old data versions (a shared Redis) must not be served.
             for plan_id in Plan.objects.values_list("pk", flat=True):
                 Plan.bump_data_version(plan_id)

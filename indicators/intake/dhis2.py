@@ -26,6 +26,7 @@ from simple_history.utils import bulk_create_with_history
 from indicators.intake.progress import import_refused
 from indicators.models import KIND_FIELDS, EntryStatus, Indicator, Kind, ProgressEntry
 from indicators.models.exchange import AGE, DEFAULT_COMBO, DEFAULT_COMBO_UID, SCORE_STATUS, SEX, element_codes, uid_maps
+from indicators.tallies import entry_totals
 from programs.models import Plan, Region
 from programs.periods import Period
 
@@ -418,4 +419,5 @@ def import_values(
             )
             result.saved = len(saved)
             Plan.bump_data_version(plan.pk)  # a bulk insert sends no signal
+            entry_totals.refresh({entry.indicator_id for entry in entries})
     return result

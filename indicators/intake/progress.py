@@ -33,6 +33,7 @@ from simple_history.utils import bulk_create_with_history
 from indicators.documents.zipbudget import OverBudget, ZipBudget, check_zip
 from indicators.models import KIND_FIELDS, EntryStatus, ImportReceipt, Indicator, Kind, ProgressEntry
 from indicators.models.roles import can_enter, can_verify
+from indicators.tallies import entry_totals
 from indicators.workflow.checks import DataWarning, check_entries, record_import_warnings
 from programs.access import acts_in
 from programs.models import Agency, Plan, Region
@@ -605,6 +606,7 @@ def import_file(
                 result.saved = len(saved)
                 record_import_warnings(result.warned_rows, comment=warning_comment.strip(), user=user)
                 Plan.bump_data_version(plan.pk)  # a bulk insert sends no signal
+                entry_totals.refresh({entry.indicator_id for entry in entries})
                 log_import(result.saved, plan=plan, user=user, status=status, agency=agency)
     except IntegrityError:
         raise ImportFileError(

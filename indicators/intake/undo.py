@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from indicators.models import EntryStatus, ImportReceipt
+from indicators.tallies import entry_totals
 from programs.models import Plan
 
 UNDONE_STATUSES = (EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.RETURNED)
@@ -47,7 +48,8 @@ def import_undo(*, receipt: ImportReceipt, user) -> int:
             entry._change_reason = _("Import undone")
         collector = Collector(using=receipt._state.db, origin=receipt)
         collector.collect(entries)
-        collector.delete()
+        with entry_totals.batch():  # each deletion's signal names its indicator; each is refreshed once
+            collector.delete()
         receipt.undone_at = timezone.now()
         receipt.undone_by = user
         receipt.save(update_fields=["undone_at", "undone_by"])

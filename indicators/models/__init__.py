@@ -32,6 +32,7 @@ from indicators.models.kinds import KIND_FIELDS, SPLIT_FIELDS, TEXT_LIMIT, Kind,
 from indicators.models.narratives import NARRATIVE_PARTS, PillarNarrative
 from indicators.models.plan import Indicator, IndicatorQuerySet, Target, whole_split
 from indicators.models.stored import PlanFigures
+from indicators.models.tallies import COUNTED_STATUSES, EntryTotal
 from indicators.models.tokens import ApiToken
 
 __all__ = [
@@ -65,6 +66,8 @@ __all__ = [
     "ImportReceipt",
     "ApiToken",
     "PlanFigures",
+    "COUNTED_STATUSES",
+    "EntryTotal",
     "NARRATIVE_PARTS",
     "PillarNarrative",
     "Job",

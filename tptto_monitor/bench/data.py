@@ -33,6 +33,7 @@ from django.utils import timezone
 from indicators.models import EntryStatus, Indicator, Kind, MilestoneStatus, ProgressEntry
 from indicators.models.roles import REVIEWER
 from indicators.plans.loader import load_plan_data, read_plan_file
+from indicators.tallies import entry_totals
 from programs.models import Agency, Plan, Region, StaffProfile
 from programs.periods import semesters
 from programs.regions import table
@@ -389,7 +390,9 @@ def add_entries(province: Province, count: int, *, user_id: int, seed: int) -> N
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.executemany(sql, batch)
             count -= n
-    # a bulk insert sends no signal: change every plan's data version, as the import does
+    # a bulk insert sends no signal: build the entries' totals again and change every plan's data version, as the
+    # import does
+    entry_totals.rebuild()
     for plan_id in Plan.objects.values_list("pk", flat=True):
         Plan.bump_data_version(plan_id)
 

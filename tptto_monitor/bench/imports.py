@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -23,6 +23,7 @@ from django.urls import reverse
 from indicators.intake.progress import COLUMNS, import_file
 from indicators.models import EntryStatus, Indicator, Kind, ProgressEntry
 from indicators.models.roles import ADMINISTRATOR
+from indicators.tallies import entry_totals
 from programs.models import Plan, Region, StaffProfile
 from programs.periods import semesters
 
@@ -109,8 +110,10 @@ def import_user(plan: Plan) -> User:
 
 
 def forget_imported() -> None:
-    ProgressEntry.history.all().delete()
-    ProgressEntry.objects.all().delete()
+    with transaction.atomic():
+        ProgressEntry.history.all().delete()
+        ProgressEntry.objects.all().delete()
+        entry_totals.rebuild()
 
 
 def measure(plan: Plan, rows: int, user: User, client: Client) -> ImportMeasure:

@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 
 from indicators.models import EntryStatus, Indicator, Kind, MilestoneStatus, ProgressEntry
 from indicators.models.roles import ADMINISTRATOR, EXECUTIVE, OFFICER, REVIEWER, VERIFIER
+from indicators.tallies import entry_totals
 from programs.management.rad import add_rad_argument, plan_from_option
 from programs.models import Agency, Plan, Region, StaffProfile
 from programs.periods import Period, semesters
@@ -297,7 +298,8 @@ def delete_demo_entries(plan: Plan) -> int:
     """The plan's demo entries and their history; another plan's stay."""
     demo = ProgressEntry.objects.filter(is_demo=True, indicator__plan=plan)
     count = demo.count()
-    demo.delete()
+    with entry_totals.batch():  # each deletion's signal names its indicator; each is refreshed once
+        demo.delete()
     indicators = Indicator.objects.filter(plan=plan).values("pk")
     ProgressEntry.history.filter(is_demo=True, indicator_id__in=indicators).delete()
     return count
@@ -341,6 +343,7 @@ class Command(BaseCommand):
                 entries = DemoBuilder(plan, users, timezone.localdate()).build()
                 bulk_create_with_history(entries, ProgressEntry, default_change_reason="Data demo")
                 Plan.bump_data_version(plan.pk)  # a bulk insert sends no signal
+                entry_totals.refresh({entry.indicator_id for entry in entries})
                 self.stdout.write(self.style.SUCCESS(_("Created %(count)s demo entries.") % {"count": len(entries)}))
         self.print_users(users)
 

@@ -1,0 +1,181 @@
+"""The entries' aggregates the rollup reads (`EntryTotal`), kept equal to the entries in the same transaction as
+every write.
+
+The rule is one: after a write, the rows of every indicator it touched are computed again from that indicator's
+entries (`refresh`), inside the write's transaction, so a reader never sees the entries and their totals
+disagree, and a rolled-back write leaves both as they were. Where the writes pass:
+
+- one entry saved or deleted (the workflow services, the API, the admin, an undo): the model's signals
+  (indicators/signals.py) refresh its indicator, and the one it left when an edit moved it; an entry that is
+  neither counted before nor after the write (a draft edited, a returned entry deleted) changes no total and
+  costs nothing;
+- a bulk insert sends no signal: the progress import, the DHIS2 import, seed_demo and the bench's generator call
+  `refresh` (or `rebuild`) themselves, once, with the indicators they wrote to;
+- many signals in one go (an undo deletes its entries one by one): `batch()` gathers their indicators and
+  refreshes each once when it closes;
+- a restore loads rows raw (no signal) and `rebuild`s everything once, inside its transaction.
+
+Two writers of the same indicator take turns: `refresh` first locks the indicators' rows (FOR NO KEY UPDATE,
+which a new entry's foreign key check does not wait for), in id order, so the second one's grouped read sees
+the first one's entries. `manage.py rebuild_figures` rebuilds the table from the entries; the property test
+(indicators/tests/test_tallies_property.py) proves the kept rows equal a rebuild after random writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import time
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, CharField, Count, Max, Sum, Value
+
+from indicators.models import COUNTED_STATUSES, EntryTotal, Indicator, Kind, ProgressEntry
+from indicators.models.kinds import NUMBER_FIELDS
+
+LATEST_KINDS = [kind.value for kind in Kind.where("is_latest")]
+
+# the indicators gathered by an open `batch()` (None: no batch is open, refresh at once)
+_pending: contextvars.ContextVar[set[int] | None] = contextvars.ContextVar("entry_totals_pending", default=None)
+
+
+def _grouped(indicators, latest: bool):
+    """The entries of `indicators` (ids, or a query of ids) grouped as `EntryTotal` keeps them, its columns in
+    the order of `_COLUMNS`: where the latest report counts, one row per reported state too."""
+    keys = ("indicator_id", "status", "year", "semester", "agency_id", "kecamatan_id")
+    entries = ProgressEntry.objects.filter(indicator_id__in=indicators, status__in=COUNTED_STATUSES).order_by()
+    if latest:
+        rows = entries.values(*keys, "milestone_status", "value")
+    else:
+        rows = entries.values(*keys).annotate(
+            no_state=Value("", output_field=CharField()), no_value=Value(None, output_field=BigIntegerField())
+        )
+    return rows.annotate(
+        n=Count("id"),
+        **{f"sum_{name}": Sum(name) for name in NUMBER_FIELDS},
+        newest_date=Max("date"),
+        newest_id=Max("id"),
+    )
+
+
+_COLUMNS = (*EntryTotal.KEY, "n", *EntryTotal.SUMS, "last_date", "last_id")
+
+
+def _insert(indicators, latest: bool) -> int:
+    """INSERT … SELECT: the grouped rows go from the entries to the table without passing through Python."""
+    select, params = _grouped(indicators, latest).query.sql_with_params()
+    table = connection.ops.quote_name(EntryTotal._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(column) for column in _COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) {select}", params)  # noqa: S608 (names quoted, values bound)
+        return cursor.rowcount
+
+
+def refresh(indicator_ids: Iterable[int]) -> None:
+    """Compute the rows of these indicators again from their entries (inside the caller's transaction, if any).
+
+    Four queries for one indicator: the lock (which reads the kinds), the delete, the grouped insert of its
+    kind's group; one more when the indicators are of both groups (summed and latest).
+    """
+    ids = sorted(set(indicator_ids))
+    if not ids:
+        return
+    pending = _pending.get()
+    if pending is not None:
+        pending.update(ids)
+        return
+    with transaction.atomic(savepoint=False):
+        kinds = dict(
+            Indicator.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk", "kind")
+        )
+        EntryTotal.objects.filter(indicator_id__in=ids)._raw_delete(EntryTotal.objects.db)
+        latest = [iid for iid, kind in kinds.items() if kind in LATEST_KINDS]
+        summed = [iid for iid, kind in kinds.items() if kind not in LATEST_KINDS]
+        if summed:
+            _insert(summed, latest=False)
+        if latest:
+            _insert(latest, latest=True)
+
+
+@contextlib.contextmanager
+def batch() -> Iterator[None]:
+    """Refresh each indicator written to inside the block once, when the block ends without an error (inside
+    the caller's transaction: open it inside `transaction.atomic()`). Nested batches join the outer one."""
+    if _pending.get() is not None:
+        yield
+        return
+    gathered: set[int] = set()
+    token = _pending.set(gathered)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    refresh(gathered)
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    rows: int
+    seconds: float
+
+
+def rebuild(plans: Collection | None = None) -> Rebuilt:
+    """The rows of `plans` (None: of every plan) computed again from the entries, in one transaction: two
+    INSERT … SELECT, whatever the number of entries."""
+    start = time.perf_counter()
+    with transaction.atomic():
+        indicators = Indicator.objects.all() if plans is None else Indicator.objects.filter(plan__in=list(plans))
+        list(indicators.select_for_update(no_key=True).order_by("pk").values_list("pk"))
+        if plans is None:
+            EntryTotal.objects.all()._raw_delete(EntryTotal.objects.db)
+        else:
+            EntryTotal.objects.filter(indicator__in=indicators.values("pk"))._raw_delete(EntryTotal.objects.db)
+        rows = _insert(indicators.exclude(kind__in=LATEST_KINDS).values("pk"), latest=False)
+        rows += _insert(indicators.filter(kind__in=LATEST_KINDS).values("pk"), latest=True)
+    return Rebuilt(rows, time.perf_counter() - start)
+
+
+# --- what the entry signals ask (indicators/signals.py) --------------------------------------------------------
+
+
+def remember(entry: ProgressEntry) -> None:
+    """Note the indicator and status the entry has in the database (when read, and after each save), so that
+    its next write knows which indicator it leaves and whether any total can change. Only what was read is
+    looked at (a field a query left unread stays unknown, and `recall` reads it)."""
+    fields = entry.__dict__
+    entry._tally_was = (fields.get("indicator_id"), fields.get("status")) if entry.pk else None
+
+
+def recall(entry: ProgressEntry) -> None:
+    """Before a save or a deletion: read what the database holds when it is not known (a row read without its
+    indicator or status, or an entry made with its id); a new entry holds nothing yet."""
+    was = getattr(entry, "_tally_was", None)
+    if entry.pk is not None and (was is None or None in was):
+        entry._tally_was = ProgressEntry.objects.filter(pk=entry.pk).values_list("indicator_id", "status").first()
+
+
+def touched(entry: ProgressEntry, *, deleted: bool = False) -> set[int]:
+    """The indicators whose totals this write may change: the one the entry was counted in before, and the one
+    it is counted in now. None when it is counted neither before nor after (a draft saved, a returned one
+    deleted)."""
+    was = getattr(entry, "_tally_was", None)
+    ids = set()
+    if was is not None and was[1] in COUNTED_STATUSES:
+        ids.add(was[0])
+    if not deleted and entry.status in COUNTED_STATUSES:
+        ids.add(entry.indicator_id)
+    return ids
+
+
+def remember_kind(indicator: Indicator) -> None:
+    """Note the kind an indicator was read with (see `regrouped`)."""
+    indicator._tally_kind = indicator.__dict__.get("kind") if indicator.pk else None
+
+
+def regrouped(indicator: Indicator) -> bool:
+    """An indicator's kind moved in or out of the kinds where the latest report counts (the plan file or the
+    admin changed it): its rows are grouped otherwise, and must be computed again."""
+    was = getattr(indicator, "_tally_kind", None)
+    return was is not None and (was in LATEST_KINDS) != (indicator.kind in LATEST_KINDS)
