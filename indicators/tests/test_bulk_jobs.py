@@ -110,3 +110,25 @@ def test_a_verifier_verifies_a_large_selection_as_a_job_and_sees_its_page(client
     assert ProgressEntry.objects.filter(status=EntryStatus.VERIFIED).count() == 201
     body = client.get(response.url).content.decode()
     assert "201 entries were verified." in body and "Verify 201 entries" in body
+
+
+@pytest.mark.django_db
+def test_a_verifier_verifies_every_entry_the_filters_match(client_for, personas, en):
+    """205 submitted entries of 2021S1 and 3 of 2022S1: 'verify all' with period=2021S1 makes a job of the 205
+    (more than a page and than IN_REQUEST); the 3 others wait in the queue."""
+    matching = submitted(personas["officer_a"], 205)
+    others = submitted(personas["officer_a"], 3, period="2022S1")
+    client = client_for(personas["verifier"])
+    page = client.get(rad_url("indicators:review_queue") + "?period=2021S1").content.decode()
+    assert "Verify all 205 entries the filters match" in page
+    response = client.post(
+        rad_url("indicators:review_batch"),
+        {"all": "1", "action": "verify", "query": "period=2021S1", "batch": BATCH},
+    )
+    job = Job.objects.get()
+    assert response.url == rad_url("indicators:job", job.pk)
+    assert job.params["ids"] == [e.pk for e in matching]
+    run_queued_jobs()
+    statuses = dict(ProgressEntry.objects.values_list("pk", "status"))
+    assert {statuses[e.pk] for e in matching} == {"verified"}
+    assert {statuses[e.pk] for e in others} == {"submitted"}

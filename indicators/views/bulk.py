@@ -26,6 +26,7 @@ from indicators.jobs.runner import start_job
 from indicators.models import EntryStatus, Job, JobKind, ProgressEntry
 from indicators.models.roles import ENTER, NO_AGENCY, VERIFY, user_agency
 from indicators.views.entry_lists import EntryFilterForm, filtered_page
+from indicators.views.review import QUEUE_FILTERS
 from indicators.workflow import bulk
 from programs.access import plan_page
 
@@ -96,13 +97,23 @@ def _as_job(request, action: str, ids: list[int], what: str, reason: str = ""):
 # --- the verifier ---------------------------------------------------------------------------------------------
 
 
+def _queue_matching(request) -> list[int]:
+    """The submitted entries of the plan the queue's filters (sent with the form) match, in the queue's order."""
+    query = QueryDict(request.POST.get("query", ""))
+    filters = EntryFilterForm(query or None, plan=request.plan, fields=QUEUE_FILTERS).filters()
+    entries = ProgressEntry.objects.filter(status=EntryStatus.SUBMITTED, indicator__plan=request.plan)
+    return list(entries.filtered(**filters).order_by("submitted_at", "id").values_list("pk", flat=True))
+
+
 @require_POST
 @permission_required(VERIFY, raise_exception=True)
 @plan_page
 def review_batch(request):
-    """Verify or return the ticked entries of the queue; a return takes one reason, kept on each entry."""
+    """Verify or return the ticked entries of the queue, or with `all`, every entry its filters match (as a job
+    past IN_REQUEST); a return takes one reason, kept on each entry."""
     form = BatchForm(request.POST)
-    ids = bulk.parse_ids(request.POST.getlist("entry"))
+    every = request.POST.get("all") == "1"
+    ids = _queue_matching(request) if every else bulk.parse_ids(request.POST.getlist("entry"))
     if not form.is_valid() or not ids:
         messages.error(request, _("Tick the entries to verify or return first."))
         return _back("indicators:review_queue", request)

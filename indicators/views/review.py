@@ -43,7 +43,8 @@ def queue(request):
         .order_by("submitted_at", "id")
     )
     form, page = filtered_page(request, entries, plan=request.plan, fields=QUEUE_FILTERS)
-    context = {"entries": page, "page": page, "filter_form": form, "batch_token": uuid.uuid4()}  # views.bulk
+    # views.bulk: the ticked entries' form, and the form of every entry the filters match
+    context = {"entries": page, "page": page, "filter_form": form, "batch_tokens": (uuid.uuid4(), uuid.uuid4())}
     return render(request, "indicators/review_queue.html", context)
 
 
