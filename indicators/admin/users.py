@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
 
-from indicators.models.roles import ADMINISTRATOR, ROLE_PERMISSIONS
+from indicators.models.roles import ADMINISTRATOR, ROLE_PERMISSIONS, role_label
 from programs.access import home_region
 from programs.admin_scope import RegencyScopedAdmin
 from programs.models import StaffProfile
@@ -36,7 +36,10 @@ class RoleUserAdmin(RegencyScopedAdmin, UserAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:
             kwargs["queryset"] = assignable_roles()
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups":
+            field.label_from_instance = lambda group: role_label(group.name)  # "Data-entry officer", not "officer"
+        return field
 
     def _above(self, request, obj) -> bool:
         """The account holds more power than an administrator may touch."""

@@ -9,6 +9,22 @@ REVIEWER = "reviewer"
 EXECUTIVE = "executive"
 ADMINISTRATOR = "administrator"
 
+# what people read for a role (the group's name is a code)
+ROLE_LABELS = {
+    OFFICER: gettext_lazy("Data-entry officer"),
+    VERIFIER: gettext_lazy("Verifier (secretariat)"),
+    REVIEWER: gettext_lazy("Reviewer"),
+    EXECUTIVE: gettext_lazy("Executive (Bupati's office)"),
+    ADMINISTRATOR: gettext_lazy("Administrator"),
+}
+
+
+def role_label(name: str) -> str:
+    """A role's name in the reader's language; a group that is no role keeps its own name."""
+    label = ROLE_LABELS.get(name)
+    return name if label is None else str(label)
+
+
 P = "indicators."
 ENTER = P + "enter_progress"
 VERIFY = P + "verify_progress"

@@ -15,6 +15,14 @@ def num(value, places: int = 2) -> str:
 
 
 @register.filter
+def role_label(group) -> str:
+    """A role (a group) by its name in the reader's language: "Data-entry officer", not "officer"."""
+    from indicators.models.roles import role_label as label
+
+    return label(group.name)
+
+
+@register.filter
 def pct(value) -> str:
     """An achievement ratio in percent, one decimal: 87.5 → '87,5 %'."""
     if value is None:

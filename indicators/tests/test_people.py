@@ -160,3 +160,24 @@ def test_the_link_is_sent_again_to_someone_who_has_no_password_yet(client_for, p
     assert client.post(f"/people/{stranger.pk}/resend/").status_code == 404
     assert client_for(personas["verifier"]).post(f"/people/{maria.pk}/resend/").status_code == 403
     assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "officer", "verifier"),
+    [("en", "Data-entry officer", "Verifier (secretariat)"), ("id", "Petugas input data", "Verifikator (sekretariat)")],
+)
+def test_roles_are_shown_by_their_translated_names(client_for, personas, language, officer, verifier):
+    """The People list, the invitation's role choices and the admin's user form name a role in the reader's
+    language, never by its group's code ("officer")."""
+    client = client_for(personas["admin"])
+    page = client.get(PEOPLE, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    roles = re.findall(r'<td data-label="(?:Role|Peran)">([^<]*)</td>', page)  # the Role column
+    assert officer in roles and verifier in roles
+    assert "officer" not in roles and "verifier" not in roles
+    form = client.get(INVITE, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    choices = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', form)
+    assert officer in choices and verifier in choices and "officer" not in choices
+    user = personas["officer_a"]
+    admin_form = client.get(f"/admin/auth/user/{user.pk}/change/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f">{officer}</option>" in admin_form and ">officer</option>" not in admin_form

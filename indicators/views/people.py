@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from indicators.admin.users import assignable_roles
-from indicators.models.roles import OFFICER, ROLE_PERMISSIONS
+from indicators.models.roles import OFFICER, ROLE_PERMISSIONS, role_label
 from indicators.people.invite import invite_person, send_invitation
 from programs.access import regencies_acted_in
 from programs.models import Agency, Region, StaffProfile
@@ -35,10 +35,15 @@ def can_manage_people(user) -> bool:
     return regencies_managed(user).exists()
 
 
+class RoleField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return role_label(obj.name)
+
+
 class InviteForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Full name"), max_length=150)
     email = forms.EmailField(label=gettext_lazy("E-mail address"), max_length=254)
-    role = forms.ModelChoiceField(label=gettext_lazy("Role"), queryset=Group.objects.none())
+    role = RoleField(label=gettext_lazy("Role"), queryset=Group.objects.none())
     regency = forms.ModelChoiceField(label=gettext_lazy("Regency"), queryset=Region.objects.none())
     agency = forms.ModelChoiceField(
         label=gettext_lazy("Agency (OPD)"),
