@@ -5,28 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indicators', '0024_job_kind_bulk'),
-        ('programs', '0008_staff_national'),
+        ("indicators", "0024_job_kind_bulk"),
+        ("programs", "0008_staff_national"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PlanFigures',
+            name="PlanFigures",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('data_version', models.PositiveBigIntegerField(verbose_name='data version')),
-                ('calendar_point', models.CharField(max_length=64, verbose_name='calendar point')),
-                ('computed_at', models.DateTimeField(verbose_name='computed at')),
-                ('figures', models.JSONField(verbose_name='figures')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stored_figures', to='programs.plan', verbose_name='plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("data_version", models.PositiveBigIntegerField(verbose_name="data version")),
+                ("calendar_point", models.CharField(max_length=64, verbose_name="calendar point")),
+                ("computed_at", models.DateTimeField(verbose_name="computed at")),
+                ("figures", models.JSONField(verbose_name="figures")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stored_figures",
+                        to="programs.plan",
+                        verbose_name="plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stored figures of a plan',
-                'verbose_name_plural': 'stored figures of plans',
-                'constraints': [models.UniqueConstraint(fields=('plan', 'year'), name='plan_figures_one_per_year')],
+                "verbose_name": "stored figures of a plan",
+                "verbose_name_plural": "stored figures of plans",
+                "constraints": [models.UniqueConstraint(fields=("plan", "year"), name="plan_figures_one_per_year")],
             },
         ),
     ]

@@ -20,6 +20,7 @@ neither. It is brought up to date
 from __future__ import annotations
 
 import datetime
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,6 +32,7 @@ from django_tasks import task
 from indicators.figures import rollup
 from indicators.figures.completeness import Completeness, calendar_points, completeness_many
 from indicators.models import PlanFigures
+from indicators.tallies.entry_totals import Rebuilt
 from programs.models import Plan
 from tptto_monitor.lib.queue import jobs_cache
 
@@ -158,6 +160,25 @@ def rebuild(
         if progress:
             progress(min(start + chunk, len(plans)), len(plans))
     return len(plans)
+
+
+def rebuild_step(plans: Sequence[Plan] | None = None) -> Rebuilt:
+    """rebuild_figures' step: the stored figures of `plans` (None: every active plan); the rows written."""
+    as_of = timezone.localdate()
+    return _timed_rebuild(active_plans() if plans is None else plans, as_of)
+
+
+def rebuild_stale_step(plans: Sequence[Plan] | None = None) -> Rebuilt:
+    """rebuild_figures --stale: the stored figures of those of `plans` (None: every active plan) that are behind."""
+    as_of = timezone.localdate()
+    return _timed_rebuild(stale(active_plans() if plans is None else plans, as_of=as_of), as_of)
+
+
+def _timed_rebuild(plans: Sequence[Plan], as_of: datetime.date) -> Rebuilt:
+    started = time.perf_counter()
+    plans = list(plans)
+    rebuild(plans, as_of=as_of)
+    return Rebuilt(sum(len(plan.years) for plan in plans), time.perf_counter() - started)
 
 
 @dataclass

@@ -3,9 +3,11 @@ now, current until the plan's data or its calendar point move (never at an ordin
 task after a burst of writes, and after midnight only for the plans whose calendar point moved."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
@@ -171,3 +173,29 @@ def test_after_midnight_only_the_plans_whose_calendar_point_moved_are_recomputed
     after = dict(PlanFigures.objects.filter(year=2021).values_list("plan_id", "computed_at"))
     assert after[belu.pk] == stored[belu.pk] and after[entries.pk] > stored[entries.pk]
     assert plan_figures.stale(plans, as_of=datetime.date(2021, 7, 16)) == []
+
+
+def rebuild_figures(*args) -> str:
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command("rebuild_figures", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_rebuild_figures_stores_every_active_plan_one_plan_or_those_behind(entries):
+    belu = make_plan(BELU)
+    assert "Stored figures of the plans (per year): 10 rows" in rebuild_figures()  # five years of each plan
+    assert PlanFigures.objects.count() == 10
+    out = rebuild_figures("--stale")
+    assert "Stored figures of the plans (per year): 0 rows" in out
+    assert "Entry totals" not in out  # kept on write: never behind
+    entry("1.a.1.1", "2021S1", rad=BELU, value=400)
+    before = dict(PlanFigures.objects.filter(year=2021).values_list("plan_id", "computed_at"))
+    assert "Stored figures of the plans (per year): 5 rows" in rebuild_figures("--stale")
+    after = dict(PlanFigures.objects.filter(year=2021).values_list("plan_id", "computed_at"))
+    assert after[entries.pk] == before[entries.pk] and after[belu.pk] > before[belu.pk]
+    assert PlanFigures.objects.get(plan=belu, year=2021).figures["tags"]["socialisation-reach"]["actual"] == "400"
+    Plan.objects.filter(pk=belu.pk).update(status=Plan.Status.CLOSED)
+    assert "Stored figures of the plans (per year): 5 rows" in rebuild_figures("--rad", BELU)  # whatever its status
+    with pytest.raises(CommandError):
+        rebuild_figures("--rad", "rad-nowhere")

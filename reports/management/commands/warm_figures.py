@@ -1,10 +1,9 @@
-"""`manage.py warm_figures`: every active plan's figures, and each province view's columns for its default
-year, computed into the cache before the first reader asks.
+"""`manage.py warm_figures`: every active plan's figures computed into the cache, and each province view's
+columns for its default year stored (indicators.tallies.plan_figures), before the first reader asks.
 
-The day is part of every cached figure's key (statuses move with the calendar), so the first page of a day
-computes afresh; the province view of 22 regencies at a million entries takes seconds then. Run it from
-cron just after midnight (and after a bulk import, if you like) against the server's shared cache
-(CACHE_URL=redis://…): the first reader finds the figures ready.
+A cached figure's key holds the semesters begun, not the day, so only the first page after a semester begins
+computes afresh. Run it from cron after `rebuild_figures --stale` (and after a bulk import, if you like)
+against the server's shared cache (CACHE_URL=redis://…): the first reader finds the figures ready.
 """
 
 from django.conf import settings
