@@ -98,6 +98,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # answers a locked-out sign-in with the page below
 ]
+# A history line's reason holds what a reason may hold (a return's reason, a follow-up's resolution: up to
+# 5,000 characters); simple_history's default column is 100 characters, which PostgreSQL enforces.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 ROOT_URLCONF = "tptto_monitor.urls"
 
