@@ -6,7 +6,7 @@ PORT ?= 8000
 DEMO ?= 1
 VENDOR := static/vendor
 
-.PHONY: run test bench lint format messages check-deploy clean assets serve loadtest lighthouse apitest
+.PHONY: run test bench lint format messages check-deploy clean assets serve loadtest lighthouse apitest replica-demo
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,12 @@ serve: $(VENV)/.installed assets
 loadtest: $(VENV)/.installed-dev assets
 	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
 	$(PY) scripts/loadtest.py --port $(PORT) $(LOADTEST_ARGS)
+
+# a throw-away PostgreSQL primary and its streaming standby on this machine, and the load test served with the
+# pages' reads on the standby (scripts/replica_demo.sh; arguments: LOADTEST_ARGS)
+replica-demo: $(VENV)/.installed-dev assets
+	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+	bash scripts/replica_demo.sh --port $(PORT) $(LOADTEST_ARGS)
 
 lighthouse: $(VENV)/.installed-dev assets
 	@command -v chromium >/dev/null || { echo "Chromium is needed: apt-get install chromium"; exit 1; }
