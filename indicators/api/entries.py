@@ -131,7 +131,9 @@ def _answer(request, pk: int) -> dict:
     return schemas.EntryOut.from_orm(_visible_entry(request, pk)).model_dump(mode="json")
 
 
-@router.post("/plans/{code}/entries", response={201: schemas.EntryOut, **WRITE_ERRORS})
+@router.post(
+    "/plans/{code}/entries", response={201: schemas.EntryOut, **WRITE_ERRORS}, openapi_extra=idempotency.openapi()
+)
 def create(request, code: schemas.Code, payload: schemas.EntryCreate):
     """A new draft for one of your agency's indicators (read-write token). Send an `Idempotency-Key` header
     (e.g. a UUID) to make a retry safe: the same key and body again answer the first answer, with one entry."""
@@ -155,7 +157,9 @@ def create(request, code: schemas.Code, payload: schemas.EntryCreate):
     return idempotency.once(request, write)
 
 
-@router.patch("/entries/{entry_id}", response={200: schemas.EntryOut, **WRITE_ERRORS})
+@router.patch(
+    "/entries/{entry_id}", response={200: schemas.EntryOut, **WRITE_ERRORS}, openapi_extra=idempotency.openapi()
+)
 def update(request, entry_id: EntryId, payload: schemas.EntryUpdate):
     """Change a draft or returned entry: only the fields sent; `version` is the one you read. With an
     `Idempotency-Key`, a retry answers the first answer instead of a conflict on `version`."""
@@ -177,7 +181,9 @@ def update(request, entry_id: EntryId, payload: schemas.EntryUpdate):
     return idempotency.once(request, write)
 
 
-@router.post("/entries/{entry_id}/submit", response={200: schemas.EntryOut, **WRITE_ERRORS})
+@router.post(
+    "/entries/{entry_id}/submit", response={200: schemas.EntryOut, **WRITE_ERRORS}, openapi_extra=idempotency.openapi()
+)
 def submit(request, entry_id: EntryId, payload: schemas.EntrySubmit | None = None):
     """Draft → submitted (or a corrected returned entry → submitted again), for the verifiers. An
     `Idempotency-Key` header makes a retry answer the first answer instead of a conflict."""

@@ -24,6 +24,26 @@ HEADER = "Idempotency-Key"
 KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, as the IETF draft's examples (a UUID is typical)
 
 
+def openapi() -> dict:
+    """The header in an operation's OpenAPI description (its `openapi_extra`), for the operations that call
+    `once`: optional, in the form KEY accepts. A new dict each time: django-ninja merges it into the operation."""
+    return {
+        "parameters": [
+            {
+                "in": "header",
+                "name": HEADER,
+                "required": False,
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+                "description": (
+                    "Makes a retry safe: the same key with the same request answers the first answer, and the "
+                    "write is done once (kept for a day). 1 to 255 visible ASCII characters, e.g. a UUID; the "
+                    "same key with another request is refused (422)."
+                ),
+            }
+        ]
+    }
+
+
 class _Lost(Exception):
     """Another request with the same key committed first: this one's write is rolled back."""
 

@@ -137,3 +137,26 @@ def test_a_connection_lost_after_the_commit_still_answers_201_and_a_retry_makes_
     again = create(client, token)
     assert (again.status_code, again.json()) == (201, response.json())
     assert ProgressEntry.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_schema_declares_the_header_on_the_operations_that_honour_it(client):
+    """Clients generated from the schema, and schemathesis (make apitest), see the optional header on the three
+    writes that honour it, with the form the server accepts; no other operation declares it."""
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    declared = {
+        (method.upper(), path): [p for p in operation.get("parameters", []) if p["name"] == "Idempotency-Key"]
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+    }
+    honoured = {
+        ("POST", "/api/v1/plans/{code}/entries"),
+        ("PATCH", "/api/v1/entries/{entry_id}"),
+        ("POST", "/api/v1/entries/{entry_id}/submit"),
+    }
+    assert {operation for operation, found in declared.items() if found} == honoured
+    for operation in honoured:
+        (parameter,) = declared[operation]
+        assert (parameter["in"], parameter["required"]) == ("header", False), operation
+        assert parameter["schema"] == {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"}
+        assert "retry" in parameter["description"]
