@@ -19,7 +19,7 @@ from django.http import Http404
 from indicators.figures.rollup import Status, add_up, mean_of
 from programs.access import is_national
 from programs.models import Plan, Region
-from reports.province.overview import TagTotal, year_columns
+from reports.province.overview import TagTotal, behind_note, year_columns
 
 
 @dataclass
@@ -46,6 +46,10 @@ class NationalView:
     @property
     def status_order(self) -> list[tuple[str, str]]:
         return [(status, Status.label(status)) for status in Status.ORDER]
+
+    @property
+    def behind_note(self) -> str:
+        return behind_note(self.behind, self.since)
 
     @property
     def totals(self) -> ProvinceRow | None:

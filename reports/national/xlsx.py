@@ -29,6 +29,8 @@ def render(view: NationalView) -> bytes:
     ws.title = _("National")[:31]
     put_text(ws, 1, 1, _("The provinces in %(year)s") % {"year": view.year}, TITLE)
     put_text(ws, 2, 1, _("Active plans only · verified entries only"), MUTED)
+    if view.behind:
+        put_text(ws, 3, 1, view.behind_note, MUTED)
     row = 4
     headings = [
         _("Province"),

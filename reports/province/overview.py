@@ -14,7 +14,9 @@ from decimal import Decimal
 
 from django.db.models import Exists, Q
 from django.http import Http404
-from django.utils.translation import get_language
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from indicators.figures.rollup import Status, add_up, share
@@ -123,6 +125,21 @@ class ProvinceView:
     @property
     def status_order(self) -> list[tuple[str, str]]:
         return [(status, Status.label(status)) for status in Status.ORDER]
+
+    @property
+    def behind_note(self) -> str:
+        return behind_note(self.behind, self.since)
+
+
+def behind_note(behind: int, since: datetime.datetime | None) -> str:
+    """What the page and its workbook say when they show stored figures of plans being brought up to date."""
+    if not behind:
+        return ""
+    return ngettext(
+        "The figures of %(plans)s plan are being brought up to date: shown as they stood at %(since)s.",
+        "The figures of %(plans)s plans are being brought up to date: shown as they stood, the oldest at %(since)s.",
+        behind,
+    ) % {"plans": behind, "since": date_format(timezone.localtime(since), "j M Y, H:i")}
 
 
 def years_of(plans: list[Plan]) -> list[int]:

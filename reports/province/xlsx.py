@@ -49,6 +49,8 @@ def render(view: ProvinceView) -> bytes:
         TITLE,
     )
     put_text(ws, 2, 1, _("Active plans only · verified entries only"), MUTED)
+    if view.behind:
+        put_text(ws, 3, 1, view.behind_note, MUTED)
     row = 4
     put_heading(ws, row, 1, _("Figure"))
     for col, column in enumerate(view.columns, start=2):

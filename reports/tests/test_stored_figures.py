@@ -2,6 +2,7 @@
 behind their data are computed in the request, many are shown as stored with a note while a task brings them up
 to date, and the pages' queries do not grow with the number of plans."""
 
+import io
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
+from openpyxl import load_workbook
 
 from conftest import PASSWORD, clear_cache, make_user
 from indicators.models import PlanFigures
@@ -70,6 +72,11 @@ def test_many_plans_behind_are_shown_as_stored_and_said_to_be_brought_up_to_date
     assert "The figures of 2 plans are being brought up to date" in response.content.decode()
     indonesian = client.get(PROVINCE, {"year": 2021}, HTTP_ACCEPT_LANGUAGE="id").content.decode()
     assert "Angka 2 rencana sedang diperbarui" in indonesian
+    workbook = client.get(reverse("province:download", args=["53"]), {"year": 2021}, HTTP_ACCEPT_LANGUAGE="en")
+    assert (
+        "The figures of 2 plans are being brought up to date"
+        in load_workbook(io.BytesIO(workbook.content)).active["A3"].value
+    )
     queued = DBTaskResult.objects.filter(task_path="indicators.tallies.plan_figures.recompute_stale", status="READY")
     assert queued.count() == 1  # once, whatever the number of readers
     plan_figures.recompute_stale.call()
