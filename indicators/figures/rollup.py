@@ -46,10 +46,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Min, Sum
+from django.db.models import BigIntegerField, Count, F, Max, Min, Sum
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
-from indicators.models import MILESTONE_SCORE, Indicator, Kind, MilestoneStatus, ProgressEntry, Target
+from indicators.models import (
+    COUNTED_STATUSES,
+    MILESTONE_SCORE,
+    EntryStatus,
+    EntryTotal,
+    Indicator,
+    Kind,
+    MilestoneStatus,
+    ProgressEntry,
+    Target,
+)
 from indicators.models.kinds import NUMBER_FIELDS
 from programs.models import Pillar, Plan, Region
 from programs.periods import Period, semesters
@@ -63,21 +74,38 @@ HIGHLIGHTS_PER_PILLAR = 3
 SUMMED_FIELDS = NUMBER_FIELDS
 
 
-def summed_fields() -> dict[str, Sum]:
-    """The entry fields that add up within a group (one list for the period and the kecamatan rows)."""
-    return {field: Sum(field) for field in SUMMED_FIELDS}
+def _of_totals(rows) -> bool:
+    """Whether `rows` are the entries' totals kept on write (`EntryTotal`), or the entries themselves."""
+    return rows.model is EntryTotal
 
 
-def latest_report_rows(entries, indicator_ids: list[int], *, by: tuple[str, ...] = ()):
+def summed_fields(rows=None) -> dict:
+    """The entry fields that add up within a group (one list for the period and the kecamatan rows), and the
+    entries' count `n`: over the entries, or over their totals (`rows` of `EntryTotal`: sums of sums, kept as
+    whole numbers, as a sum of the entries' integers is)."""
+    if rows is not None and _of_totals(rows):
+        return {"n": Sum("n")} | {
+            field: Cast(Sum(f"sum_{field}"), output_field=BigIntegerField()) for field in SUMMED_FIELDS
+        }
+    return {"n": Count("id")} | {field: Sum(field) for field in SUMMED_FIELDS}
+
+
+def latest_report_rows(rows, indicator_ids: list[int], *, by: tuple[str, ...] = ()):
     """For the kinds where the latest report counts (Kind.is_latest): per indicator × semester × reported state
     (a milestone's status, a level's value), the latest date, the highest id and how many entries. The latest
     report of a semester is the row with the highest (date, id): `Report.order`. Written once for the
     figures (`compute`), the aggregates (`data_values`) and the data checks (by agency: `by=("agency_id",)`), so
-    none of them can choose another report."""
+    none of them can choose another report. `rows`: the entries, or their totals kept on write (`EntryTotal`,
+    which keep the same latest date, highest id and count per reported state: the max of maxima, the sum of
+    counts)."""
+    if _of_totals(rows):
+        found = {"last_date": Max("last_date"), "last_id": Max("last_id"), "n": Sum("n")}
+    else:
+        found = {"last_date": Max("date"), "last_id": Max("id"), "n": Count("id")}
     return (
-        entries.filter(indicator_id__in=indicator_ids)
+        rows.filter(indicator_id__in=indicator_ids)
         .values(*by, "indicator_id", "year", "semester", "milestone_status", "value")
-        .annotate(last_date=Max("date"), last_id=Max("id"), n=Count("id"))
+        .annotate(**found)
         .order_by()
     )
 
@@ -167,6 +195,28 @@ class Filters:
     def entries_of(self, plans: Sequence[Plan]):
         """The entries behind the figures of several plans at once (an entry's indicator says whose it is)."""
         qs = ProgressEntry.objects.official(self.include_unverified).filter(indicator__plan__in=list(plans))
+        if self.year:
+            qs = qs.filter(year=self.year)
+        if self.agency_id:
+            qs = qs.filter(agency_id=self.agency_id)
+        if self.kecamatan_id:
+            qs = qs.filter(kecamatan_id=self.kecamatan_id)
+        if self.pillar_number:
+            qs = qs.filter(indicator__activity__program__pillar__number=self.pillar_number)
+        if self.indicator_ids is not None:
+            qs = qs.filter(indicator_id__in=list(self.indicator_ids))
+        if self.indicator_code:
+            qs = qs.filter(indicator__code=self.indicator_code)
+        return qs
+
+    def totals(self, plan: Plan):
+        return self.totals_of([plan])
+
+    def totals_of(self, plans: Sequence[Plan]):
+        """The entries' totals kept on write (`EntryTotal`) behind the same figures as `entries_of`: every filter
+        is a column of their key, or of their indicator."""
+        statuses = COUNTED_STATUSES if self.include_unverified else [EntryStatus.VERIFIED]
+        qs = EntryTotal.objects.filter(status__in=statuses, indicator__plan__in=list(plans))
         if self.year:
             qs = qs.filter(year=self.year)
         if self.agency_id:
@@ -388,7 +438,9 @@ def pace_status(actual: Decimal | None, due: Decimal | None, has_data: bool, beg
 
 class _EntryAggregates:
     """The grouped queries behind every figure; one instance per compute(), whatever the number of plans:
-    every row is keyed by its indicator, and an indicator belongs to one plan."""
+    every row is keyed by its indicator, and an indicator belongs to one plan. `entries`: the entries' totals
+    kept on write (`Filters.totals_of`, what compute() reads), or the entries themselves (`Filters.entries_of`:
+    the same figures, read the long way; the tests compare the two)."""
 
     def __init__(self, entries, indicators: list[Indicator]):
         kinds: dict[str, list[int]] = defaultdict(list)
@@ -405,7 +457,7 @@ class _EntryAggregates:
             rows = (
                 entries.filter(indicator_id__in=summed)
                 .values("indicator_id", "year", "semester")
-                .annotate(n=Count("id"), **summed_fields())
+                .annotate(**summed_fields(entries))
                 .order_by()
             )
             for row in rows:
@@ -813,13 +865,20 @@ def compute_many(
 
 
 def _compute(
-    plans: list[Plan], filters: Filters, as_of: datetime.date, given_pillars: dict[int, list[Pillar]] | None
+    plans: list[Plan],
+    filters: Filters,
+    as_of: datetime.date,
+    given_pillars: dict[int, list[Pillar]] | None,
+    *,
+    _from_entries: bool = False,
 ) -> dict[int, PlanRollup]:
+    """`_from_entries`: aggregate the entries themselves rather than their totals kept on write (the tests
+    prove the two give the same figures)."""
     if not plans:
         return {}
     indicators = list(filters.indicators_of(plans))
     targets = _targets_by_indicator(indicators)
-    agg = _EntryAggregates(filters.entries_of(plans), indicators)
+    agg = _EntryAggregates(filters.entries_of(plans) if _from_entries else filters.totals_of(plans), indicators)
     pillars = given_pillars or _pillars(plans, filters, indicators)
     by_plan: dict[int, list[Indicator]] = defaultdict(list)
     for indicator in indicators:
@@ -1004,7 +1063,7 @@ def coverage_grid(
     first: dict[tuple[int, int], Period] = {}
     if indicators:
         rows = (
-            filters.entries(plan)
+            filters.totals(plan)
             .filter(indicator_id__in=[i.id for i in indicators], kecamatan__isnull=False)
             .values("indicator_id", "kecamatan_id")
             .annotate(first=Min(F("year") * 10 + F("semester")))
@@ -1043,11 +1102,11 @@ def kecamatan_table(
     filters = filters or Filters()
     if kinds is None:
         kinds = dict(Indicator.objects.filter(plan=plan).values_list("id", "kind"))
+    totals = filters.totals(plan)
     rows = (
-        filters.entries(plan)
-        .filter(kecamatan__isnull=False)
+        totals.filter(kecamatan__isnull=False)
         .values("indicator_id", "kecamatan_id")
-        .annotate(n=Count("id"), value=Sum("value"), numerator=Sum("numerator"), denominator=Sum("denominator"))
+        .annotate(**summed_fields(totals))
         .order_by()
     )
     table = {}
@@ -1069,10 +1128,10 @@ def kecamatan_activity(plan: Plan, filters: Filters | None = None) -> dict[int, 
     """Per kecamatan id: how many entries and how many distinct indicators record work there."""
     filters = filters or Filters()
     rows = (
-        filters.entries(plan)
+        filters.totals(plan)
         .filter(kecamatan__isnull=False)
         .values("kecamatan_id")
-        .annotate(entries=Count("id"), indicators=Count("indicator_id", distinct=True))
+        .annotate(entries=Sum("n"), indicators=Count("indicator_id", distinct=True))
         .order_by()
     )
     return {row["kecamatan_id"]: row for row in rows}
@@ -1160,7 +1219,7 @@ def data_values(plan: Plan, year: int | None = None, filters: Filters | None = N
     """Every indicator × semester × kecamatan aggregate of the (official) entries, in code order."""
     filters = filters or Filters()
     indicators = {i.id: i for i in filters.indicators(plan)}
-    entries = filters.entries(plan)
+    entries = filters.totals(plan)  # the entries' totals kept on write (the narratives are read from the entries)
     if year is not None:
         entries = entries.filter(year=year)
     summed = [iid for iid, i in indicators.items() if not Kind(i.kind).is_latest]
@@ -1169,7 +1228,7 @@ def data_values(plan: Plan, year: int | None = None, filters: Filters | None = N
     rows = (
         entries.filter(indicator_id__in=summed)
         .values("indicator_id", "year", "semester", "kecamatan_id")
-        .annotate(n=Count("id"), **summed_fields())
+        .annotate(**summed_fields(entries))
         .order_by()
     )
     for row in rows:
