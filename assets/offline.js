@@ -305,6 +305,7 @@ async function sendOne(item) {
   });
   if (/\/entries\/\d+\/$/.test(new URL(response.url).pathname)) return "sent";
   if (response.status >= 500) return "later";
+  if (response.status === 429) return "too_many"; // past the rate of saves: nothing saved, sent again later
   return { refused: messagesOf(await response.text()) || `${response.status}` };
 }
 
@@ -325,9 +326,10 @@ async function sendQueue() {
       else if (outcome === "signed_out") {
         sessionStorage.setItem("tppo-flash", say("sign_in_again"));
         break;
-      } else if (outcome === "later") {
+      } else if (outcome === "later" || outcome === "too_many") {
         item.message = say("server_error");
         await database.put(STORE, item);
+        if (outcome === "too_many") break; // the rest waits for the next time rather than meet the same limit
       } else {
         item.state = "refused";
         item.message = outcome.refused;

@@ -211,6 +211,7 @@ PASSWORD_RESETS_PER_CLIENT = env_int("PASSWORD_RESETS_PER_CLIENT", 20, minimum=1
 # Per user, counted in the cache (tptto_monitor/lib/limits.py): API writes (each makes the plan's figures and
 # summaries be computed again) and downloads built in the request (dataset, summaries, province workbook).
 API_WRITES_PER_MINUTE = env_int("API_WRITES_PER_MINUTE", 30, minimum=1)
+ENTRY_SAVES_PER_MINUTE = env_int("ENTRY_SAVES_PER_MINUTE", 30, minimum=1)  # the entry form's saves, new and edited
 DOWNLOADS_PER_MINUTE = env_int("DOWNLOADS_PER_MINUTE", 30, minimum=1)
 DOWNLOADS_AT_ONCE = env_int("DOWNLOADS_AT_ONCE", 2, minimum=1)
 

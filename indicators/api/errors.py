@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as RequestInvalid
 
 from indicators.workflow.services import StaleEntry, WorkflowError
-from tptto_monitor.lib.limits import TooMany
+from tptto_monitor.lib.limits import TooMany, too_many_changes
 
 # entry model fields → the API's names for them
 FIELD_NAMES = {"year": "period", "semester": "period", "confirm_duplicate": "allow_duplicate"}
@@ -85,18 +85,11 @@ def install(api) -> None:
     handle(HttpError, lambda exc: exc.status_code, lambda exc: body(_http_message(exc)))
 
     def too_many(request, exc: TooMany):
-        response = api.create_response(request, body(_too_many_message(exc)), status=429)
+        response = api.create_response(request, body(too_many_changes(exc)), status=429)
         response["Retry-After"] = str(exc.retry_after)
         return response
 
     api.add_exception_handler(TooMany, too_many)
-
-
-def _too_many_message(exc: TooMany) -> str:
-    return _("Too many changes in a short time: at most %(count)s a minute. Try again in %(seconds)s seconds.") % {
-        "count": exc.per_minute,
-        "seconds": exc.retry_after,
-    }
 
 
 def _http_message(exc: HttpError) -> str:

@@ -34,6 +34,7 @@ from indicators.workflow.work import reporting_period
 from programs.access import plan_page
 from programs.models import Region
 from programs.periods import Period
+from tptto_monitor.lib import limits
 
 ENTRY_RELATED = ("indicator__plan__region", "indicator__agency", "agency", "kecamatan", "created_by")
 
@@ -163,6 +164,8 @@ def new_entry(request, code: str):
         return redirect(made)  # this form was sent before (a double click, a reload): nothing more is made
     post = request.method == "POST"
     form = EntryForm(request.POST if post else None, request.FILES if post else None, indicator=indicator)
+    if post and (limit := _too_many_saves(request)):
+        return _render_form(request, indicator, form, entry=None, too_many=limit)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():  # the entry with its photo, or nothing
@@ -198,6 +201,8 @@ def edit_entry(request, pk: int):
         request.POST if post else None, request.FILES if post else None, indicator=entry.indicator, entry=entry
     )
     current = None
+    if post and (limit := _too_many_saves(request)):
+        return _render_form(request, entry.indicator, form, entry=entry, too_many=limit)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -230,16 +235,32 @@ def _attach(request, entry: ProgressEntry, form: EntryForm) -> None:
         services.add_evidence(user=request.user, entry=entry, upload=upload)
 
 
-def _render_form(request, indicator: Indicator, form: EntryForm, entry, current=None):
+def _too_many_saves(request) -> limits.TooMany | None:
+    """Saves of the entry form held to ENTRY_SAVES_PER_MINUTE per person, as the API's writes are: each moves
+    the plan's data version on, so every cached figure and summary of the plan is computed again."""
+    try:
+        limits.count("entry-saves", request.user.pk, settings.ENTRY_SAVES_PER_MINUTE)
+    except limits.TooMany as limit:
+        return limit
+    return None
+
+
+def _render_form(request, indicator: Indicator, form: EntryForm, entry, current=None, too_many=None):
+    """The form; past the rate of saves (`too_many`), answered 429 with what was typed and nothing saved (the
+    form is not checked: its values are shown as sent, and the same form key sent again makes one entry)."""
     context = {
         "indicator": indicator,
         "form": form,
         "entry": entry,
         "current": current,
+        "too_many": limits.too_many_changes(too_many) if too_many else "",
         "figures": reported_so_far(indicator),
         "evidence_max_bytes": settings.EVIDENCE_MAX_BYTES,
     }
-    return render(request, "indicators/entry_form.html", context)
+    response = render(request, "indicators/entry_form.html", context, status=429 if too_many else 200)
+    if too_many:
+        response["Retry-After"] = str(too_many.retry_after)
+    return response
 
 
 @plan_page

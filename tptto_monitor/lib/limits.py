@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 
 from django.core.cache import cache
+from django.utils.translation import ngettext
 
 WINDOW_SECONDS = 60
 RUNNING_SECONDS = 300
@@ -30,6 +31,15 @@ class TooMany(Exception):
         super().__init__(retry_after)
         self.retry_after = retry_after
         self.per_minute = per_minute
+
+
+def too_many_changes(limit: TooMany) -> str:
+    """What a person is told when her writes went past their rate (the API's and the entry form's)."""
+    return ngettext(
+        "Too many changes in a short time: at most %(count)s a minute. Try again in %(seconds)s second.",
+        "Too many changes in a short time: at most %(count)s a minute. Try again in %(seconds)s seconds.",
+        limit.retry_after,
+    ) % {"count": limit.per_minute, "seconds": limit.retry_after}
 
 
 def count(name: str, user_id: int, per_minute: int) -> None:
