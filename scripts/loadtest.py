@@ -35,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = ROOT / ".venv" / "bin" / "python"
 USERNAME = "demo_executive"  # reads dashboards and downloads summaries, as the Bupati's office does
+READER_ABOVE = "demo_national"  # the country's reviewer reads the province and national pages (seed_demo)
 PASSWORD = "demo-tppo-ttu"  # noqa: S105 (the documented demo password; demo data only)
 PROXY = {"X-Forwarded-Proto": "https"}  # what the HTTPS reverse proxy adds in production
 
@@ -58,8 +59,9 @@ end
 """
 
 
-def addresses(plan, year: int | None = None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The plan's dashboard pages and summaries, as (label, path), reversed from the URL conf.
+def addresses(plan, year: int | None = None) -> tuple[list[tuple], list[tuple[str, str]]]:
+    """The plan's dashboard pages and summaries, as (label, path), reversed from the URL conf; the province and
+    national pages as (label, path, username): read by the country's reviewer.
 
     The indicator is the plan's first and the pillar its pillar; the summaries' year is the plan's
     last but one unless given (2021 for the RAD TTU 2018–2022, as measured before).
@@ -67,6 +69,7 @@ def addresses(plan, year: int | None = None) -> tuple[list[tuple[str, str]], lis
     from django.urls import reverse
 
     indicator = plan.indicators.select_related("activity__program__pillar").first()
+    plan = type(plan).objects.select_related("region__parent").get(pk=plan.pk)
     year = year or max(plan.start_year, plan.end_year - 1)
     pages = [
         ("dashboard overview", reverse("reports:overview", args=[plan.code])),
@@ -74,6 +77,11 @@ def addresses(plan, year: int | None = None) -> tuple[list[tuple[str, str]], lis
         ("an indicator", reverse("reports:indicator", args=[plan.code, indicator.code])),
         ("kecamatan", reverse("reports:kecamatan", args=[plan.code])),
     ]
+    if plan.region.parent_id:  # the pages over many plans, read as the country's reviewer
+        pages += [
+            ("the province", reverse("province:province", args=[plan.region.parent.code]), READER_ABOVE),
+            ("the nation", reverse("national:national"), READER_ABOVE),
+        ]
     summaries = [
         (f"summary {fmt.upper()} {year}", reverse("reports:year_summary", args=[plan.code, year, fmt]))
         for fmt in ("csv", "xlsx", "pdf")
@@ -128,13 +136,13 @@ def wait_for(port: int, seconds: int, server: subprocess.Popen) -> None:
     sys.exit(f"no answer on 127.0.0.1:{port} after {seconds} s")
 
 
-def sign_in(port: int) -> str:
-    """The session cookie of the demo account, signed in through the real form (CSRF included)."""
+def sign_in(port: int, username: str = USERNAME) -> str:
+    """The session cookie of a demo account, signed in through the real form (CSRF included)."""
     response, body = request(port, "GET", "/accounts/login/", {})
     csrf_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie", "")).group(1)
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
     origin = f"https://127.0.0.1:{port}"
-    form = f"csrfmiddlewaretoken={token}&username={USERNAME}&password={PASSWORD}"
+    form = f"csrfmiddlewaretoken={token}&username={username}&password={PASSWORD}"
     response, _ = request(
         port,
         "POST",
@@ -149,7 +157,7 @@ def sign_in(port: int) -> str:
     )
     session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie", "") or "")
     if response.status != 302 or not session:
-        sys.exit(f"sign-in as {USERNAME} failed ({response.status})")
+        sys.exit(f"sign-in as {username} failed ({response.status})")
     return f"sessionid={session.group(1)}; csrftoken={csrf_cookie}"
 
 
@@ -179,19 +187,28 @@ def wrk(port: int, path: str, cookie: str, seconds: int, connections: int, scrip
     return result
 
 
-def loadtest(port: int, cookie: str, paths: list[tuple[str, str]], seconds: int, connections: int) -> int:
+def reader(page: tuple) -> str:
+    """Who reads the page: (label, path) by USERNAME, (label, path, username) by that user."""
+    return page[2] if len(page) > 2 else USERNAME
+
+
+def loadtest(port: int, cookies: dict[str, str], paths: list[tuple], seconds: int, connections: int) -> int:
     """Print the table; the number of wrong answers (any status but the expected one, socket errors)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(WRK_REPORT)
     rows = []
-    for label, path, expected in [FLOOR, *((label, path, 200) for label, path in paths)]:
+    for label, path, expected, username in [
+        (*FLOOR, USERNAME),
+        *((page[0], page[1], 200, reader(page)) for page in paths),
+    ]:
+        cookie = cookies[username]
         answers(port, path, cookie, expected)
         result = wrk(port, path, cookie, seconds, connections, lua.name, expected)
-        rows.append((label, path, result))
+        rows.append((label if username == USERNAME else f"{label} (as {username})", path, result))
         print(f"  measured {path}: {result['rps']:.1f} requests/s, {result['errors']} errors", file=sys.stderr)
     os.unlink(lua.name)
     floor = rows[0][2]["rps"]
-    print(f"\nwrk, {connections} connections, {seconds} s per path, signed in as {USERNAME}:\n")
+    print(f"\nwrk, {connections} connections, {seconds} s per path, signed in as {USERNAME} unless said:\n")
     print("| path | requests/s | p50 | timeouts | errors | ratio to the floor |")
     print("|---|---|---|---|---|---|")
     for label, path, r in rows:
@@ -202,16 +219,17 @@ def loadtest(port: int, cookie: str, paths: list[tuple[str, str]], seconds: int,
     return sum(r["errors"] for _label, _path, r in rows)
 
 
-def lighthouse(port: int, cookie: str, pages: list[tuple[str, str]], keep: Path | None) -> None:
+def lighthouse(port: int, cookies: dict[str, str], pages: list[tuple], keep: Path | None) -> None:
     binary = ROOT / "node_modules" / ".bin" / "lighthouse"
     if not binary.exists():
         sys.exit("Lighthouse is a pinned npm dev dependency: run `make assets` (npm ci) first")
-    headers = json.dumps({**PROXY, "Cookie": cookie})
     flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update"
     print("\nLighthouse, phone profile (simulated slow 4G, 4x CPU slowdown), performance only:\n")
     print("| page | performance | total blocking time | first contentful paint | largest contentful paint | CLS |")
     print("|---|---|---|---|---|---|")
-    for label, path in pages:
+    for page in pages:
+        label, path, cookie = page[0], page[1], cookies[reader(page)]
+        headers = json.dumps({**PROXY, "Cookie": cookie})
         answers(port, path, cookie)
         with tempfile.TemporaryDirectory() as tmp:
             report = (keep or Path(tmp)) / f"lighthouse-{re.sub(r'[^a-z0-9]+', '-', label)}.json"
@@ -278,11 +296,11 @@ def main() -> None:
     wrong = 0
     try:
         wait_for(args.port, 180, server)
-        cookie = sign_in(args.port)
+        cookies = {username: sign_in(args.port, username) for username in {USERNAME, *map(reader, pages)}}
         if args.lighthouse:
-            lighthouse(args.port, cookie, pages, args.keep_reports)
+            lighthouse(args.port, cookies, pages, args.keep_reports)
         else:
-            wrong = loadtest(args.port, cookie, [*pages, *summaries], args.seconds, args.connections)
+            wrong = loadtest(args.port, cookies, [*pages, *summaries], args.seconds, args.connections)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)

@@ -121,7 +121,7 @@ def test_is_idempotent_and_reset_recreates_the_same_data(plan, demo_mode):
     out = seed()
     assert "Created" not in out
     assert ProgressEntry.objects.count() == len(first)
-    assert User.objects.filter(username__startswith="demo_").count() == 7  # one per role, and the province
+    assert User.objects.filter(username__startswith="demo_").count() == 8  # one per role, the province, the country
 
     seed("--reset")
     again = list(
@@ -160,6 +160,7 @@ def test_demo_users_one_per_role_with_printed_password(plan, demo_mode, client):
         "demo_executive",
         "demo_admin",
         "demo_province",
+        "demo_national",
     ):
         assert name in out
         # through the sign-in form: the throttling backend (django-axes) needs the request
@@ -174,11 +175,17 @@ def test_demo_users_one_per_role_with_printed_password(plan, demo_mode, client):
     assert admin.is_staff and not admin.is_superuser
     assert admin.groups.filter(name="administrator").exists()
     assert not User.objects.get(username="demo_reviewer").has_perm("indicators.enter_progress")
-    # everyone works in the plan's regency, except the province reviewer, who reads all of NTT
+    # everyone works in the plan's regency, except the province reviewer, who reads all of NTT, and the country's
     regions = dict(
         User.objects.filter(username__startswith="demo_").values_list("username", "staff_profile__region__code")
     )
-    assert regions == {name: "53" if name == "demo_province" else "53.03" for name in regions}
+    expected = {"demo_province": "53", "demo_national": None}
+    assert regions == {name: expected.get(name, "53.03") for name in regions}
+    national = User.objects.get(username="demo_national")
+    assert national.staff_profile.national and national.staff_profile.agency is None
+    assert not national.has_perm("indicators.enter_progress") and not national.has_perm("indicators.verify_progress")
+    client.force_login(national)
+    assert client.get("/national/").status_code == 200
 
 
 @pytest.mark.django_db

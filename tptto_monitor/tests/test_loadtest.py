@@ -55,20 +55,31 @@ def server():
 
 @pytest.mark.django_db
 def test_the_measured_addresses_are_the_plans_own_and_answer_200(plan, personas, client_for):
+    from programs.models import StaffProfile
+
     pages, summaries = loadtest.addresses(plan)
-    assert [path for _label, path in pages] == [
+    assert [page[1] for page in pages] == [
         f"{RAD}/dashboard/",
         f"{RAD}/dashboard/pillar/1/",
         f"{RAD}/dashboard/indicator/1.a.1.1/",  # the plan's first indicator
         f"{RAD}/dashboard/kecamatan/",
+        "/province/53/",  # the plan's province (NTT) and the nation, read by the country's reviewer
+        "/national/",
     ]
+    assert [loadtest.reader(page) for page in pages] == [*["demo_executive"] * 4, *["demo_national"] * 2]
     # the plan runs 2018–2022: its last year but one
     assert [path for _label, path in summaries] == [
         f"{RAD}/reports/2021/summary.{fmt}" for fmt in ("csv", "xlsx", "pdf")
     ]
     client = client_for(personas["executive"])  # the demo account the script signs in as has this role
-    for _label, path in [*pages, *summaries]:
-        assert client.get(path).status_code == 200, path
+    for page in [*pages[:4], *summaries]:
+        assert client.get(page[1]).status_code == 200, page
+    assert client.get("/national/").status_code == 404  # not hers: the country's reviewer reads it
+    reviewer = personas["reviewer"]
+    StaffProfile.objects.filter(user=reviewer).update(region=None, agency=None, national=True)
+    client = client_for(reviewer)  # the demo country's reviewer: a reviewer whose profile is the country's
+    for page in pages[4:]:
+        assert client.get(page[1]).status_code == 200, page
 
 
 def test_a_redirect_is_not_the_page(server):

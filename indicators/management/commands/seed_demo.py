@@ -39,8 +39,11 @@ DEMO_USERS = {
     "demo_admin": (ADMINISTRATOR, "sekretariat", True, "Demo Administrator"),
     # of the plan's province, not its regency: reads every regency of the province, changes nothing
     "demo_province": (REVIEWER, None, False, "Demo Gugus Tugas Provinsi"),
+    # of the country (StaffProfile.national): reads every province and regency and the national view, changes nothing
+    "demo_national": (REVIEWER, None, False, "Demo Gugus Tugas Nasional"),
 }
 PROVINCE_USERS = {"demo_province"}
+NATIONAL_USERS = {"demo_national"}
 
 RETURN_REASON = "Data demo: mohon lampirkan daftar hadir kegiatan dan perbaiki jumlah peserta."
 
@@ -260,18 +263,21 @@ class DemoBuilder:
 def demo_username(name: str, region) -> str:
     """The demo users of the first plan's regency (and province) keep their plain names; another regency's
     (or province's) carry its code, so seeding a second plan never moves the first one's people."""
+    if name in NATIONAL_USERS:
+        return name  # one for the country
     first = Plan.objects.default()
     home = first.region.parent if name in PROVINCE_USERS else first.region
     return name if home is None or region.pk == home.pk else f"{name}_{region.code.replace('.', '_')}"
 
 
 def ensure_demo_users(plan: Plan) -> dict[str, User]:
-    """One user per role in the plan's regency, and a province reviewer when the regency has a province;
-    keyed by the role's name in DEMO_USERS."""
+    """One user per role in the plan's regency, a province reviewer when the regency has a province, and the
+    country's reviewer; keyed by the role's name in DEMO_USERS."""
     users = {}
     for name, (role, agency_code, is_staff, full_name) in DEMO_USERS.items():
-        region = plan.region.parent if name in PROVINCE_USERS else plan.region
-        if region is None:
+        national = name in NATIONAL_USERS
+        region = None if national else plan.region.parent if name in PROVINCE_USERS else plan.region
+        if region is None and not national:
             continue
         username = demo_username(name, region)
         first, _sep, last = full_name.rpartition(" ")
@@ -289,7 +295,9 @@ def ensure_demo_users(plan: Plan) -> dict[str, User]:
             user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=role))
         agency = Agency.objects.by_code(plan.region)[agency_code] if agency_code else None
-        StaffProfile.objects.update_or_create(user=user, defaults={"agency": agency, "region": region})
+        StaffProfile.objects.update_or_create(
+            user=user, defaults={"agency": agency, "region": region, "national": national}
+        )
         users[name] = user
     return users
 
