@@ -195,9 +195,9 @@ def year_figures(plans: Sequence[Plan], year: int, *, as_of: datetime.date) -> Y
 
     Stored figures that are current are used as they are. When few plans are behind (at most IN_REQUEST), they
     are computed now, together, and stored; when more are, their stored figures are shown, said to be behind,
-    and a task brings them up to date. A plan never computed is computed now. Three queries when every plan is
-    current, whatever their number: the plans' deadlines (for the calendar point), the stored figures, and
-    nothing else."""
+    and a task brings them up to date (without the tasks, FIGURES_STORED_AHEAD off, they are computed now too).
+    A plan never computed is computed now. Two queries when every plan is current, whatever their number: the
+    plans' deadlines (for the calendar point) and the stored figures."""
     plans = list(plans)
     points = calendar_points(plans, as_of=as_of)
     rows = {row.plan_id: row for row in PlanFigures.objects.filter(plan__in=plans, year=year)}
@@ -208,7 +208,7 @@ def year_figures(plans: Sequence[Plan], year: int, *, as_of: datetime.date) -> Y
         if plan.pk in rows
         and (rows[plan.pk].data_version != plan.data_version or rows[plan.pk].calendar_point != points[plan.pk])
     ]
-    if len(missing) + len(behind) <= IN_REQUEST:
+    if len(missing) + len(behind) <= IN_REQUEST or not settings.FIGURES_STORED_AHEAD:
         missing, behind = missing + behind, []
     figures = {pk: row.figures for pk, row in rows.items()}
     for pk, by_year in store(missing, as_of=as_of, cached=True).items():

@@ -86,14 +86,30 @@ def test_many_plans_behind_are_shown_as_stored_and_said_to_be_brought_up_to_date
     assert view.behind == 0
 
 
-def test_a_plan_never_computed_is_computed_even_when_many_are_behind(client_for, province_reviewer, belu, monkeypatch):
+def test_a_plan_never_computed_is_computed_even_when_many_are_behind(
+    client_for, province_reviewer, belu, monkeypatch, settings
+):
     client = client_for(province_reviewer)
     monkeypatch.setattr(plan_figures, "IN_REQUEST", 0)
+    settings.FIGURES_STORED_AHEAD = True
     computed = record_computed_plans(monkeypatch)
     view = client.get(PROVINCE, {"year": 2021}).context["view"]
     assert computed == [[TTU, BELU]]
     assert view.behind == 0
     assert reach(view) == {TTU: (Decimal(1000), Decimal(500)), BELU: (Decimal(1000), Decimal(400))}
+
+
+def test_without_the_tasks_every_plan_behind_is_computed_in_the_request(
+    client_for, province_reviewer, belu, monkeypatch
+):
+    client = client_for(province_reviewer)
+    client.get(PROVINCE, {"year": 2021})
+    monkeypatch.setattr(plan_figures, "IN_REQUEST", 0)  # FIGURES_STORED_AHEAD is off in the tests
+    entry("1.a.1.1", "2021S2", rad=BELU, value=50)
+    computed = record_computed_plans(monkeypatch)
+    view = client.get(PROVINCE, {"year": 2021}).context["view"]
+    assert computed == [[BELU]] and view.behind == 0
+    assert reach(view)[BELU] == (Decimal(1000), Decimal(450))
 
 
 def add_plans(count: int) -> None:
