@@ -55,8 +55,14 @@ MEDIA = "media"
 MANIFEST = "manifest.json"
 # sessions, and the task queue's records (work to do or done, rebuilt by the next write: a restored queue
 # would run old work again)
-# the entries' totals are derived from the entries: a restore builds them again (indicators/tallies/entry_totals.py)
-NOT_BACKED_UP = {"sessions.session", "django_tasks_database.dbtaskresult", "indicators.entrytotal"}
+# the entries' totals are derived from the entries: a restore builds them again (indicators/tallies/entry_totals.py);
+# so are the plans' stored figures: the restore's new data versions queue their recompute (tallies/plan_figures.py)
+NOT_BACKED_UP = {
+    "sessions.session",
+    "django_tasks_database.dbtaskresult",
+    "indicators.entrytotal",
+    "indicators.planfigures",
+}
 # `migrate` makes these in every database (ids may differ): a restore replaces them with the backup's.
 MADE_BY_MIGRATIONS = ("auth.group", "auth.permission", "contenttypes.contenttype")
 CHUNK = 1024 * 1024
