@@ -7,11 +7,14 @@ import logging
 import os
 import platform
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import django
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -19,10 +22,13 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from indicators.management.commands.rebuild_figures import STEPS
 from indicators.models import EntryStatus, Indicator, Kind, ProgressEntry
+from indicators.tallies import plan_figures
 from programs.models import Plan
-from reports.files import summary
+from reports.built.summary_files import summary_file
 from tptto_monitor.bench.data import (
     NATIONAL_USER,
     PROVINCE_USER,
@@ -34,13 +40,16 @@ from tptto_monitor.bench.data import (
     bench_user,
     build_province,
 )
+from tptto_monitor.lib.queue import jobs_cache
 
 QUERY_BUDGET = 15
 RATIO_BUDGET = 2.0
-PAGE_MS_BUDGET = 500.0
+PAGE_MS_BUDGET = 200.0  # issue 20: warm, flushed, and after writes once the background work has run
+RUNNING_MS_BUDGET = 2 * PAGE_MS_BUDGET  # … and at most twice that while it runs
 BUDGET_SIZE = 1_000_000  # the time budgets apply at this size on PostgreSQL
-FILE_BUDGETS_MS = {"pdf": 5000.0, "xlsx": 2000.0}
+FILE_BUDGETS_MS = {"pdf": PAGE_MS_BUDGET, "xlsx": PAGE_MS_BUDGET}  # a download reads the file built ahead
 WRITE_SECONDS_BUDGET = 10.0  # a verified write shows on the national page within this (issue 20)
+REBUILD_SECONDS_BUDGET = 300.0  # a full rebuild_figures (issue 20: 514 plans in at most 5 minutes)
 
 # ---------------------------------------------------------------------------
 # Measurements
@@ -60,9 +69,10 @@ class Measure:
     median_ms: float | None = None
     queries: int | None = None
     bare_ms: float | None = None
-    cold_ms: float | None = None  # right after a write to every plan (no plan's figures cached)
+    cold_ms: float | None = None  # after a write to every plan, once the background work (recompute, files) ran
     cold_queries: int | None = None
-    one_ms: float | None = None  # right after a write to one plan (the others' figures cached)
+    running_ms: float | None = None  # right after a write to every plan, before the background work has run
+    one_ms: float | None = None  # after a write to one plan, once its background work ran
     flushed_ms: float | None = None  # with the cache flushed (as after a restart of a per-process cache)
     flushed_queries: int | None = None
     peak_mb: float | None = None  # the worker's peak resident memory while it was measured
@@ -155,6 +165,7 @@ class Page:
     pillar_number: int | None = None
     one: Plan | None = None  # the plan written to before "after a write to one plan" (None: the first of `plans`)
     every: list[Plan] | None = None  # the plans written to before "after a write to every plan" (None: `plans`)
+    stored: bool = False  # it reads the plans' stored figures (province, nation): the background recompute matters
 
 
 def bench_pages(province: Province) -> list[Page]:
@@ -180,9 +191,17 @@ def bench_pages(province: Province) -> list[Page]:
         Page("overview", "reports:overview", [plan.code], reviewer, [plan], every=every),
         Page("pillar 1", "reports:pillar", [plan.code, 1], reviewer, [plan], pillar_number=1, every=every),
         Page(f"overview {other.code}", "reports:overview", [other.code], neighbour, [other], every=every),
-        Page(f"province {region.code}", "province:province", [region.code], province_reviewer, home, one=other),
-        Page("national", "national:national", [], national, every, one=other),
-        Page("national XLSX", "national:download", [], national, every, one=other),
+        Page(
+            f"province {region.code}",
+            "province:province",
+            [region.code],
+            province_reviewer,
+            home,
+            one=other,
+            stored=True,
+        ),
+        Page("national", "national:national", [], national, every, one=other, stored=True),
+        Page("national XLSX", "national:download", [], national, every, one=other, stored=True),
     ]
 
 
@@ -222,23 +241,44 @@ def peak_mb() -> float | None:
         return None
 
 
-def write_to(plans: list[Plan]) -> Callable[[], None]:
-    """What a write does to the cached figures: the data version of each plan written to moves."""
+def write_to(plans: list[Plan], settle: Callable[[list[Plan]], object] | None = None) -> Callable[[], None]:
+    """What a write does: the data version of each plan written to moves; then, with `settle`, the background
+    work that follows a write (the stored figures recomputed, the files built), done here in place of the worker
+    so that it is over before the page is timed."""
 
     def write():
         for plan in plans:
             Plan.bump_data_version(plan.pk)
+        if settle is not None:
+            fresh = list(Plan.objects.filter(pk__in=[plan.pk for plan in plans]))  # their new data versions
+            settle(fresh)
 
     return write
 
 
-def measure_modes(m: Measure, fn: Callable[[], object], one: Plan, every: list[Plan], runs: int) -> None:
-    """Time `fn` warm, after a write to one plan, after a write to every plan and with the cache flushed, and the
-    worker's peak memory over all of it."""
+def store_figures(plans: list[Plan]) -> None:
+    """The background recompute of the plans' stored figures (plan_figures.recompute_plan's work), in chunks."""
+    plan_figures.rebuild(plans, as_of=timezone.localdate())
+
+
+def measure_modes(
+    m: Measure,
+    fn: Callable[[], object],
+    one: Plan,
+    every: list[Plan],
+    runs: int,
+    settle: Callable[[list[Plan]], object] | None = None,
+) -> None:
+    """Time `fn` warm; after a write to one plan and after a write to every plan, each once the background work
+    (`settle`) has run; right after a write to every plan, while that work has yet to run; and with the cache
+    flushed; and the worker's peak memory over all of it. The modes over every plan run at most twice: at a
+    nation's size one write to every plan and its recompute take minutes."""
     peak_reset()
     m.median_ms, m.queries = timed(fn, runs)
-    m.one_ms, _ = timed_cold(fn, write_to([one]), runs)
-    m.cold_ms, m.cold_queries = timed_cold(fn, write_to(every), runs)
+    m.one_ms, _ = timed_cold(fn, write_to([one], settle), runs)
+    few = min(runs, 2)
+    m.running_ms, _ = timed_cold(fn, write_to(every), few)
+    m.cold_ms, m.cold_queries = timed_cold(fn, write_to(every, settle), few)
     m.flushed_ms, m.flushed_queries = timed_cold(fn, cache.clear, runs)
     m.peak_mb = peak_mb()
 
@@ -256,7 +296,8 @@ def measure_page(page: Page, size: int, runs: int) -> Measure:
 
     try:
         url = reverse(page.url_name, args=page.args)
-        measure_modes(m, get, page.one or page.plans[0], page.every or page.plans, runs)
+        settle = store_figures if page.stored else None
+        measure_modes(m, get, page.one or page.plans[0], page.every or page.plans, runs, settle)
     except Exception as exc:  # reported in the table; the bench carries on
         m.error = f"{type(exc).__name__}: {exc}"[:200]
     sql, params = bare_aggregate_sql(page.plans, page.pillar_number)
@@ -267,18 +308,22 @@ def measure_page(page: Page, size: int, runs: int) -> Measure:
 def measure_files(
     plan: Plan, size: int, plan_entries: int, runs: int, every: list[Plan] | None = None
 ) -> list[Measure]:
+    """The year summary as a download reads it (reports.built.summary_files.summary_file): the file built ahead,
+    or, right after a write and before the build has run, built in the request."""
     year = plan.end_year
     results = []
     for fmt in ("pdf", "xlsx"):
         m = Measure(size, plan_entries, f"{fmt.upper()} {year}", fmt)
+
+        def download(fmt=fmt) -> bytes:
+            return summary_file(Plan.objects.get(pk=plan.pk), year, fmt, "id")  # the plan read per request
+
+        def build_ahead(plans: list[Plan], download=download) -> None:
+            if any(p.pk == plan.pk for p in plans):
+                download()  # no build under way: the download builds the file once and stores it for the next
+
         try:
-            measure_modes(
-                m,
-                lambda fmt=fmt: summary.build(plan, year, fmt, "id", as_of=timezone.localdate()),
-                plan,
-                every or [plan],
-                runs,
-            )
+            measure_modes(m, download, plan, every or [plan], runs, build_ahead)
         except Exception as exc:  # reported in the table; the bench carries on
             m.error = f"{type(exc).__name__}: {exc}"[:160]
         results.append(m)
@@ -299,6 +344,11 @@ def write_to_national(page: Page, plan: Plan, timeout: float = 60.0) -> float | 
     if indicator is None or year is None:
         return None
     someone = User.objects.get(username=NATIONAL_USER)
+    # the measurements' writes queued recomputes and builds that no worker ran (their work was done in place):
+    # the worker started now must find only the recompute this write queues, as on a quiet day
+    DBTaskResult.objects.all().delete()
+    jobs_cache().clear()
+    worker = start_worker()
     now = timezone.now()
     with transaction.atomic():
         entry = ProgressEntry.objects.create(
@@ -314,7 +364,15 @@ def write_to_national(page: Page, plan: Plan, timeout: float = 60.0) -> float | 
             time.sleep(0.2)
         return None
     finally:
+        worker.terminate()
+        worker.wait(timeout=60)
         entry.delete()
+
+
+def start_worker() -> subprocess.Popen:
+    """`manage.py db_worker` on the bench database (the environment's DATABASE_URL), as `make serve` runs one."""
+    manage = str(settings.BASE_DIR / "manage.py")
+    return subprocess.Popen([sys.executable, manage, "db_worker", "--verbosity", "0"])  # noqa: S603
 
 
 def _national_year(plan: Plan) -> int | None:
@@ -356,16 +414,19 @@ def verdict(m: Measure, vendor: str) -> tuple[str, str]:
             if m.ratio is not None and m.ratio > RATIO_BUDGET:
                 misses.append(f"{m.ratio:.1f}× bare")
             for ms, when in _times(m):
-                if ms is not None and ms >= PAGE_MS_BUDGET:
+                if ms is not None and ms > PAGE_MS_BUDGET:
                     misses.append(f"{ms:,.0f} ms{when}")
+            budget += f" (≤ {RUNNING_MS_BUDGET:g} ms while the recompute runs)"
+            if running := _running_miss(m):
+                misses.append(running)
     else:
         limit = FILE_BUDGETS_MS[m.kind]
         if not _time_budgets_apply(m, vendor):
-            return f"(< {limit / 1000:g} s at 1M on PostgreSQL)", "info"
-        budget = f"< {limit / 1000:g} s"
+            return f"(≤ {limit:g} ms at 1M on PostgreSQL)", "info"
+        budget = f"≤ {limit:g} ms, built ahead"
         for ms, when in _times(m):
-            if ms is not None and ms >= limit:
-                misses.append(f"{ms / 1000:.1f} s{when}")
+            if ms is not None and ms > limit:
+                misses.append(f"{ms:,.0f} ms{when}")
     return budget, ("MISS: " + ", ".join(misses)) if misses else "PASS"
 
 
@@ -378,19 +439,32 @@ def _times(m: Measure) -> tuple[tuple[float | None, str], ...]:
     )
 
 
+def _running_miss(m: Measure) -> str | None:
+    """A page over its budget while the background work after a write to every plan has yet to run."""
+    if m.running_ms is not None and m.running_ms > RUNNING_MS_BUDGET:
+        return f"{m.running_ms:,.0f} ms while the recompute runs"
+    return None
+
+
 def _queries(m: Measure) -> str:
     if m.queries is None:
         return "—"
     return " / ".join(str(q) for q in (m.queries, m.cold_queries, m.flushed_queries) if q is not None)
 
 
-def format_table(results: list[Measure], vendor: str, latencies: dict[int, float | None] | None = None) -> str:
+def format_table(
+    results: list[Measure],
+    vendor: str,
+    latencies: dict[int, float | None] | None = None,
+    rebuilds: dict[int, tuple[int, float]] | None = None,
+) -> str:
     header = [
         "entries (of its plans)",
         "what",
         "warm ms",
         "one plan written ms",
         "every plan written ms",
+        "… before the recompute ms",
         "cache flushed ms",
         "queries (warm / written / flushed)",
         "peak MB",
@@ -412,6 +486,7 @@ def format_table(results: list[Measure], vendor: str, latencies: dict[int, float
             _ms(m.median_ms),
             _ms(m.one_ms),
             _ms(m.cold_ms),
+            _ms(m.running_ms),
             _ms(m.flushed_ms),
             _queries(m),
             "—" if m.peak_mb is None else f"{m.peak_mb:,.0f}",
@@ -439,7 +514,23 @@ def format_table(results: list[Measure], vendor: str, latencies: dict[int, float
         seen = "not seen within 60 s: MISS" if seconds is None else f"{seconds:.2f} s"
         verdict_ = "" if seconds is None else (": PASS" if seconds <= WRITE_SECONDS_BUDGET else ": MISS")
         lines.append(f"A verified write to the national page at {size:,}: {seen}{verdict_}")
+    for size, (plans, seconds) in (rebuilds or {}).items():
+        verdict_ = "PASS" if seconds * 514 / max(plans, 1) <= REBUILD_SECONDS_BUDGET else "MISS"
+        lines.append(
+            f"rebuild_figures of {plans} plans at {size:,}: {seconds:,.1f} s "
+            f"(≤ {REBUILD_SECONDS_BUDGET:g} s for 514 plans, scaled by the plans: {verdict_})"
+        )
     return "\n".join(lines)
+
+
+def rebuild_figures(say: Callable[[str], None]) -> tuple[int, float]:
+    """Every step of `manage.py rebuild_figures` over every plan, timed: (plans, seconds)."""
+    plans = Plan.objects.count()
+    start = time.perf_counter()
+    for label, step in STEPS:
+        done = step(None)
+        say(f"  rebuild_figures · {label}: {done.rows:,} rows in {done.seconds:.1f} s")
+    return plans, time.perf_counter() - start
 
 
 def environment_line() -> str:
@@ -469,6 +560,7 @@ def _load() -> str:
 class BenchRun:
     results: list[Measure] = field(default_factory=list)
     latencies: dict[int, float | None] = field(default_factory=dict)  # size → write to national page, seconds
+    rebuilds: dict[int, tuple[int, float]] = field(default_factory=dict)  # size → (plans, rebuild_figures seconds)
     table: str = ""
 
 
@@ -519,6 +611,7 @@ def run(
         )
         if not measure:
             continue
+        report.rebuilds[total] = rebuild_figures(say)
         # measured as in production: DEBUG off (no query log, no debug templates), plain static URLs
         with override_settings(
             DEBUG=False,
@@ -543,14 +636,15 @@ def run(
             say(
                 f"  {m.what:<34} {_ms(m.median_ms):>10} ms  {_queries(m):>7} queries"
                 f"  bare {_ms(m.bare_ms)} ms"
-                f"  one written {_ms(m.one_ms)}  every written {_ms(m.cold_ms)}  flushed {_ms(m.flushed_ms)} ms"
+                f"  one written {_ms(m.one_ms)}  every written {_ms(m.cold_ms)} (before the recompute"
+                f" {_ms(m.running_ms)})  flushed {_ms(m.flushed_ms)} ms"
                 f"  peak {'—' if m.peak_mb is None else f'{m.peak_mb:,.0f}'} MB"
                 f"{'  ' + m.error if m.error else ''}"
             )
         report.results += measured
         seconds = report.latencies[total]
         say(f"  a verified write on the national page: {'not seen' if seconds is None else f'{seconds:.2f} s'}")
-    report.table = format_table(report.results, vendor, report.latencies)
+    report.table = format_table(report.results, vendor, report.latencies, report.rebuilds)
     say("")
     say(report.table)
     return report
