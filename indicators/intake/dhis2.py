@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from indicators.intake.progress import import_refused
+from indicators.intake.progress import refuse_import
 from indicators.models import KIND_FIELDS, EntryStatus, Indicator, Kind, ProgressEntry
 from indicators.models.exchange import AGE, DEFAULT_COMBO, DEFAULT_COMBO_UID, SCORE_STATUS, SEX, element_codes, uid_maps
 from indicators.tallies import entry_totals
@@ -403,11 +403,7 @@ def import_values(
     data: bytes, *, plan: Plan, user, status: str = EntryStatus.SUBMITTED, dry_run: bool = False
 ) -> Dhis2ImportResult:
     """Check the file and, unless `dry_run` or anything is wrong, save every entry in one transaction."""
-    if status not in STATUSES:
-        raise ValueError(f"cannot import entries as {status!r}")
-    refused = import_refused(plan, user, status)
-    if refused:
-        raise Dhis2FileError(refused)
+    refuse_import(plan, user, status, statuses=STATUSES, error=Dhis2FileError)
     rows = read_values(data)
     with transaction.atomic():
         groups, problems = check_values(rows, plan)

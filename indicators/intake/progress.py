@@ -523,6 +523,15 @@ def log_import(rows: int, *, plan: Plan, user, status: str, agency: Agency | Non
     transaction.on_commit(lambda: logging.getLogger("tptto.workflow").info("import", extra=fields))
 
 
+def refuse_import(plan: Plan, user, status: str, *, statuses, error: type[Exception]) -> None:
+    """Before an import reads its file: ValueError for a status the import never writes (a programming error),
+    `error` with `import_refused`'s reason when the user may not import into the plan as `status`."""
+    if status not in statuses:
+        raise ValueError(f"cannot import entries as {status!r}")
+    if refused := import_refused(plan, user, status):
+        raise error(refused)
+
+
 def import_refused(plan: Plan, user, status: str) -> str | None:
     """Why `user` may not import into `plan` as `status` (a draft or closed plan, another regency's, someone who
     neither enters nor verifies, verified entries from someone who does not verify); None if she may."""
@@ -573,11 +582,7 @@ def import_file(
     `receipt`: the confirmed import every saved entry remembers (undone with it). `progress(done,
     total, message)`: told the rows checked as the check goes, and when the rows are being saved.
     """
-    if status not in IMPORT_STATUSES:
-        raise ValueError(f"cannot import entries as {status!r}")
-    refused = import_refused(plan, user, status)
-    if refused:
-        raise ImportFileError(refused)
+    refuse_import(plan, user, status, statuses=IMPORT_STATUSES, error=ImportFileError)
     rows = read_rows(data)
     try:
         with transaction.atomic():
