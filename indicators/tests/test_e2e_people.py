@@ -49,7 +49,7 @@ def test_invite_then_the_new_officer_sets_her_password_and_enters_data(browser_p
     page.click("text=Invite a person")
     page.fill("#id_name", "Maria Goreti Tefa")
     page.fill("#id_email", "maria.tefa@example.org")
-    page.select_option("#id_role", label=OFFICER)
+    page.select_option("#id_role", label="Data-entry officer")  # the role by its name, not its code
     page.select_option("#id_agency", label="Disnakertrans")
     shoot(page, "people-invite")
     page.click("main form button[type=submit]")
