@@ -1,9 +1,9 @@
 """Users in the admin: administrators manage accounts within the roles; only superusers grant power.
 
-An administrator (staff, not superuser) creates accounts, sets names, addresses, passwords and
-whether an account is active, and gives it one of the roles below her own. She cannot make anyone
-superuser or staff, give single permissions or the administrator role, nor change or delete the
-account of a superuser or another administrator: changing its e-mail address would let her reset
+An administrator (staff, not superuser) adds people on People (the admin's add page leads there), sets
+names, addresses, passwords and whether an account is active, and gives it one of the roles below her own.
+She cannot make anyone superuser or staff, give single permissions or the administrator role, nor change or
+delete the account of a superuser or another administrator: changing its e-mail address would let her reset
 its password and sign in as it.
 """
 
@@ -12,11 +12,10 @@ from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
+from django.shortcuts import redirect
 
 from indicators.models.roles import ADMINISTRATOR, ROLE_PERMISSIONS, role_label
-from programs.access import home_region
 from programs.admin_scope import RegencyScopedAdmin
-from programs.models import StaffProfile
 
 POWER_FIELDS = ("is_superuser", "is_staff", "user_permissions")
 
@@ -27,6 +26,14 @@ def assignable_roles():
 
 
 class RoleUserAdmin(RegencyScopedAdmin, UserAdmin):
+    def add_view(self, request, *args, **kwargs):
+        """An administrator adds people on People (indicators/views/people.py): the account, its role, agency
+        and regency in one step, and a link to set a password. The add page here made an account without a
+        role and a staff profile without an agency (or, for an administrator of no regency, none at all)."""
+        if not request.user.is_superuser:
+            return redirect("people:invite")
+        return super().add_view(request, *args, **kwargs)
+
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))
         if request.user.is_superuser:
@@ -54,13 +61,6 @@ class RoleUserAdmin(RegencyScopedAdmin, UserAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return super().has_delete_permission(request, obj) and not self._above(request, obj)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # a person an administrator adds works in her regency (and so stays within her sight)
-        region = home_region(request.user)
-        if not request.user.is_superuser and region is not None:
-            StaffProfile.objects.get_or_create(user=obj, defaults={"region": region})
 
     def save_related(self, request, form, formsets, change):
         # groups outside what she may give (administrator, or any other) stay as they were

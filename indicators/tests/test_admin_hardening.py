@@ -149,3 +149,26 @@ def test_superuser_still_grants_power(client, personas):
     assert response.status_code == 302
     outsider.refresh_from_db()
     assert outsider.is_staff is True
+
+
+@pytest.mark.django_db
+def test_the_admins_add_user_leads_an_administrator_to_people(client_for, personas):
+    """The admin's add page made an account with no role and a staff profile without an agency (an officer
+    meeting \"no agency\" until someone found the profile's page); for an administrator without a regency, an
+    account with no staff profile at all, outside every regency. An administrator now adds people on People
+    (account, role, agency and regency in one step); the add page sends her there and makes nothing."""
+    client = client_for(personas["admin"])
+    add = reverse("admin:auth_user_add")
+    response = client.get(add)
+    assert (response.status_code, response.url) == (302, "/people/invite/")
+    before = User.objects.count()
+    password = "Kefamenanu-2026!"
+    response = client.post(add, {"username": "half_made", "password1": password, "password2": password})
+    assert (response.status_code, response.url) == (302, "/people/invite/")
+    assert User.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_a_superuser_still_adds_accounts_in_the_admin(client, personas):
+    client.force_login(User.objects.create_superuser("root", "root@example.org", "x"))
+    assert client.get(reverse("admin:auth_user_add")).status_code == 200
