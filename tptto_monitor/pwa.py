@@ -7,7 +7,6 @@ manifest without cookies, and neither holds anything of anyone.
 """
 
 import json
-from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
@@ -16,6 +15,8 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
+
+from tptto_monitor.lib.plurals import plural_forms
 
 SERVICE_WORKER = "vendor/offline-sw.js"
 
@@ -56,13 +57,6 @@ def manifest(request):
     response = HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/manifest+json")
     response["Cache-Control"] = "public, max-age=3600"
     return response
-
-
-def plural_forms(count: Callable[[int], str]) -> dict[str, str]:
-    """A count's sentence in its plural forms, by the names of the Unicode plural categories the page script
-    picks from with Intl.PluralRules of the page's language: "one" (ngettext's form for 1) and "other" (its form
-    for 2, the plural). Enough for the two languages here: English (1 / the rest), Indonesian (one form)."""
-    return {"one": count(1), "other": count(2)}
 
 
 def offline_text() -> dict:

@@ -48,6 +48,18 @@ def status_label(status: str) -> str:
 
 
 @register.simple_tag
+def job_count_forms(job) -> dict[str, str]:
+    """The forms of a job's "done of total" for static/js/job.js, which redraws it (tptto_monitor/lib/plurals.py)."""
+    from django.utils.translation import ngettext
+
+    from tptto_monitor.lib.plurals import plural_forms
+
+    if job.kind == "bulk":
+        return plural_forms(lambda n: ngettext("%(done)s of %(total)s entry", "%(done)s of %(total)s entries", n))
+    return plural_forms(lambda n: ngettext("%(done)s of %(total)s row", "%(done)s of %(total)s rows", n))
+
+
+@register.simple_tag
 def people_to_ask(user):
     """The administrators a person asks for what her account lacks (indicators.people.contacts)."""
     from indicators.people.contacts import people_to_ask as contacts

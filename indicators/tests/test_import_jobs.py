@@ -193,3 +193,20 @@ def test_undo_of_another_users_or_regencys_import_is_refused(client_for, persona
     belu_officer = make_user("belu_officer", "officer", region="53.04")
     assert client_for(belu_officer).post(rad_url("indicators:import_undo", job.pk)).status_code == 404
     assert ProgressEntry.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_the_count_of_rows_has_its_plural_forms(client_for, personas):
+    """The job page says "1 of 1 row", not "1 of 1 rows": it says the count by the total's plural form, and gives the page's script
+    (static/js/job.js, which redraws the count) the sentence's forms to pick from by the same rule."""
+    client = client_for(personas["officer_a"])
+    job = confirmed(client, rows=ROWS[:1])
+    run_queued_jobs()
+    page = client.get(rad_url("indicators:job", job.pk)).content.decode()
+    assert re.search(r'id="job-count">1 of 1 row</span>', page)
+    assert 'data-count-one="%(done)s of %(total)s row"' in page
+    assert 'data-count-other="%(done)s of %(total)s rows"' in page
+    client.cookies["django_language"] = "id"
+    page = client.get(rad_url("indicators:job", job.pk)).content.decode()
+    assert re.search(r'id="job-count">1 dari 1 baris</span>', page)
+    assert 'data-count-other="%(done)s dari %(total)s baris"' in page

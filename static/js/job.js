@@ -1,5 +1,5 @@
 // A job's page: polls its JSON status (the page's address with .json for its trailing slash) and redraws
-// the bar, "done of total rows", the time left and the message; once the job has ended the page is
+// the bar, "done of total rows" (its forms from the page: data-count-*), the time left and the message; once the job has ended the page is
 // loaded again, for its outcome drawn by the server. Words come from the page (data-words-*).
 (() => {
   const job = document.getElementById("job");
@@ -11,6 +11,12 @@
   const message = document.getElementById("job-message");
   const state = document.getElementById("job-state");
   const words = job.dataset;
+  // "1 of 1 row", "2 of 5 rows": the sentence's forms come from the page, picked by the language's plural rules
+  const plurals = new Intl.PluralRules(document.documentElement.lang || undefined);
+  const counted = (status) =>
+    (plurals.select(status.total) === "one" ? words.countOne : words.countOther)
+      .replace("%(done)s", status.done)
+      .replace("%(total)s", status.total);
   let first = null; // {time, done} when rows were first seen moving, for the rate
   let wait = 1000;
 
@@ -30,7 +36,7 @@
     bar.style.width = `${percent}%`;
     meter.setAttribute("aria-valuenow", String(status.done));
     meter.setAttribute("aria-valuemax", String(status.total || 1));
-    if (status.total) count.textContent = `${status.done} ${words.wordsOf} ${status.total} ${words.wordsRows}`;
+    if (status.total) count.textContent = counted(status);
     left.textContent = timeLeft(status);
     message.textContent = status.message;
     if (status.state === "running") {
