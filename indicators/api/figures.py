@@ -46,7 +46,7 @@ def _figure(code: str, kind: str, figure: Figure) -> dict:
         "kind": kind,
         "target": _number(figure.target),
         "actual": _number(figure.actual),
-        "achievement": _number(figure.achievement),
+        "achievement": _number(figure.shown_achievement),  # none without an actual, as every table shows it
         "status": figure.status,
         "entries": figure.entries,
         "pace_target": _number(figure.pace_target),

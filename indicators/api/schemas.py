@@ -155,7 +155,10 @@ class FigureOut(Schema):
     kind: Kind
     target: Number | None
     actual: Number | None
-    achievement: Number | None = Field(description="actual ÷ target × 100, uncapped")
+    achievement: Number | None = Field(
+        description="actual ÷ target × 100, uncapped; a milestone's 0, 50 or 100 from its state; null without a "
+        "target or with nothing reported"
+    )
     status: str = Field(description="on_track, behind, off_track, no_data, not_due or untargeted")
     entries: int
     pace_target: Number | None = Field(description="target due by the end of the period")

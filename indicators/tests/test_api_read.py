@@ -103,6 +103,14 @@ def test_figures_by_year_semester_and_to_date(client, tokens):
     assert (to_date["target"], to_date["actual"], to_date["achievement"]) == (5000, 500, 10)
     with_submitted = call(client, "get", f"/plans/{PLAN}/figures?unverified=true", token).json()
     assert _figure(with_submitted, "1.a.1.1")["actual"] == 600
+    # nothing reported (1.a.1.2, 1,000 brochures a year): no actual, so no achievement, as in the summaries;
+    # a milestone's comes from its state (4.a.1.1 achieved: 100)
+    entry("4.a.1.1", "2021S1", milestone_status="achieved")
+    year = call(client, "get", f"/plans/{PLAN}/figures?period=2021", token).json()
+    nothing = _figure(year, "1.a.1.2")
+    assert (nothing["target"], nothing["actual"], nothing["achievement"], nothing["entries"]) == (1000, None, None, 0)
+    milestone = _figure(year, "4.a.1.1")
+    assert milestone["achievement"] == 100
 
 
 @pytest.mark.django_db
