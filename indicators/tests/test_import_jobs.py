@@ -197,8 +197,8 @@ def test_undo_of_another_users_or_regencys_import_is_refused(client_for, persona
 
 @pytest.mark.django_db
 def test_the_count_of_rows_has_its_plural_forms(client_for, personas):
-    """The job page says "1 of 1 row", not "1 of 1 rows": it says the count by the total's plural form, and gives the page's script
-    (static/js/job.js, which redraws the count) the sentence's forms to pick from by the same rule."""
+    """The job page says "1 of 1 row", not "1 of 1 rows": it says the count by the total's plural form, and
+    gives the page's script (static/js/job.js, which redraws the count) the sentence's forms to pick from."""
     client = client_for(personas["officer_a"])
     job = confirmed(client, rows=ROWS[:1])
     run_queued_jobs()
