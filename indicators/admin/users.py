@@ -25,7 +25,16 @@ def assignable_roles():
     return Group.objects.filter(name__in=[role for role in ROLE_PERMISSIONS if role != ADMINISTRATOR])
 
 
+class RoleFilter(admin.RelatedOnlyFieldListFilter):
+    """The list's filter by role, the roles by their names ("Data-entry officer", not the group's "officer")."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(pk, role_label(name)) for pk, name in super().field_choices(field, request, model_admin)]
+
+
 class RoleUserAdmin(RegencyScopedAdmin, UserAdmin):
+    list_filter = ("is_staff", "is_superuser", "is_active", ("groups", RoleFilter))
+
     def add_view(self, request, *args, **kwargs):
         """An administrator adds people on People (indicators/views/people.py): the account, its role, agency
         and regency in one step, and a link to set a password. The add page here made an account without a

@@ -181,3 +181,13 @@ def test_roles_are_shown_by_their_translated_names(client_for, personas, languag
     user = personas["officer_a"]
     admin_form = client.get(f"/admin/auth/user/{user.pk}/change/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert f">{officer}</option>" in admin_form and ">officer</option>" not in admin_form
+
+
+@pytest.mark.django_db
+def test_the_admins_user_list_filters_by_role_names(client_for, personas):
+    """The same on the admin's list of accounts: its filter by role names the roles, not the groups' codes."""
+    client = client_for(personas["admin"])
+    page = client.get("/admin/auth/user/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    links = re.findall(r'<a href="\?groups__id__exact=\d+"[^>]*>([^<]+)</a>', page)
+    assert "Data-entry officer" in links and "Verifier (secretariat)" in links
+    assert "officer" not in links
