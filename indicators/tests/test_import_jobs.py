@@ -210,3 +210,17 @@ def test_the_count_of_rows_has_its_plural_forms(client_for, personas):
     page = client.get(rad_url("indicators:job", job.pk)).content.decode()
     assert re.search(r'id="job-count">1 dari 1 baris</span>', page)
     assert 'data-count-other="%(done)s dari %(total)s baris"' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("en", "The import was undone: 1 entry was removed."), ("id", "Impor dibatalkan: 1 entri dihapus.")],
+)
+def test_undoing_an_import_of_one_row_says_so_in_the_singular(client_for, personas, language, said):
+    client = client_for(personas["officer_a"])
+    job = confirmed(client, rows=ROWS[:1])
+    run_queued_jobs()
+    client.cookies["django_language"] = language
+    done = client.post(rad_url("indicators:import_undo", job.pk), follow=True)
+    assert str(list(done.context["messages"])[0]) == said

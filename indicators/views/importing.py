@@ -16,7 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.text import slugify
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -231,7 +231,11 @@ def _already_imported(request, token: uuid.UUID, receipt):
         UPLOADS.forget(request, token)
     messages.info(
         request,
-        _("“%(name)s” was already imported: %(count)s entries were saved from it, as drafts.")
+        ngettext(
+            "“%(name)s” was already imported: %(count)s entry was saved from it, as a draft.",
+            "“%(name)s” was already imported: %(count)s entries were saved from it, as drafts.",
+            receipt.saved,
+        )
         % {"name": receipt.file_name, "count": receipt.saved},
     )
     return redirect("indicators:import", request.plan.code)

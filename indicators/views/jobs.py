@@ -12,6 +12,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from indicators.intake import refused
@@ -120,7 +121,15 @@ def undo(request, pk: int):
     except UndoRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, _("The import was undone: %(count)s entries were removed.") % {"count": removed})
+        messages.success(
+            request,
+            ngettext(
+                "The import was undone: %(count)s entry was removed.",
+                "The import was undone: %(count)s entries were removed.",
+                removed,
+            )
+            % {"count": removed},
+        )
     return redirect("indicators:imports", request.plan.code)
 
 
