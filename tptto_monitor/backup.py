@@ -62,6 +62,7 @@ NOT_BACKED_UP = {
     "django_tasks_database.dbtaskresult",
     "indicators.entrytotal",
     "indicators.planfigures",
+    "indicators.semestertotal",
 }
 # `migrate` makes these in every database (ids may differ): a restore replaces them with the backup's.
 MADE_BY_MIGRATIONS = ("auth.group", "auth.permission", "contenttypes.contenttype")

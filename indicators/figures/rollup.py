@@ -59,7 +59,9 @@ from indicators.models import (
     Kind,
     MilestoneStatus,
     ProgressEntry,
+    SemesterTotal,
     Target,
+    Totals,
 )
 from indicators.models.kinds import NUMBER_FIELDS
 from programs.models import Pillar, Plan, Region
@@ -75,8 +77,8 @@ SUMMED_FIELDS = NUMBER_FIELDS
 
 
 def _of_totals(rows) -> bool:
-    """Whether `rows` are the entries' totals kept on write (`EntryTotal`), or the entries themselves."""
-    return rows.model is EntryTotal
+    """Whether `rows` are the entries' totals kept on write (`EntryTotal`, `SemesterTotal`), or the entries."""
+    return issubclass(rows.model, Totals)
 
 
 def summed_fields(rows=None) -> dict:
@@ -209,14 +211,18 @@ class Filters:
             qs = qs.filter(indicator__code=self.indicator_code)
         return qs
 
-    def totals(self, plan: Plan):
-        return self.totals_of([plan])
+    def totals(self, plan: Plan, *, by_place: bool = False):
+        return self.totals_of([plan], by_place=by_place)
 
-    def totals_of(self, plans: Sequence[Plan]):
-        """The entries' totals kept on write (`EntryTotal`) behind the same figures as `entries_of`: every filter
-        is a column of their key, or of their indicator."""
+    def totals_of(self, plans: Sequence[Plan], *, by_place: bool = False):
+        """The entries' totals kept on write behind the same figures as `entries_of`: every filter is a column
+        of their key, or of their indicator. By semester (`SemesterTotal`, ten times fewer rows at the nation's
+        size) unless the filters or the caller (`by_place`: grouped by kecamatan) need them by place and agency
+        (`EntryTotal`)."""
         statuses = COUNTED_STATUSES if self.include_unverified else [EntryStatus.VERIFIED]
-        qs = EntryTotal.objects.filter(status__in=statuses, indicator__plan__in=list(plans))
+        by_place = by_place or bool(self.agency_id or self.kecamatan_id)
+        model = EntryTotal if by_place else SemesterTotal
+        qs = model.objects.filter(status__in=statuses, indicator__plan__in=list(plans))
         if self.year:
             qs = qs.filter(year=self.year)
         if self.agency_id:
@@ -442,7 +448,7 @@ class _EntryAggregates:
     kept on write (`Filters.totals_of`, what compute() reads), or the entries themselves (`Filters.entries_of`:
     the same figures, read the long way; the tests compare the two)."""
 
-    def __init__(self, entries, indicators: list[Indicator]):
+    def __init__(self, entries, indicators: list[Indicator], places=None):
         kinds: dict[str, list[int]] = defaultdict(list)
         for indicator in indicators:
             kinds[indicator.kind].append(indicator.id)
@@ -467,7 +473,8 @@ class _EntryAggregates:
         self.first_reached: dict[int, list[int]] = defaultdict(list)
         if kinds[Kind.COVERAGE]:
             firsts = (
-                entries.filter(indicator_id__in=kinds[Kind.COVERAGE], kecamatan__isnull=False)
+                (entries if places is None else places)
+                .filter(indicator_id__in=kinds[Kind.COVERAGE], kecamatan__isnull=False)
                 .values("indicator_id", "kecamatan_id")
                 .annotate(first=Min(F("year") * 10 + F("semester")))
                 .order_by()
@@ -878,7 +885,10 @@ def _compute(
         return {}
     indicators = list(filters.indicators_of(plans))
     targets = _targets_by_indicator(indicators)
-    agg = _EntryAggregates(filters.entries_of(plans) if _from_entries else filters.totals_of(plans), indicators)
+    if _from_entries:
+        agg = _EntryAggregates(filters.entries_of(plans), indicators)
+    else:
+        agg = _EntryAggregates(filters.totals_of(plans), indicators, filters.totals_of(plans, by_place=True))
     pillars = given_pillars or _pillars(plans, filters, indicators)
     by_plan: dict[int, list[Indicator]] = defaultdict(list)
     for indicator in indicators:
@@ -1063,7 +1073,7 @@ def coverage_grid(
     first: dict[tuple[int, int], Period] = {}
     if indicators:
         rows = (
-            filters.totals(plan)
+            filters.totals(plan, by_place=True)
             .filter(indicator_id__in=[i.id for i in indicators], kecamatan__isnull=False)
             .values("indicator_id", "kecamatan_id")
             .annotate(first=Min(F("year") * 10 + F("semester")))
@@ -1102,7 +1112,7 @@ def kecamatan_table(
     filters = filters or Filters()
     if kinds is None:
         kinds = dict(Indicator.objects.filter(plan=plan).values_list("id", "kind"))
-    totals = filters.totals(plan)
+    totals = filters.totals(plan, by_place=True)
     rows = (
         totals.filter(kecamatan__isnull=False)
         .values("indicator_id", "kecamatan_id")
@@ -1128,7 +1138,7 @@ def kecamatan_activity(plan: Plan, filters: Filters | None = None) -> dict[int, 
     """Per kecamatan id: how many entries and how many distinct indicators record work there."""
     filters = filters or Filters()
     rows = (
-        filters.totals(plan)
+        filters.totals(plan, by_place=True)
         .filter(kecamatan__isnull=False)
         .values("kecamatan_id")
         .annotate(entries=Sum("n"), indicators=Count("indicator_id", distinct=True))
@@ -1219,7 +1229,7 @@ def data_values(plan: Plan, year: int | None = None, filters: Filters | None = N
     """Every indicator × semester × kecamatan aggregate of the (official) entries, in code order."""
     filters = filters or Filters()
     indicators = {i.id: i for i in filters.indicators(plan)}
-    entries = filters.totals(plan)  # the entries' totals kept on write (the narratives are read from the entries)
+    entries = filters.totals(plan, by_place=True)  # kept on write (the narratives are read from the entries)
     if year is not None:
         entries = entries.filter(year=year)
     summed = [iid for iid, i in indicators.items() if not Kind(i.kind).is_latest]

@@ -32,7 +32,7 @@ from indicators.models.kinds import KIND_FIELDS, SPLIT_FIELDS, TEXT_LIMIT, Kind,
 from indicators.models.narratives import NARRATIVE_PARTS, PillarNarrative
 from indicators.models.plan import Indicator, IndicatorQuerySet, Target, whole_split
 from indicators.models.stored import PlanFigures
-from indicators.models.tallies import COUNTED_STATUSES, EntryTotal
+from indicators.models.tallies import COUNTED_STATUSES, EntryTotal, SemesterTotal, Totals
 from indicators.models.tokens import ApiToken
 
 __all__ = [
@@ -68,6 +68,8 @@ __all__ = [
     "PlanFigures",
     "COUNTED_STATUSES",
     "EntryTotal",
+    "SemesterTotal",
+    "Totals",
     "NARRATIVE_PARTS",
     "PillarNarrative",
     "Job",

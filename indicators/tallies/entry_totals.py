@@ -1,5 +1,5 @@
-"""The entries' aggregates the rollup reads (`EntryTotal`), kept equal to the entries in the same transaction as
-every write.
+"""The entries' aggregates the rollup reads (`EntryTotal` by place, `SemesterTotal` by semester), kept equal to the
+entries in the same transaction as every write.
 
 The rule is one: after a write, the rows of every indicator it touched are computed again from that indicator's
 entries (`refresh`), inside the write's transaction, so a reader never sees the entries and their totals
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, CharField, Count, Max, Sum, Value
 
-from indicators.models import COUNTED_STATUSES, EntryTotal, Indicator, Kind, ProgressEntry
+from indicators.models import COUNTED_STATUSES, EntryTotal, Indicator, Kind, ProgressEntry, SemesterTotal
 from indicators.models.kinds import NUMBER_FIELDS
 
 LATEST_KINDS = [kind.value for kind in Kind.where("is_latest")]
@@ -43,7 +43,7 @@ _pending: contextvars.ContextVar[set[int] | None] = contextvars.ContextVar("entr
 
 def _grouped(indicators, latest: bool):
     """The entries of `indicators` (ids, or a query of ids) grouped as `EntryTotal` keeps them, its columns in
-    the order of `_COLUMNS`: where the latest report counts, one row per reported state too."""
+    the order of its key: where the latest report counts, one row per reported state too."""
     keys = ("indicator_id", "status", "year", "semester", "agency_id", "kecamatan_id")
     entries = ProgressEntry.objects.filter(indicator_id__in=indicators, status__in=COUNTED_STATUSES).order_by()
     if latest:
@@ -60,24 +60,44 @@ def _grouped(indicators, latest: bool):
     )
 
 
-_COLUMNS = (*EntryTotal.KEY, "n", *EntryTotal.SUMS, "last_date", "last_id")
+def _by_semester(indicators):
+    """The rows by place of `indicators` added up over the places and agencies, as `SemesterTotal` keeps them."""
+    return (
+        EntryTotal.objects.filter(indicator_id__in=indicators)
+        .order_by()
+        .values(*SemesterTotal.KEY)
+        .annotate(
+            total_n=Sum("n"),
+            **{f"total_{name}": Sum(name) for name in EntryTotal.SUMS},
+            newest_date=Max("last_date"),
+            newest_id=Max("last_id"),
+        )
+    )
 
 
-def _insert(indicators, latest: bool) -> int:
-    """INSERT … SELECT: the grouped rows go from the entries to the table without passing through Python."""
-    select, params = _grouped(indicators, latest).query.sql_with_params()
-    table = connection.ops.quote_name(EntryTotal._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for column in _COLUMNS)
+def _insert(model, rows) -> int:
+    """INSERT … SELECT: the grouped rows go to the table without passing through Python (the SELECT's columns
+    are the key's, then the count, the sums, the latest date and id)."""
+    select, params = rows.query.sql_with_params()
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = (*model.KEY, "n", *model.SUMS, "last_date", "last_id")
+    columns = ", ".join(connection.ops.quote_name(name) for name in names)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({columns}) {select}", params)  # noqa: S608 (names quoted, values bound)
         return cursor.rowcount
 
 
+def _delete(model, indicators=None) -> None:
+    rows = model.objects.all() if indicators is None else model.objects.filter(indicator_id__in=indicators)
+    rows._raw_delete(model.objects.db)
+
+
 def refresh(indicator_ids: Iterable[int]) -> None:
     """Compute the rows of these indicators again from their entries (inside the caller's transaction, if any).
 
-    Four queries for one indicator: the lock (which reads the kinds), the delete, the grouped insert of its
-    kind's group; one more when the indicators are of both groups (summed and latest).
+    Five queries for one indicator: the lock (which reads the kinds), the delete and the grouped insert of the
+    rows by place (one more insert when the indicators are of both groups, summed and latest), the delete and
+    the insert of the rows by semester (added up from the rows by place).
     """
     ids = sorted(set(indicator_ids))
     if not ids:
@@ -90,13 +110,15 @@ def refresh(indicator_ids: Iterable[int]) -> None:
         kinds = dict(
             Indicator.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk", "kind")
         )
-        EntryTotal.objects.filter(indicator_id__in=ids)._raw_delete(EntryTotal.objects.db)
+        _delete(EntryTotal, ids)
         latest = [iid for iid, kind in kinds.items() if kind in LATEST_KINDS]
         summed = [iid for iid, kind in kinds.items() if kind not in LATEST_KINDS]
         if summed:
-            _insert(summed, latest=False)
+            _insert(EntryTotal, _grouped(summed, latest=False))
         if latest:
-            _insert(latest, latest=True)
+            _insert(EntryTotal, _grouped(latest, latest=True))
+        _delete(SemesterTotal, ids)
+        _insert(SemesterTotal, _by_semester(ids))
 
 
 @contextlib.contextmanager
@@ -122,18 +144,18 @@ class Rebuilt:
 
 
 def rebuild(plans: Collection | None = None) -> Rebuilt:
-    """The rows of `plans` (None: of every plan) computed again from the entries, in one transaction: two
-    INSERT … SELECT, whatever the number of entries."""
+    """The rows of `plans` (None: of every plan) computed again from the entries, in one transaction: three
+    INSERT … SELECT, whatever the number of entries; how many rows of both tables."""
     start = time.perf_counter()
     with transaction.atomic():
         indicators = Indicator.objects.all() if plans is None else Indicator.objects.filter(plan__in=list(plans))
         list(indicators.select_for_update(no_key=True).order_by("pk").values_list("pk"))
-        if plans is None:
-            EntryTotal.objects.all()._raw_delete(EntryTotal.objects.db)
-        else:
-            EntryTotal.objects.filter(indicator__in=indicators.values("pk"))._raw_delete(EntryTotal.objects.db)
-        rows = _insert(indicators.exclude(kind__in=LATEST_KINDS).values("pk"), latest=False)
-        rows += _insert(indicators.filter(kind__in=LATEST_KINDS).values("pk"), latest=True)
+        chosen = None if plans is None else indicators.values("pk")
+        _delete(EntryTotal, chosen)
+        _delete(SemesterTotal, chosen)
+        rows = _insert(EntryTotal, _grouped(indicators.exclude(kind__in=LATEST_KINDS).values("pk"), latest=False))
+        rows += _insert(EntryTotal, _grouped(indicators.filter(kind__in=LATEST_KINDS).values("pk"), latest=True))
+        rows += _insert(SemesterTotal, _by_semester(indicators.values("pk")))
     return Rebuilt(rows, time.perf_counter() - start)
 
 

@@ -303,9 +303,9 @@ def fresh(user):
 
 # Per entry, the service's own work, which a batch cannot share: the savepoint of its transaction (inside the
 # test's), the row locked, its version moved on, the row saved, its history row, the plan's data version,
-# the indicator's entry totals refreshed (its row locked, its totals deleted and inserted again: 3), the
-# savepoint released.
-PER_ENTRY = 10
+# the indicator's entry totals refreshed (its row locked; its totals by place, then by semester, deleted and
+# inserted again: 5), the savepoint released.
+PER_ENTRY = 12
 
 
 @pytest.mark.django_db

@@ -48,8 +48,8 @@ def test_preview_and_confirm_cost_the_same_queries_for_20_and_400_rows(plan, per
     # preview: savepoint, the plan's indicators, its kecamatan, the saved entries the rows could repeat,
     # the data checks' two (received semester totals, targets), release; confirm: the same and the data
     # version's bump, besides the inserts, and the entry totals of the indicators written to (their rows
-    # locked, their totals deleted and inserted again from their entries: 3, whatever the rows)
-    assert counts[20] == counts[400] == (7, 11)
+    # locked; their totals by place, then by semester, deleted and inserted again: 5, whatever the rows)
+    assert counts[20] == counts[400] == (7, 13)
 
 
 @pytest.mark.django_db
@@ -73,11 +73,11 @@ def test_web_preview_and_confirm_cost_the_same_queries_for_20_and_400_rows(plan,
     # preview: session, user, 2 × permissions, the session's reading note saved (3), the plan, the import's
     # 7 (as above), the demo banner's question, the session saved (3), and the importer's staff profile;
     # confirm: 16 whatever the file (the job looked up and created, its task queued, the session saved: no
-    # row is read); the job in the worker: 34 besides the inserts (the task claimed and finished, the job
-    # started and completed, the receipt claimed, the import's 11, the worker's look-up of dead jobs)
+    # row is read); the job in the worker: 36 besides the inserts (the task claimed and finished, the job
+    # started and completed, the receipt claimed, the import's 13, the worker's look-up of dead jobs)
     # (and, since the import checks who may import (import_refused), the importer's permissions: 1 more in the
     # preview, 3 in the worker, which reads the user afresh)
-    assert counts[20] == counts[400] == (21, 16, 37)
+    assert counts[20] == counts[400] == (21, 16, 39)
 
 
 @pytest.mark.django_db

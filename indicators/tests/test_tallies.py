@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from indicators.models import EntryStatus, EntryTotal, Indicator
+from indicators.models import EntryStatus, EntryTotal, Indicator, SemesterTotal
 from indicators.tallies import entry_totals
 from indicators.tests.factories import entry
 
@@ -39,8 +39,18 @@ def rows(code: str) -> list[tuple]:
 
 
 def all_rows() -> list[tuple]:
-    columns = (*EntryTotal.KEY, "n", *EntryTotal.SUMS, "last_date", "last_id")
-    return sorted(EntryTotal.objects.values_list(*columns), key=nones_first)
+    """Every column of every row of both tables."""
+    found = []
+    for model in (EntryTotal, SemesterTotal):
+        columns = (*model.KEY, "n", *model.SUMS, "last_date", "last_id")
+        found += [(model.__name__, *row) for row in model.objects.values_list(*columns)]
+    return sorted(found, key=nones_first)
+
+
+def by_semester(code: str) -> list[tuple]:
+    """(year, semester, status, state, value, n, Σ value, Σ male, last date) of one indicator, every place."""
+    columns = ("year", "semester", "status", "milestone_status", "value", "n", "sum_value", "sum_male", "last_date")
+    return sorted(SemesterTotal.objects.filter(indicator__code=code).values_list(*columns), key=nones_first)
 
 
 D = datetime.date
@@ -58,6 +68,11 @@ def test_sums_per_semester_place_and_status_and_drafts_never_count(plan):
         (2018, 1, "submitted", None, "", None, 1, 70, None, D(2018, 6, 30)),
         (2018, 1, "verified", None, "", None, 1, 50, None, D(2018, 6, 30)),
         (2018, 1, "verified", "53.03.08", "", None, 2, 500, 80, D(2018, 6, 30)),  # 300 + 200; the men of one
+    ]
+    # every place together: what the figures of the whole plan read
+    assert by_semester("1.a.1.1") == [
+        (2018, 1, "submitted", "", None, 1, 70, None, D(2018, 6, 30)),
+        (2018, 1, "verified", "", None, 3, 550, 80, D(2018, 6, 30)),  # 300 + 200 + 50
     ]
 
 
@@ -120,10 +135,11 @@ def test_rebuild_equals_what_the_writes_kept(plan):
     entry("1.b.2.1", "2018S2", kecamatan="53.03.04", status=EntryStatus.SUBMITTED)
     entry("1.b.1.1", "2019S2", milestone_status="in_progress")
     kept = all_rows()
-    assert len(kept) == 3
+    assert len(kept) == 6  # three by place, three by semester
     EntryTotal.objects.all().delete()
+    SemesterTotal.objects.all().delete()
     done = entry_totals.rebuild([plan])
-    assert done.rows == 3
+    assert done.rows == 6
     assert all_rows() == kept
     entry_totals.rebuild()  # every plan
     assert all_rows() == kept
@@ -134,14 +150,15 @@ def test_rebuild_figures_command_says_what_it_wrote(plan, capsys):
     entry("1.a.1.1", "2018S1", value=300)
     EntryTotal.objects.all().delete()
     call_command("rebuild_figures", "--rad", plan.code)
-    assert EntryTotal.objects.count() == 1
+    assert EntryTotal.objects.count() == SemesterTotal.objects.count() == 1
     out = capsys.readouterr().out
-    assert "Entry totals: 1 rows in" in out or "Total entri: 1 baris" in out
+    assert "Entry totals: 2 rows in" in out or "Total entri: 2 baris" in out
 
 
 @pytest.mark.django_db
-def test_a_save_that_counts_costs_three_queries_more_and_a_drafts_none(plan):
-    """The refresh of one indicator: its lock, the delete of its rows, the grouped insert."""
+def test_a_save_that_counts_costs_five_queries_more_and_a_drafts_none(plan):
+    """The refresh of one indicator: its lock; the delete and the grouped insert of its rows by place, then by
+    semester."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -153,5 +170,5 @@ def test_a_save_that_counts_costs_three_queries_more_and_a_drafts_none(plan):
         with CaptureQueriesContext(connection) as queries:
             obj.save()
         costs[name] = len(queries)
-    assert costs["verified"] - costs["draft"] == 3
+    assert costs["verified"] - costs["draft"] == 5
     assert [(r[6], r[7]) for r in rows("1.a.1.1")] == [(1, 2)]

@@ -17,7 +17,16 @@ from indicators.figures.rollup import Filters, _compute, data_values
 from indicators.intake.dhis2 import import_values
 from indicators.intake.progress import import_file
 from indicators.intake.undo import UndoRefused, import_undo
-from indicators.models import KIND_FIELDS, EntryStatus, EntryTotal, ImportReceipt, Indicator, Kind, ProgressEntry
+from indicators.models import (
+    KIND_FIELDS,
+    EntryStatus,
+    EntryTotal,
+    ImportReceipt,
+    Indicator,
+    Kind,
+    ProgressEntry,
+    SemesterTotal,
+)
 from indicators.models.roles import ADMINISTRATOR, OFFICER, VERIFIER
 from indicators.tallies import entry_totals
 from indicators.tests.import_helpers import xlsx
@@ -31,8 +40,12 @@ STEPS = 60
 
 
 def kept_rows() -> list[tuple]:
-    columns = (*EntryTotal.KEY, "n", *EntryTotal.SUMS, "last_date", "last_id")
-    return sorted(EntryTotal.objects.values_list(*columns), key=lambda row: tuple((v is not None, v) for v in row))
+    """Every column of every row of both tables (by place, by semester)."""
+    found = []
+    for model in (EntryTotal, SemesterTotal):
+        columns = (*model.KEY, "n", *model.SUMS, "last_date", "last_id")
+        found += [(model.__name__, *row) for row in model.objects.values_list(*columns)]
+    return sorted(found, key=lambda row: tuple((v is not None, v) for v in row))
 
 
 class World:
@@ -239,5 +252,6 @@ def test_kept_totals_equal_a_rebuild_after_random_writes(plan, seed):
             assert_figures_agree(world)
     counted = ProgressEntry.objects.filter(status__in=[EntryStatus.VERIFIED, EntryStatus.SUBMITTED]).count()
     assert sum(EntryTotal.objects.values_list("n", flat=True)) == counted
+    assert sum(SemesterTotal.objects.values_list("n", flat=True)) == counted
     assert counted > 5 and {"create", "verify", "import_file"} <= set(done)  # the sequence wrote something
     assert data_values(plan)  # the aggregates read from the totals
