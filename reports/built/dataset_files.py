@@ -23,24 +23,25 @@ def schedule(sender=None, *, plan_id: int, **kwargs) -> bool:
     if not jobs_cache().add(f"build-due:{plan_id}", 1, QUIET_SECONDS):
         return False
     run_after = timezone.now() + datetime.timedelta(seconds=QUIET_SECONDS)
-    build_plan_files.using(run_after=run_after).enqueue(plan_id)
+    build_plan_files.using(run_after=run_after, priority=reading.PRIORITY).enqueue(plan_id)
     return True
 
 
 @task()
 def build_plan_files(plan_id: int) -> str:
-    """The plan's dataset files, then its summaries (reports.built.summary_files), of its data version now."""
+    """The plan's dataset files of its data version now; then its summaries are queued, a task per year
+    (reports.built.summary_files), so that a job a person waits for never waits for more than one of them."""
     plan = Plan.objects.filter(pk=plan_id).first()
     if plan is None:
         return "gone"
     jobs_cache().delete(f"build-due:{plan_id}")  # writes from now on queue the next build
+    summary_files.schedule(plan)  # marked as coming before the dataset is built: their downloads wait for them
     with reading.building(plan):
         for language in LANGUAGES:
             with translation.override(language):
                 for fmt in dataset.FORMATS:
                     content = dataset.build(plan, fmt, timezone.localdate(), language)
                     store.write(plan, "dataset", fmt, language, content)
-        summary_files.build_summaries(plan)
         store.prune(plan)
     return str(plan.data_version)
 

@@ -15,30 +15,45 @@ from tptto_monitor.lib.queue import jobs_cache
 
 WAIT_SECONDS = 60  # a download waits at most this long for a build of its version under way
 POLL_SECONDS = 0.2
+MARK_SECONDS = WAIT_SECONDS * 5  # a build that died leaves its mark this long at most
+# The builds' tasks come after the jobs a person waits for (an import, a batch of entries: priority 0), which the
+# worker takes first; one build task is short enough (the dataset, or one year's summaries) to wait for.
+PRIORITY = -10
 
 
-def building_key(plan) -> str:
-    return f"building:{plan.pk}:{plan.data_version}"
+def building_key(plan, part: str = "") -> str:
+    return f"building:{plan.pk}:{plan.data_version}" + (f":{part}" if part else "")
+
+
+def mark(plan, part: str = "") -> None:
+    """Mark the plan's data version (or one part of its files) as being built, or queued to be."""
+    jobs_cache().set(building_key(plan, part), 1, MARK_SECONDS)
 
 
 @contextmanager
-def building(plan):
-    """Mark the plan's data version as being built while the block runs."""
-    key = building_key(plan)
-    jobs_cache().set(key, 1, WAIT_SECONDS * 5)
+def building(plan, part: str = ""):
+    """Mark the plan's data version (or one part of its files) as being built while the block runs."""
+    mark(plan, part)
     try:
         yield
     finally:
-        jobs_cache().delete(key)
+        jobs_cache().delete(building_key(plan, part))
 
 
-def read_or_build(plan, kind: str, fmt: str, language: str, build: Callable[[], bytes]) -> bytes:
-    """The stored file, the one being built (waited for), or `build()` now, stored for the next download."""
+def _coming(plan, part: str) -> bool:
+    keys = [building_key(plan)] + ([building_key(plan, part)] if part else [])
+    return bool(jobs_cache().get_many(keys))
+
+
+def read_or_build(plan, kind: str, fmt: str, language: str, build: Callable[[], bytes], part: str = "") -> bytes:
+    """The stored file, the one being built (waited for), or `build()` now, stored for the next download.
+
+    `part`: the mark of the task that builds this file besides the plan's own (a year's summaries)."""
     content = store.read(plan, kind, fmt, language)
     if content is not None:
         return content
     deadline = time.monotonic() + WAIT_SECONDS
-    while jobs_cache().get(building_key(plan)) and time.monotonic() < deadline:
+    while _coming(plan, part) and time.monotonic() < deadline:
         time.sleep(POLL_SECONDS)
         if (content := store.read(plan, kind, fmt, language)) is not None:
             return content

@@ -1,16 +1,20 @@
 """The annual summaries built ahead (reports.built): every year of the plan and the whole plan, in every format
 of `summary.RENDERERS` and both languages, and the download's reading.
 
-Built by the same coalesced task as the dataset (`dataset_files.build_plan_files`), after it. The plan's
-rollup is computed once and every summary is made from it (`summary.make_summary(rollup=…)`), one summary per
-year and language rendered in every format; what differs by year (highlights, the kecamatan table, the
-reports due) is still read per year.
+Queued by the coalesced build of the plan's files (`dataset_files.build_plan_files`): one task per year and one
+for the whole plan (`build_plan_summary`), each at the builds' low priority, so that a job a person waits for
+(an import) waits for one of them at most, not for all (a plan of 5,000 indicators takes minutes). The plan's
+rollup is computed once per data version and kept in the cache (`rollup.cached_compute`), and every summary is
+made from it (`summary.make_summary(rollup=…)`): one summary per year and language, rendered in every format;
+what differs by year (highlights, the kecamatan table, the reports due) is read per year. A year's download
+waits for its task while it is queued or running (its mark), and never builds a second copy meanwhile.
 """
 
 from django.conf import settings
 from django.utils import timezone, translation
+from django_tasks import task
 
-from indicators.figures.rollup import compute
+from indicators.figures.rollup import cached_compute
 from programs.models import Plan
 from reports.built import reading, store
 from reports.dashboards import page_cache
@@ -24,13 +28,37 @@ def kind(year: int | None) -> str:
     return f"summary-{year if year is not None else 'plan'}"
 
 
-def build_summaries(plan: Plan) -> int:
-    """Build and store every summary of the plan's data version; how many files."""
+def _part(year: int | None) -> str:
+    return kind(year)
+
+
+def schedule(plan: Plan) -> None:
+    """Queue the summaries of the plan's data version now: a task per year and one for the whole plan."""
+    for year in (*plan.years, None):
+        reading.mark(plan, _part(year))
+        build_plan_summary.using(priority=reading.PRIORITY).enqueue(plan.pk, str(plan.data_version), year)
+
+
+@task()
+def build_plan_summary(plan_id: int, version: str, year: int | None) -> str:
+    """The plan's summaries of `year` (None: the whole plan) in every format and language, unless the data
+    changed since they were queued (the write that changed them queued the next build)."""
+    plan = Plan.objects.filter(pk=plan_id).first()
+    if plan is None or str(plan.data_version) != version:
+        return "stale"
+    with reading.building(plan, _part(year)):
+        build_summaries(plan, [year])
+    return version
+
+
+def build_summaries(plan: Plan, years=None) -> int:
+    """Build and store the summaries of `years` (None in it: the whole plan; by default every year and the whole
+    plan) of the plan's data version, from one rollup; how many files."""
     as_of = timezone.localdate()
-    rollup = compute(plan, as_of=as_of)
+    rollup = cached_compute(plan, as_of=as_of)
     stored = 0
-    for language in LANGUAGES:
-        for year in (*plan.years, None):
+    for year in (*plan.years, None) if years is None else years:
+        for language in LANGUAGES:
             made = summary.make_summary(plan, year, language, as_of, rollup=rollup)
             with translation.override(language):
                 for fmt, renderer in summary.RENDERERS.items():
@@ -50,4 +78,4 @@ def summary_file(plan: Plan, year: int | None, fmt: str, language: str) -> bytes
 
     if not settings.BUILD_FILES_AHEAD:
         return page_cache.get_or_build(page_cache.key("summary", plan, year, fmt, language), build)
-    return reading.read_or_build(plan, kind(year), fmt, language, build)
+    return reading.read_or_build(plan, kind(year), fmt, language, build, part=_part(year))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from conftest import rad_url, run_queued_jobs
+from indicators.figures import rollup
 from indicators.tests.factories import entry
 from programs.models import Plan
 from reports.built import dataset_files, store, summary_files
@@ -120,14 +121,22 @@ def refuse_to_make_summaries(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_the_task_builds_every_summary_from_one_rollup(plan, monkeypatch):
+def test_the_tasks_build_every_summary_from_one_rollup(plan, monkeypatch):
+    """The build queues a task per year and one for the whole plan, after the jobs people wait for (priority
+    -10 < 0); they make 6 summaries × 4 formats × 2 languages from one rollup of the plan."""
     computed = []
-    real = summary_files.compute
-    monkeypatch.setattr(summary_files, "compute", lambda *a, **k: computed.append(a) or real(*a, **k))
-    monkeypatch.setattr(summary, "compute", lambda *a, **k: pytest.fail("a second rollup"))
+    real = rollup.compute
+    monkeypatch.setattr(rollup, "compute", lambda *a, **k: computed.append(a) or real(*a, **k))
+    monkeypatch.setattr(summary, "compute", lambda *a, **k: pytest.fail("a rollup of its own"))
     entry("1.a.1.1", "2021S1", value=700)
     plan.refresh_from_db()
     dataset_files.build_plan_files.call(plan.pk)
+    queued = DBTaskResult.objects.filter(task_path="reports.built.summary_files.build_plan_summary", status="READY")
+    assert sorted(str(task.args_kwargs["args"][2]) for task in queued) == [
+        "2018", "2019", "2020", "2021", "2022", "None"
+    ]  # fmt: skip
+    assert {task.priority for task in queued} == {-10}
+    run_queued_jobs()
     assert len(computed) == 1
     kinds = [f"summary-{year}" for year in (2018, 2019, 2020, 2021, 2022)] + ["summary-plan"]
     for kind in kinds:
@@ -139,10 +148,27 @@ def test_the_task_builds_every_summary_from_one_rollup(plan, monkeypatch):
 
 
 @pytest.mark.django_db
+def test_a_summary_task_of_an_old_version_builds_nothing(plan):
+    old = str(plan.data_version)
+    Plan.bump_data_version(plan.pk)
+    assert summary_files.build_plan_summary.call(plan.pk, old, 2021) == "stale"
+    assert not default_storage.exists(f"built/{plan.pk}")
+
+
+@pytest.mark.django_db
+def test_the_builds_come_after_an_import_waiting(plan, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        Plan.bump_data_version(plan.pk)
+    [build] = builds_queued()
+    assert build.priority == -10  # the jobs' tasks have the default, 0: the worker takes them first
+
+
+@pytest.mark.django_db
 def test_a_summary_download_reads_the_built_file(plan, personas, client_for, monkeypatch):
     entry("1.a.1.1", "2021S1", value=700)
     plan.refresh_from_db()
     dataset_files.build_plan_files.call(plan.pk)
+    run_queued_jobs()
     refuse_to_make_summaries(monkeypatch)
     client = client_for(personas["reviewer"])
     client.cookies["django_language"] = "en"
@@ -171,8 +197,10 @@ def test_a_summary_download_reads_the_built_file(plan, personas, client_for, mon
 
 
 @pytest.mark.django_db
-def test_a_summary_download_waits_for_the_build_of_its_version(plan, personas, client_for, monkeypatch):
-    jobs_cache().set(f"building:{plan.pk}:{plan.data_version}", 1, 60)
+@pytest.mark.parametrize("mark", ["", ":summary-2021"])
+def test_a_summary_download_waits_for_the_build_of_its_version(plan, personas, client_for, monkeypatch, mark):
+    """The plan's build under way, or its 2021 summaries' task queued or running: the download waits for it."""
+    jobs_cache().set(f"building:{plan.pk}:{plan.data_version}{mark}", 1, 60)
     refuse_to_make_summaries(monkeypatch)
 
     def build_elsewhere():
