@@ -26,8 +26,8 @@ def entry_changed(sender, instance: ProgressEntry, raw: bool = False, **kwargs) 
 
 
 # The entries' totals (indicators/tallies/entry_totals.py), in the write's transaction: each entry remembers the
-# indicator and status it was read with, so its save refreshes the indicator it leaves and the one it joins, and
-# a save that changes no total (a draft's) costs nothing.
+# indicator, status and semester it was read with, so its save refreshes the cell (indicator × semester) it leaves
+# and the one it joins, and a save that changes no total (a draft's) costs nothing.
 @receiver(post_init, sender=ProgressEntry, dispatch_uid="entry_remembers_its_totals")
 def entry_read(sender, instance: ProgressEntry, **kwargs) -> None:
     entry_totals.remember(instance)
@@ -43,13 +43,13 @@ def entry_about_to_change(sender, instance: ProgressEntry, raw: bool = False, **
 def entry_saved(sender, instance: ProgressEntry, raw: bool = False, **kwargs) -> None:
     if raw:
         return  # a restore rebuilds every total after its load
-    entry_totals.refresh(entry_totals.touched(instance))
+    entry_totals.refresh(cells=entry_totals.touched(instance))
     entry_totals.remember(instance)
 
 
 @receiver(post_delete, sender=ProgressEntry, dispatch_uid="entry_deleted_refreshes_totals")
 def entry_deleted(sender, instance: ProgressEntry, **kwargs) -> None:
-    entry_totals.refresh(entry_totals.touched(instance, deleted=True))
+    entry_totals.refresh(cells=entry_totals.touched(instance, deleted=True))
 
 
 @receiver([post_save, post_delete], sender=Target, dispatch_uid="target_changes_plan_data")

@@ -6,9 +6,9 @@ entries (`refresh`), inside the write's transaction, so a reader never sees the 
 disagree, and a rolled-back write leaves both as they were. Where the writes pass:
 
 - one entry saved or deleted (the workflow services, the API, the admin, an undo): the model's signals
-  (indicators/signals.py) refresh its indicator, and the one it left when an edit moved it; an entry that is
-  neither counted before nor after the write (a draft edited, a returned entry deleted) changes no total and
-  costs nothing;
+  (indicators/signals.py) refresh its cell (indicator × semester), and the one it left when an edit moved it;
+  an entry that is neither counted before nor after the write (a draft edited, a returned entry deleted)
+  changes no total and costs nothing;
 - a bulk insert sends no signal: the progress import, the DHIS2 import, seed_demo and the bench's generator call
   `refresh` (or `rebuild`) themselves, once, with the indicators they wrote to;
 - many signals in one go (an undo deletes its entries one by one): `batch()` gathers their indicators and
@@ -30,22 +30,41 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, CharField, Count, Max, Sum, Value
+from django.db.models import BigIntegerField, CharField, Count, Max, Q, Sum, Value
 
 from indicators.models import COUNTED_STATUSES, EntryTotal, Indicator, Kind, ProgressEntry, SemesterTotal
 from indicators.models.kinds import NUMBER_FIELDS
 
 LATEST_KINDS = [kind.value for kind in Kind.where("is_latest")]
 
-# the indicators gathered by an open `batch()` (None: no batch is open, refresh at once)
-_pending: contextvars.ContextVar[set[int] | None] = contextvars.ContextVar("entry_totals_pending", default=None)
+Cell = tuple[int, int, int]  # (indicator id, year, semester): the rows one entry's write can change
 
 
-def _grouped(indicators, latest: bool):
-    """The entries of `indicators` (ids, or a query of ids) grouped as `EntryTotal` keeps them, its columns in
-    the order of its key: where the latest report counts, one row per reported state too."""
+@dataclass
+class _Pending:
+    """What an open `batch()` has gathered: whole indicators, and single cells."""
+
+    indicators: set[int]
+    cells: set[Cell]
+
+
+# what an open `batch()` gathers (None: no batch is open, refresh at once)
+_pending: contextvars.ContextVar[_Pending | None] = contextvars.ContextVar("entry_totals_pending", default=None)
+
+
+def _where(indicators, cells: Collection[Cell] = ()) -> Q:
+    """The rows of whole `indicators` (ids, or a query of ids) and of single `cells`."""
+    where = Q(indicator_id__in=indicators) if indicators else Q(pk__in=[])
+    for indicator_id, year, semester in sorted(cells):
+        where |= Q(indicator_id=indicator_id, year=year, semester=semester)
+    return where
+
+
+def _grouped(where: Q, latest: bool):
+    """The entries `where` chooses grouped as `EntryTotal` keeps them, its columns in the order of its key: where
+    the latest report counts, one row per reported state too."""
     keys = ("indicator_id", "status", "year", "semester", "agency_id", "kecamatan_id")
-    entries = ProgressEntry.objects.filter(indicator_id__in=indicators, status__in=COUNTED_STATUSES).order_by()
+    entries = ProgressEntry.objects.filter(where, status__in=COUNTED_STATUSES).order_by()
     if latest:
         rows = entries.values(*keys, "milestone_status", "value")
     else:
@@ -60,10 +79,10 @@ def _grouped(indicators, latest: bool):
     )
 
 
-def _by_semester(indicators):
-    """The rows by place of `indicators` added up over the places and agencies, as `SemesterTotal` keeps them."""
+def _by_semester(where: Q):
+    """The rows by place `where` chooses added up over the places and agencies, as `SemesterTotal` keeps them."""
     return (
-        EntryTotal.objects.filter(indicator_id__in=indicators)
+        EntryTotal.objects.filter(where)
         .order_by()
         .values(*SemesterTotal.KEY)
         .annotate(
@@ -87,38 +106,44 @@ def _insert(model, rows) -> int:
         return cursor.rowcount
 
 
-def _delete(model, indicators=None) -> None:
-    rows = model.objects.all() if indicators is None else model.objects.filter(indicator_id__in=indicators)
+def _delete(model, where: Q | None = None) -> None:
+    rows = model.objects.all() if where is None else model.objects.filter(where)
     rows._raw_delete(model.objects.db)
 
 
-def refresh(indicator_ids: Iterable[int]) -> None:
-    """Compute the rows of these indicators again from their entries (inside the caller's transaction, if any).
+def refresh(indicator_ids: Iterable[int] = (), cells: Iterable[Cell] = ()) -> None:
+    """Compute the rows of these indicators, and of these single cells (indicator, year, semester: what one
+    entry's save touches, a tenth of its indicator's entries), again from their entries, inside the caller's
+    transaction, if any.
 
-    Five queries for one indicator: the lock (which reads the kinds), the delete and the grouped insert of the
-    rows by place (one more insert when the indicators are of both groups, summed and latest), the delete and
-    the insert of the rows by semester (added up from the rows by place).
+    Five queries for one indicator or cell: the lock (which reads the kinds), the delete and the grouped insert of
+    the rows by place (one more insert when the indicators are of both groups, summed and latest), the delete
+    and the insert of the rows by semester (added up from the rows by place).
     """
-    ids = sorted(set(indicator_ids))
+    whole = set(indicator_ids)
+    cells = {cell for cell in cells if cell[0] not in whole}
+    ids = sorted(whole | {cell[0] for cell in cells})
     if not ids:
         return
     pending = _pending.get()
     if pending is not None:
-        pending.update(ids)
+        pending.indicators.update(whole)
+        pending.cells.update(cells)
         return
     with transaction.atomic(savepoint=False):
         kinds = dict(
             Indicator.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk", "kind")
         )
-        _delete(EntryTotal, ids)
+        where = _where(sorted(whole), cells)
+        _delete(EntryTotal, where)
         latest = [iid for iid, kind in kinds.items() if kind in LATEST_KINDS]
         summed = [iid for iid, kind in kinds.items() if kind not in LATEST_KINDS]
         if summed:
-            _insert(EntryTotal, _grouped(summed, latest=False))
+            _insert(EntryTotal, _grouped(where & Q(indicator_id__in=summed), latest=False))
         if latest:
-            _insert(EntryTotal, _grouped(latest, latest=True))
-        _delete(SemesterTotal, ids)
-        _insert(SemesterTotal, _by_semester(ids))
+            _insert(EntryTotal, _grouped(where & Q(indicator_id__in=latest), latest=True))
+        _delete(SemesterTotal, where)
+        _insert(SemesterTotal, _by_semester(where))
 
 
 @contextlib.contextmanager
@@ -128,13 +153,13 @@ def batch() -> Iterator[None]:
     if _pending.get() is not None:
         yield
         return
-    gathered: set[int] = set()
+    gathered = _Pending(set(), set())
     token = _pending.set(gathered)
     try:
         yield
     finally:
         _pending.reset(token)
-    refresh(gathered)
+    refresh(gathered.indicators, gathered.cells)
 
 
 @dataclass(frozen=True)
@@ -150,24 +175,29 @@ def rebuild(plans: Collection | None = None) -> Rebuilt:
     with transaction.atomic():
         indicators = Indicator.objects.all() if plans is None else Indicator.objects.filter(plan__in=list(plans))
         list(indicators.select_for_update(no_key=True).order_by("pk").values_list("pk"))
-        chosen = None if plans is None else indicators.values("pk")
+        chosen = None if plans is None else Q(indicator_id__in=indicators.values("pk"))
         _delete(EntryTotal, chosen)
         _delete(SemesterTotal, chosen)
-        rows = _insert(EntryTotal, _grouped(indicators.exclude(kind__in=LATEST_KINDS).values("pk"), latest=False))
-        rows += _insert(EntryTotal, _grouped(indicators.filter(kind__in=LATEST_KINDS).values("pk"), latest=True))
-        rows += _insert(SemesterTotal, _by_semester(indicators.values("pk")))
+        summed = Q(indicator_id__in=indicators.exclude(kind__in=LATEST_KINDS).values("pk"))
+        latest = Q(indicator_id__in=indicators.filter(kind__in=LATEST_KINDS).values("pk"))
+        rows = _insert(EntryTotal, _grouped(summed, latest=False))
+        rows += _insert(EntryTotal, _grouped(latest, latest=True))
+        rows += _insert(SemesterTotal, _by_semester(Q(indicator_id__in=indicators.values("pk"))))
     return Rebuilt(rows, time.perf_counter() - start)
 
 
 # --- what the entry signals ask (indicators/signals.py) --------------------------------------------------------
 
 
+_REMEMBERED = ("indicator_id", "status", "year", "semester")
+
+
 def remember(entry: ProgressEntry) -> None:
-    """Note the indicator and status the entry has in the database (when read, and after each save), so that
-    its next write knows which indicator it leaves and whether any total can change. Only what was read is
+    """Note the indicator, status and semester the entry has in the database (when read, and after each save), so
+    that its next write knows which cell it leaves and whether any total can change. Only what was read is
     looked at (a field a query left unread stays unknown, and `recall` reads it)."""
     fields = entry.__dict__
-    entry._tally_was = (fields.get("indicator_id"), fields.get("status")) if entry.pk else None
+    entry._tally_was = tuple(fields.get(name) for name in _REMEMBERED) if entry.pk else None
 
 
 def recall(entry: ProgressEntry) -> None:
@@ -175,20 +205,19 @@ def recall(entry: ProgressEntry) -> None:
     indicator or status, or an entry made with its id); a new entry holds nothing yet."""
     was = getattr(entry, "_tally_was", None)
     if entry.pk is not None and (was is None or None in was):
-        entry._tally_was = ProgressEntry.objects.filter(pk=entry.pk).values_list("indicator_id", "status").first()
+        entry._tally_was = ProgressEntry.objects.filter(pk=entry.pk).values_list(*_REMEMBERED).first()
 
 
-def touched(entry: ProgressEntry, *, deleted: bool = False) -> set[int]:
-    """The indicators whose totals this write may change: the one the entry was counted in before, and the one
-    it is counted in now. None when it is counted neither before nor after (a draft saved, a returned one
-    deleted)."""
+def touched(entry: ProgressEntry, *, deleted: bool = False) -> set[Cell]:
+    """The cells whose totals this write may change: the one the entry was counted in before, and the one it is
+    counted in now. None when it is counted neither before nor after (a draft saved, a returned one deleted)."""
     was = getattr(entry, "_tally_was", None)
-    ids = set()
+    cells = set()
     if was is not None and was[1] in COUNTED_STATUSES:
-        ids.add(was[0])
+        cells.add((was[0], was[2], was[3]))
     if not deleted and entry.status in COUNTED_STATUSES:
-        ids.add(entry.indicator_id)
-    return ids
+        cells.add((entry.indicator_id, entry.year, entry.semester))
+    return cells
 
 
 def remember_kind(indicator: Indicator) -> None:
