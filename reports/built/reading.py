@@ -25,35 +25,29 @@ def building_key(plan, part: str = "") -> str:
     return f"building:{plan.pk}:{plan.data_version}" + (f":{part}" if part else "")
 
 
-def mark(plan, part: str = "") -> None:
-    """Mark the plan's data version (or one part of its files) as being built, or queued to be."""
-    jobs_cache().set(building_key(plan, part), 1, MARK_SECONDS)
-
-
 @contextmanager
 def building(plan, part: str = ""):
-    """Mark the plan's data version (or one part of its files) as being built while the block runs."""
-    mark(plan, part)
+    """Mark the plan's data version (or one part of its files: a year's summaries) as being built while the
+    block runs. Only while it runs: a download of a file whose task is still queued builds it at once (the task
+    then finds it stored and leaves it)."""
+    key = building_key(plan, part)
+    jobs_cache().set(key, 1, MARK_SECONDS)
     try:
         yield
     finally:
-        jobs_cache().delete(building_key(plan, part))
-
-
-def _coming(plan, part: str) -> bool:
-    keys = [building_key(plan)] + ([building_key(plan, part)] if part else [])
-    return bool(jobs_cache().get_many(keys))
+        jobs_cache().delete(key)
 
 
 def read_or_build(plan, kind: str, fmt: str, language: str, build: Callable[[], bytes], part: str = "") -> bytes:
     """The stored file, the one being built (waited for), or `build()` now, stored for the next download.
 
-    `part`: the mark of the task that builds this file besides the plan's own (a year's summaries)."""
+    `part`: the mark of the task that builds this file, when it is not the plan's own build (a year's
+    summaries)."""
     content = store.read(plan, kind, fmt, language)
     if content is not None:
         return content
     deadline = time.monotonic() + WAIT_SECONDS
-    while _coming(plan, part) and time.monotonic() < deadline:
+    while jobs_cache().get(building_key(plan, part)) and time.monotonic() < deadline:
         time.sleep(POLL_SECONDS)
         if (content := store.read(plan, kind, fmt, language)) is not None:
             return content

@@ -7,10 +7,12 @@ for the whole plan (`build_plan_summary`), each at the builds' low priority, so 
 rollup is computed once per data version and kept in the cache (`rollup.cached_compute`), and every summary is
 made from it (`summary.make_summary(rollup=…)`): one summary per year and language, rendered in every format;
 what differs by year (highlights, the kecamatan table, the reports due) is read per year. A year's download
-waits for its task while it is queued or running (its mark), and never builds a second copy meanwhile.
+waits for its task while it runs (its mark) and never builds a second copy meanwhile; one that comes while the
+task is still queued builds the file itself, and the task then leaves it as it is.
 """
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.utils import timezone, translation
 from django_tasks import task
 
@@ -35,7 +37,6 @@ def _part(year: int | None) -> str:
 def schedule(plan: Plan) -> None:
     """Queue the summaries of the plan's data version now: a task per year and one for the whole plan."""
     for year in (*plan.years, None):
-        reading.mark(plan, _part(year))
         build_plan_summary.using(priority=reading.PRIORITY).enqueue(plan.pk, str(plan.data_version), year)
 
 
@@ -59,10 +60,18 @@ def build_summaries(plan: Plan, years=None) -> int:
     stored = 0
     for year in (*plan.years, None) if years is None else years:
         for language in LANGUAGES:
+            # a file a download built meanwhile (its task was still queued) is left as it is
+            missing = [
+                fmt
+                for fmt in summary.RENDERERS
+                if not default_storage.exists(store.name(plan, kind(year), fmt, language))
+            ]
+            if not missing:
+                continue
             made = summary.make_summary(plan, year, language, as_of, rollup=rollup)
             with translation.override(language):
-                for fmt, renderer in summary.RENDERERS.items():
-                    store.write(plan, kind(year), fmt, language, renderer.render(made))
+                for fmt in missing:
+                    store.write(plan, kind(year), fmt, language, summary.RENDERERS[fmt].render(made))
                     stored += 1
     return stored
 

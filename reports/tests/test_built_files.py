@@ -4,6 +4,7 @@ their files."""
 import csv
 import datetime
 import io
+import os
 import threading
 import time
 
@@ -197,10 +198,9 @@ def test_a_summary_download_reads_the_built_file(plan, personas, client_for, mon
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("mark", ["", ":summary-2021"])
-def test_a_summary_download_waits_for_the_build_of_its_version(plan, personas, client_for, monkeypatch, mark):
-    """The plan's build under way, or its 2021 summaries' task queued or running: the download waits for it."""
-    jobs_cache().set(f"building:{plan.pk}:{plan.data_version}{mark}", 1, 60)
+def test_a_summary_download_waits_for_the_build_of_its_version(plan, personas, client_for, monkeypatch):
+    """The task building the plan's 2021 summaries is under way (its mark): the download waits for it."""
+    jobs_cache().set(f"building:{plan.pk}:{plan.data_version}:summary-2021", 1, 60)
     refuse_to_make_summaries(monkeypatch)
 
     def build_elsewhere():
@@ -214,6 +214,19 @@ def test_a_summary_download_waits_for_the_build_of_its_version(plan, personas, c
     worker.join()
     assert response.status_code == 200 and response.content == b"%PDF built by the worker"
     assert time.monotonic() - started >= 0.5
+
+
+@pytest.mark.django_db
+def test_a_download_before_its_task_runs_builds_the_file_and_the_task_leaves_it(plan, personas, client_for):
+    """The build queued the summaries' tasks; a download of the 2021 CSV comes before they run: it builds that
+    file at once (nothing is building it), and the 2021 task then renders the other seven files only."""
+    dataset_files.build_plan_files.call(plan.pk)
+    first = client_for(personas["reviewer"]).get(rad_url("reports:year_summary", 2021, "csv"))
+    stored = default_storage.path(store.name(plan, "summary-2021", "csv", "id"))
+    written = os.path.getmtime(stored)
+    assert summary_files.build_plan_summary.call(plan.pk, str(plan.data_version), 2021) == str(plan.data_version)
+    assert os.path.getmtime(stored) == written and store.read(plan, "summary-2021", "csv", "id") == first.content
+    assert all(store.read(plan, "summary-2021", fmt, lang) for fmt in summary.RENDERERS for lang in ("id", "en"))
 
 
 @pytest.mark.django_db
