@@ -1,5 +1,6 @@
-"""The national view as an Excel workbook: the provinces as rows (38 would not print as columns), then the
-country's standard-indicator totals; printed like the summaries (A4 landscape, one page wide)."""
+"""The national view as an Excel workbook: a sheet of the provinces as rows (38 would not print as columns) and a
+sheet of the country's standard-indicator totals, each printed like the summaries (A4 landscape, one page wide)
+with its own table's header repeated on every page."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from openpyxl.utils import get_column_letter
 from reports.national.overview import NationalView
 from tptto_monitor.lib.xlsx import (
     BOLD,
-    GROUP_FILL,
     MUTED,
     TITLE,
     finish_sheet,
@@ -67,12 +67,24 @@ def render(view: NationalView) -> bytes:
             put_number(ws, row, col, totals.statuses[status])
             col += 1
         put_number(ws, row, col, totals.gaps)
-        row += 1
-    row += 1
-    put_text(ws, row, 1, _("Standard indicators, added up across the country"), BOLD).fill = GROUP_FILL
-    row += 1
-    for col, heading in enumerate([_("Standard indicator"), _("Unit"), _("Target"), _("Actual"), _("Achievement")], 1):
+    ws.column_dimensions["A"].width = 34
+    for col in range(2, len(headings) + 1):
+        ws.column_dimensions[get_column_letter(col)].width = 12
+    finish_sheet(ws, title_rows=(header_row, header_row), last_column=len(headings))
+    _tags_sheet(wb.create_sheet(_("Standard indicators")[:31]), view)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _tags_sheet(ws, view: NationalView) -> None:
+    put_text(ws, 1, 1, _("Standard indicators, added up across the country"), TITLE)
+    put_text(ws, 2, 1, _("The provinces in %(year)s") % {"year": view.year})
+    row = 4
+    headings = [_("Standard indicator"), _("Unit"), _("Target"), _("Actual"), _("Achievement")]
+    for col, heading in enumerate(headings, 1):
         put_heading(ws, row, col, heading)
+    header_row = row
     row += 1
     for total in view.tags:
         put_text(ws, row, 1, total.label)
@@ -83,8 +95,5 @@ def render(view: NationalView) -> bytes:
         row += 1
     ws.column_dimensions["A"].width = 34
     for col in range(2, len(headings) + 1):
-        ws.column_dimensions[get_column_letter(col)].width = 12
+        ws.column_dimensions[get_column_letter(col)].width = 16
     finish_sheet(ws, title_rows=(header_row, header_row), last_column=len(headings))
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()

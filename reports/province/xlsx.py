@@ -1,5 +1,6 @@
-"""The province view as an Excel workbook: one sheet, the regencies side by side, printed like the
-summaries (A4 landscape, one page wide: reports.files.summary_xlsx)."""
+"""The province view as an Excel workbook: a sheet of the regencies side by side and a sheet of the standard
+indicators, each printed like the summaries (A4 landscape, one page wide: reports.files.summary_xlsx) with its own
+table's header repeated on every page."""
 
 from __future__ import annotations
 
@@ -80,14 +81,26 @@ def render(view: ProvinceView) -> bytes:
     put_text(ws, row, 1, _("Unreported agency-semesters"))
     for col, column in enumerate(view.columns, start=2):
         put_number(ws, row, col, column.gaps)
-    row += 2
-    # the standard tags: per regency actual / target, then the province's totals
-    put_text(ws, row, 1, _("Standard indicators, added up across the plans"), BOLD).fill = GROUP_FILL
-    row += 1
+    ws.column_dimensions["A"].width = 40
+    for col in range(2, len(view.columns) + 2):
+        ws.column_dimensions[get_column_letter(col)].width = 22
+    finish_sheet(ws, title_rows=(header_row, header_row), last_column=len(view.columns) + 1)
+    _tags_sheet(wb.create_sheet(_("Standard indicators")[:31]), view)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _tags_sheet(ws, view: ProvinceView) -> None:
+    """The standard tags: per regency actual / target, then the province's totals."""
+    put_text(ws, 1, 1, _("Standard indicators, added up across the plans"), TITLE)
+    put_text(ws, 2, 1, _("Regencies of %(province)s in %(year)s") % {"province": view.province.name, "year": view.year})
+    row = 4
     regencies = [f"{c.plan.region.name}\n{_('actual / target')}" for c in view.columns]
     headings = [_("Standard indicator"), _("Unit"), *regencies, _("Target"), _("Actual"), _("Achievement")]
     for col, heading in enumerate(headings, start=1):
         put_heading(ws, row, col, heading, WRAP if col <= 2 else NUMBER_HEADING)
+    header_row = row
     row += 1
     totals = 3 + len(view.columns)  # the column of the province's target
     for total in view.tags:
@@ -100,10 +113,6 @@ def render(view: ProvinceView) -> bytes:
         put_percent(ws, row, totals + 2, total.achievement)
         row += 1
     ws.column_dimensions["A"].width = 40
-    last = max(len(view.columns) + 1, len(headings))
-    for col in range(2, last + 1):
+    for col in range(2, len(headings) + 1):
         ws.column_dimensions[get_column_letter(col)].width = 22
-    finish_sheet(ws, title_rows=(header_row, header_row), last_column=last)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    finish_sheet(ws, title_rows=(header_row, header_row), last_column=len(headings))

@@ -89,11 +89,18 @@ def test_the_xlsx_reads_back(client_for, national_reviewer, country):
         reverse("national:download"), {"year": 2021}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 200
-    ws = load_workbook(io.BytesIO(response.content)).active
-    rows = {row[0]: row for row in ws.iter_rows(values_only=True) if row and row[0]}
+    provinces, tags = load_workbook(io.BytesIO(response.content)).worksheets
+    rows = {row[0]: row for row in provinces.iter_rows(values_only=True) if row and row[0]}
     assert rows["Nusa Tenggara Barat (52)"][1:3] == (1, 1)
     assert rows["Country"][1:3] == (3, 3)
-    assert rows["People reached by socialisation"][2:4] == (3000, 1150)
+    assert tags.title == "Standard indicators"
+    tag_rows = {row[0]: row for row in tags.iter_rows(values_only=True) if row and row[0]}
+    assert tag_rows["People reached by socialisation"][2:4] == (3000, 1150)
+    # each sheet prints its own table's header on every page, never another table's (printed through LibreOffice,
+    # the provinces' header stood over the standard indicators' rows)
+    for ws, first_heading in ((provinces, "Province"), (tags, "Standard indicator")):
+        header = next(r for r in ws.iter_rows(min_col=1, max_col=1) if r[0].value == first_heading)[0].row
+        assert ws.print_title_rows == f"${header}:${header}"
 
 
 @pytest.mark.parametrize("who", ["officer_a", "verifier", "reviewer", "executive", "admin", "outsider"])

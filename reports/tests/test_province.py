@@ -158,10 +158,16 @@ def test_a_change_to_one_plan_computes_that_plan_alone(client_for, province_revi
 def test_xlsx_read_back(client_for, province_reviewer, belu):
     response = client_for(province_reviewer).get(XLSX, {"year": 2021}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
-    ws = load_workbook(io.BytesIO(response.content)).active
+    ws, tags = load_workbook(io.BytesIO(response.content)).worksheets
     rows = [[c.value for c in row] for row in ws.iter_rows()]
     header = next(r for r in rows if r[0] == "Figure")
     assert header[1:3] == [f"Kabupaten Timor Tengah Utara\n{TTU}", f"Kabupaten Belu\n{BELU}"]
+    # the standard indicators on a sheet of their own: each sheet repeats its own table's header when printed
+    assert ws.print_title_rows == f"${rows.index(header) + 1}:${rows.index(header) + 1}"
+    assert tags.title == "Standard indicators"
+    rows = [[c.value for c in row] for row in tags.iter_rows()]
+    tags_header = next(r for r in rows if r[0] == "Standard indicator")
+    assert tags.print_title_rows == f"${rows.index(tags_header) + 1}:${rows.index(tags_header) + 1}"
     reach = next(r for r in rows if r[0] == "People reached by socialisation")
     # each regency's actual / target of 2021 (TTU 300 + 200 of 1,000; Belu 400 of 1,000), then the province's
     assert reach[1:7] == ["people", "500 / 1,000", "400 / 1,000", 2000, 900, pytest.approx(0.45)]
