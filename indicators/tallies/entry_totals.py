@@ -1,9 +1,9 @@
 """The entries' aggregates the rollup reads (`EntryTotal` by place, `SemesterTotal` by semester), kept equal to the
 entries in the same transaction as every write.
 
-The rule is one: after a write, the rows of every indicator it touched are computed again from that indicator's
-entries (`refresh`), inside the write's transaction, so a reader never sees the entries and their totals
-disagree, and a rolled-back write leaves both as they were. Where the writes pass:
+The rule is one: after a write, the rows of every indicator it touched (for one entry's write, only the semesters
+it touched) are computed again from its entries (`refresh`), inside the write's transaction, so a reader never sees
+the entries and their totals disagree, and a rolled-back write leaves both as they were. Where the writes pass:
 
 - one entry saved or deleted (the workflow services, the API, the admin, an undo): the model's signals
   (indicators/signals.py) refresh its cell (indicator × semester), and the one it left when an edit moved it;
@@ -11,13 +11,13 @@ disagree, and a rolled-back write leaves both as they were. Where the writes pas
   changes no total and costs nothing;
 - a bulk insert sends no signal: the progress import, the DHIS2 import, seed_demo and the bench's generator call
   `refresh` (or `rebuild`) themselves, once, with the indicators they wrote to;
-- many signals in one go (an undo deletes its entries one by one): `batch()` gathers their indicators and
+- many signals in one go (an undo deletes its entries one by one): `batch()` gathers their cells and
   refreshes each once when it closes;
 - a restore loads rows raw (no signal) and `rebuild`s everything once, inside its transaction.
 
 Two writers of the same indicator take turns: `refresh` first locks the indicators' rows (FOR NO KEY UPDATE,
 which a new entry's foreign key check does not wait for), in id order, so the second one's grouped read sees
-the first one's entries. `manage.py rebuild_figures` rebuilds the table from the entries; the property test
+the first one's entries. `manage.py rebuild_figures` rebuilds the tables from the entries; the property test
 (indicators/tests/test_tallies_property.py) proves the kept rows equal a rebuild after random writes.
 """
 
@@ -38,6 +38,8 @@ from indicators.models.kinds import NUMBER_FIELDS
 LATEST_KINDS = [kind.value for kind in Kind.where("is_latest")]
 
 Cell = tuple[int, int, int]  # (indicator id, year, semester): the rows one entry's write can change
+# past this many cells, their whole indicators are refreshed instead (one short WHERE, not thousands of ORs)
+MOST_CELLS = 40
 
 
 @dataclass
@@ -120,7 +122,9 @@ def refresh(indicator_ids: Iterable[int] = (), cells: Iterable[Cell] = ()) -> No
     the rows by place (one more insert when the indicators are of both groups, summed and latest), the delete
     and the insert of the rows by semester (added up from the rows by place).
     """
-    whole = set(indicator_ids)
+    whole, cells = set(indicator_ids), set(cells)
+    if len(cells) > MOST_CELLS:
+        whole |= {cell[0] for cell in cells}
     cells = {cell for cell in cells if cell[0] not in whole}
     ids = sorted(whole | {cell[0] for cell in cells})
     if not ids:

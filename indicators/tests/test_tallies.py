@@ -130,6 +130,21 @@ def test_a_batch_refreshes_each_indicator_once_when_it_closes(plan, django_asser
 
 
 @pytest.mark.django_db
+def test_many_cells_refresh_their_whole_indicators(plan):
+    """An undo of a large import deletes its entries one by one: past MOST_CELLS cells, the batch refreshes
+    their indicators whole (a WHERE of thousands of ORs would pass SQLite's limit on an expression's depth)."""
+    made = [entry("1.a.1.1", f"{year}S{s}", value=1) for year in range(2018, 2023) for s in (1, 2)]
+    assert len(made) == 10
+    with transaction.atomic(), entry_totals.batch():
+        for obj in made:
+            obj.delete()
+    assert rows("1.a.1.1") == []
+    cells = {(made[0].indicator_id, 2000 + n, 1) for n in range(entry_totals.MOST_CELLS + 1)}
+    entry_totals.refresh(cells=cells)  # collapsed to the indicator: nothing to add up, and no error
+    assert rows("1.a.1.1") == []
+
+
+@pytest.mark.django_db
 def test_rebuild_equals_what_the_writes_kept(plan):
     entry("1.a.1.1", "2018S1", value=300, kecamatan="53.03.08")
     entry("1.b.2.1", "2018S2", kecamatan="53.03.04", status=EntryStatus.SUBMITTED)
