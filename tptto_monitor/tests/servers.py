@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -21,8 +22,11 @@ OWN_SETTINGS = ("DATABASE_URL", "CACHE_URL", "CACHE_KEY_PREFIX", "DEBUG", "SECRE
 
 
 def server_env(**settings: str) -> dict[str, str]:
+    """The environment of a server of the test's own. No task worker runs beside it, so nothing is queued after
+    a write (the stored figures and the files built ahead are computed when asked for, as without a worker)."""
     env = {key: value for key, value in os.environ.items() if key not in OWN_SETTINGS}
-    env.update(DEBUG="1", DEMO="0", **settings)
+    env.update(DEBUG="1", DEMO="0", BUILD_FILES_AHEAD="0", FIGURES_STORED_AHEAD="0")
+    env.update(settings)
     return env
 
 
@@ -61,16 +65,19 @@ class AppServer:
     def __enter__(self) -> "AppServer":
         command = [sys.executable, "-m", "gunicorn", "tptto_monitor.wsgi:application"]
         command += ["--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "1", "--timeout", "60"]
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-        )
+        # its log goes to a file: an unread pipe fills up (64 KB) and a server writing to it stops answering
+        self.log = tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed in __exit__)
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise AssertionError(f"gunicorn stopped: {self.process.stderr.read()}")
+                self.log.seek(0)
+                raise AssertionError(f"gunicorn stopped: {self.log.read()}")
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=5):
                     return self
+            except urllib.error.HTTPError:
+                return self  # it answers (a 503 says what is wrong with the set-up, not that it is not up)
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.2)
         self.__exit__()
@@ -84,7 +91,7 @@ class AppServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-            self.process.stderr.close()
+            self.log.close()
 
 
 class Browser:

@@ -52,7 +52,7 @@ def test_two_app_servers_show_the_same_figures_after_a_write(tmp_path):
             reviewer.sign_in(a, "reviewer", PASSWORD)
             # one session works on both servers, as behind a load balancer without sticky sessions
             assert pillar1_2018(reviewer, a) == "0"
-            assert any(key.startswith(f"{prefix}:1:rollup:".encode()) for key in redis_keys(redis_url, prefix))
+            assert any(key.startswith(f"{prefix}:1:rollup-2:".encode()) for key in redis_keys(redis_url, prefix))
             assert pillar1_2018(reviewer, b) == "0"
 
             # An officer logs 700 on server B and submits it; the verifier verifies it on server A.
