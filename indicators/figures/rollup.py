@@ -197,6 +197,10 @@ class Filters:
     def entries_of(self, plans: Sequence[Plan]):
         """The entries behind the figures of several plans at once (an entry's indicator says whose it is)."""
         qs = ProgressEntry.objects.official(self.include_unverified).filter(indicator__plan__in=list(plans))
+        return self._narrowed(qs)
+
+    def _narrowed(self, qs):
+        """The entries (or their totals: the same columns) of the year, agency, kecamatan, pillar and indicators."""
         if self.year:
             qs = qs.filter(year=self.year)
         if self.agency_id:
@@ -223,19 +227,7 @@ class Filters:
         by_place = by_place or bool(self.agency_id or self.kecamatan_id)
         model = EntryTotal if by_place else SemesterTotal
         qs = model.objects.filter(status__in=statuses, indicator__plan__in=list(plans))
-        if self.year:
-            qs = qs.filter(year=self.year)
-        if self.agency_id:
-            qs = qs.filter(agency_id=self.agency_id)
-        if self.kecamatan_id:
-            qs = qs.filter(kecamatan_id=self.kecamatan_id)
-        if self.pillar_number:
-            qs = qs.filter(indicator__activity__program__pillar__number=self.pillar_number)
-        if self.indicator_ids is not None:
-            qs = qs.filter(indicator_id__in=list(self.indicator_ids))
-        if self.indicator_code:
-            qs = qs.filter(indicator__code=self.indicator_code)
-        return qs
+        return self._narrowed(qs)
 
     def indicators(self, plan: Plan):
         return self.indicators_of([plan])

@@ -19,7 +19,7 @@ from django.http import Http404
 from indicators.figures.rollup import Status, add_up, mean_of
 from programs.access import is_national
 from programs.models import Plan, Region
-from reports.province.overview import TagTotal, behind_note, year_columns
+from reports.province.overview import TagTotal, ViewOverPlans, year_columns
 
 
 @dataclass
@@ -34,7 +34,7 @@ class ProvinceRow:
 
 
 @dataclass
-class NationalView:
+class NationalView(ViewOverPlans):
     year: int | None
     years: list[int]
     rows: list[ProvinceRow]
@@ -42,14 +42,6 @@ class NationalView:
     tags: list[TagTotal]  # by_plan keyed by province id here: the country's totals
     behind: int = 0  # plans whose figures shown are being brought up to date (plan_figures.year_figures)
     since: datetime.datetime | None = None  # when the oldest of them was computed
-
-    @property
-    def status_order(self) -> list[tuple[str, str]]:
-        return [(status, Status.label(status)) for status in Status.ORDER]
-
-    @property
-    def behind_note(self) -> str:
-        return behind_note(self.behind, self.since)
 
     @property
     def totals(self) -> ProvinceRow | None:

@@ -111,16 +111,9 @@ class TagTotal:
         return share(self.actual, self.target)
 
 
-@dataclass
-class ProvinceView:
-    province: Region
-    year: int | None
-    years: list[int]
-    columns: list[RegencyColumn]
-    pillar_numbers: list[int]
-    tags: list[TagTotal]
-    behind: int = 0  # plans whose figures shown are being brought up to date (plan_figures.year_figures)
-    since: datetime.datetime | None = None  # when the oldest of them was computed
+class ViewOverPlans:
+    """What the province and national views share: the statuses in their order, and the note on the plans whose
+    figures shown are being brought up to date (the view's `behind` and `since`)."""
 
     @property
     def status_order(self) -> list[tuple[str, str]]:
@@ -129,6 +122,18 @@ class ProvinceView:
     @property
     def behind_note(self) -> str:
         return behind_note(self.behind, self.since)
+
+
+@dataclass
+class ProvinceView(ViewOverPlans):
+    province: Region
+    year: int | None
+    years: list[int]
+    columns: list[RegencyColumn]
+    pillar_numbers: list[int]
+    tags: list[TagTotal]
+    behind: int = 0  # plans whose figures shown are being brought up to date (plan_figures.year_figures)
+    since: datetime.datetime | None = None  # when the oldest of them was computed
 
 
 def behind_note(behind: int, since: datetime.datetime | None) -> str:

@@ -4,8 +4,6 @@ table's header repeated on every page."""
 
 from __future__ import annotations
 
-import io
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -24,6 +22,7 @@ from tptto_monitor.lib.xlsx import (
     put_number,
     put_percent,
     put_text,
+    workbook_bytes,
 )
 
 # over a column of numbers, the heading stands where the numbers end; a regency's name wraps onto two lines
@@ -86,9 +85,7 @@ def render(view: ProvinceView) -> bytes:
         ws.column_dimensions[get_column_letter(col)].width = 22
     finish_sheet(ws, title_rows=(header_row, header_row), last_column=len(view.columns) + 1)
     _tags_sheet(wb.create_sheet(_("Standard indicators")[:31]), view)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def _tags_sheet(ws, view: ProvinceView) -> None:

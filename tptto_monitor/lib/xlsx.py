@@ -5,6 +5,7 @@ Every workbook the project writes goes through these; they know no app."""
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Sequence
 from decimal import Decimal
@@ -191,3 +192,10 @@ def _fit_row_heights(ws: Worksheet) -> None:
         if height:  # a height the sheet set itself (a header of words broken over lines) stays if taller
             dimension = ws.row_dimensions[row[0].row]
             dimension.height = max(round(height, 1), dimension.height or 0)
+
+
+def workbook_bytes(workbook) -> bytes:
+    """The workbook as the bytes of an .xlsx file."""
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
