@@ -90,7 +90,7 @@ def _tags_sheet(ws, view: NationalView) -> None:
         put_number(ws, row, 4, total.actual)
         put_percent(ws, row, 5, total.achievement)
         row += 1
-    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["A"].width = 44  # the longest standard indicator's name on one line
     for col in range(2, len(headings) + 1):
         ws.column_dimensions[get_column_letter(col)].width = 16
     finish_sheet(ws, title_rows=(header_row, header_row), last_column=len(headings))
