@@ -237,3 +237,22 @@ def test_a_summary_with_no_build_coming_is_built_once_and_kept(plan, personas, c
     assert store.read(plan, "summary-2021", "csv", "id") == first.content
     refuse_to_make_summaries(monkeypatch)
     assert client.get(rad_url("reports:year_summary", 2021, "csv")).content == first.content
+
+
+@pytest.mark.django_db
+def test_a_built_file_outlives_midnight_until_the_calendar_moves(plan, monkeypatch):
+    """The file of a data version is good for every day with the same calendar point (completeness.calendar_point):
+    an ordinary midnight leaves it in place; the day a semester begins makes another one."""
+
+    def on(day):
+        monkeypatch.setattr(store.timezone, "localdate", lambda: datetime.date.fromisoformat(day))
+
+    on("2021-03-01")
+    store.write(plan, "dataset", "csv", "id", b"built on the first of March")
+    on("2021-05-20")  # eleven weeks later: 2021S1 still open, 2020S2's deadline long passed, no other change
+    assert store.read(plan, "dataset", "csv", "id") == b"built on the first of March"
+    on("2021-07-01")  # 2021S2 begins: statuses may move
+    assert store.read(plan, "dataset", "csv", "id") is None
+    store.prune(plan)  # a build of the new point deletes the files of the old one
+    on("2021-05-20")
+    assert store.read(plan, "dataset", "csv", "id") is None
