@@ -8,6 +8,7 @@ saves nothing and keeps the upload, so the user can fix what the job page names 
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from indicators.intake import claims, refused
 from indicators.intake.progress import ImportFileError, import_file
@@ -51,7 +52,12 @@ def run(job: Job, progress: Progress) -> None:
             ]
             if not result.savable:
                 raise JobFailed(
-                    _("Nothing was saved: %(count)s rows are not valid.") % {"count": len(result.bad_rows)},
+                    ngettext(
+                        "Nothing was saved: %(count)s row is not valid.",
+                        "Nothing was saved: %(count)s rows are not valid.",
+                        len(result.bad_rows),
+                    )
+                    % {"count": len(result.bad_rows)},
                     {"errors": errors[:ERRORS_KEPT], "bad_rows": len(result.bad_rows)},
                 )
             if result.needs_comment:
@@ -68,7 +74,11 @@ def run(job: Job, progress: Progress) -> None:
                 job,
                 done=len(result.rows),
                 total=len(result.rows),
-                message=_("Imported %(count)s entries as drafts. Check them and submit them for verification.")
+                message=ngettext(
+                    "Imported %(count)s entry as a draft. Check it and submit it for verification.",
+                    "Imported %(count)s entries as drafts. Check them and submit them for verification.",
+                    result.saved,
+                )
                 % {"count": result.saved},
                 outcome={"saved": result.saved, "left_out": left_out, "errors": errors[:ERRORS_KEPT]},
                 receipt=receipt,

@@ -12,9 +12,12 @@ from tptto_monitor.lib.queue import any_worker_alive
 def done_message(job: Job) -> str:
     """What a finished job did, in the reader's language (a failure's reason is kept as the worker wrote it)."""
     if job.kind == JobKind.IMPORT:
-        message = _("Imported %(count)s entries as drafts. Check them and submit them for verification.") % {
-            "count": job.outcome.get("saved", job.done)
-        }
+        saved = job.outcome.get("saved", job.done)
+        message = ngettext(
+            "Imported %(count)s entry as a draft. Check it and submit it for verification.",
+            "Imported %(count)s entries as drafts. Check them and submit them for verification.",
+            saved,
+        ) % {"count": saved}
         if left_out := job.outcome.get("left_out"):
             message += " " + ngettext(
                 "%(count)s row with errors was left out, as you chose.",

@@ -93,7 +93,7 @@ def test_all_or_nothing_stays_the_default(admin):
         admin.post(rad_url("indicators:import_confirm", token), choice)
         run_queued_jobs()
         job = Job.objects.get(token=token)
-        assert (job.state, job.message) == ("failed", "Nothing was saved: 1 rows are not valid.")
+        assert (job.state, job.message) == ("failed", "Nothing was saved: 1 row is not valid.")
     assert not ProgressEntry.objects.exists()
 
 

@@ -127,7 +127,7 @@ def test_bad_row_preview_names_row_and_column_and_offers_no_confirm(client_for, 
     client.post(rad_url("indicators:import_confirm", token))
     run_queued_jobs()
     job = Job.objects.get(token=token)
-    assert (job.state, job.message) == ("failed", "Nothing was saved: 1 rows are not valid.")
+    assert (job.state, job.message) == ("failed", "Nothing was saved: 1 row is not valid.")
     assert [(error["row"], error["column"]) for error in job.outcome["errors"]] == [(3, "male")]
     assert not ProgressEntry.objects.exists()
 
