@@ -11,7 +11,7 @@ The confirmation still checks every row again in its job: the data may have chan
 import json
 from dataclasses import dataclass, field
 
-from indicators.intake.progress import ImportResult, RowOutcome
+from indicators.intake.progress import ImportResult, RowOutcome, RowSelections
 
 
 @dataclass
@@ -34,7 +34,7 @@ class CheckedRow:
 
 
 @dataclass
-class CheckedRows:
+class CheckedRows(RowSelections):  # what the preview shows, as ImportResult names it
     rows: list[CheckedRow]
 
     @classmethod
@@ -65,24 +65,3 @@ class CheckedRows:
             item["errors"] = [tuple(error) for error in item["errors"]]
             rows.append(CheckedRow(**item))
         return cls(rows)
-
-    # what the preview shows, as ImportResult names it
-    @property
-    def ok(self) -> bool:
-        return bool(self.rows) and all(row.ok for row in self.rows)
-
-    @property
-    def bad_rows(self) -> list[CheckedRow]:
-        return [row for row in self.rows if not row.ok]
-
-    @property
-    def good_rows(self) -> list[CheckedRow]:
-        return [row for row in self.rows if row.ok]
-
-    @property
-    def warned_rows(self) -> list[CheckedRow]:
-        return [row for row in self.rows if row.warnings]
-
-    @property
-    def problem_rows(self) -> list[CheckedRow]:
-        return [row for row in self.rows if row.errors or row.warnings]

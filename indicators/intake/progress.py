@@ -113,15 +113,12 @@ class RowOutcome:
         self.errors.append((column, str(message)))
 
 
-@dataclass
-class ImportResult:
-    rows: list[RowOutcome]
-    saved: int = 0
-    needs_comment: bool = False  # good rows, but flagged by data checks and not explained: nothing saved
-    valid_only: bool = False  # the importer chose to save the good rows and leave the bad ones out
+class RowSelections:
+    """The rows of a checked file by what became of them (`self.rows`: each with `ok`, `errors`, `warnings`):
+    the import's result and the rows as checked and kept beside a pending upload (intake.checked) read them alike."""
 
     @property
-    def warned_rows(self) -> list[RowOutcome]:
+    def warned_rows(self) -> list:
         return [row for row in self.rows if row.warnings]
 
     @property
@@ -130,17 +127,25 @@ class ImportResult:
         return bool(self.rows) and all(row.ok for row in self.rows)
 
     @property
-    def bad_rows(self) -> list[RowOutcome]:
+    def bad_rows(self) -> list:
         return [row for row in self.rows if not row.ok]
 
     @property
-    def good_rows(self) -> list[RowOutcome]:
+    def good_rows(self) -> list:
         return [row for row in self.rows if row.ok]
 
     @property
-    def problem_rows(self) -> list[RowOutcome]:
+    def problem_rows(self) -> list:
         """The rows a person has to look at: with errors, or flagged by a data check."""
         return [row for row in self.rows if row.errors or row.warnings]
+
+
+@dataclass
+class ImportResult(RowSelections):
+    rows: list[RowOutcome]
+    saved: int = 0
+    needs_comment: bool = False  # good rows, but flagged by data checks and not explained: nothing saved
+    valid_only: bool = False  # the importer chose to save the good rows and leave the bad ones out
 
     @property
     def savable(self) -> bool:
