@@ -392,20 +392,25 @@ class PlanRollup:
         return [PillarChange(p.pillar, p.years[year], p.years[year - 1]) for p in self.pillars]
 
 
+class Change:
+    """A figure in a year (`now`) beside an earlier one (`before`), each with an achievement or None."""
+
+    @property
+    def points(self) -> Decimal | None:
+        """now − before of the achievement, in percentage points; None when either year has none (no figure, no
+        target): a change is never counted from a missing year."""
+        if self.now.achievement is None or self.before.achievement is None:
+            return None
+        return self.now.achievement - self.before.achievement
+
+
 @dataclass
-class PillarChange:
+class PillarChange(Change):
     """A pillar's figure in a year and in the year before."""
 
     pillar: Pillar
     now: PillarFigure
     before: PillarFigure
-
-    @property
-    def points(self) -> Decimal | None:
-        """now − before in percentage points; None when either year has no figure."""
-        if self.now.achievement is None or self.before.achievement is None:
-            return None
-        return self.now.achievement - self.before.achievement
 
 
 def figures_as_of(plan: Plan, as_of: datetime.date, year: int | None = None) -> datetime.date:
@@ -992,19 +997,12 @@ def cached_compute_many(
 
 
 @dataclass(frozen=True)
-class IndicatorChange:
+class IndicatorChange(Change):
     """An indicator's figures in a year and in an earlier one (as PillarChange is a pillar's)."""
 
     row: IndicatorRollup
     now: Figure
     before: Figure
-
-    @property
-    def points(self) -> Decimal | None:
-        """now − before of the achievement, in percentage points; None when either year has none (no target)."""
-        if self.now.achievement is None or self.before.achievement is None:
-            return None
-        return self.now.achievement - self.before.achievement
 
 
 @dataclass(frozen=True)
