@@ -262,3 +262,22 @@ def sign_in(page, username: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def open_account_menu_on_a_phone(page) -> None:
+    """Open the collapsed navigation, then the account menu, each once the step before is shown: clicking the
+    menu while the navigation still slid open left it closed (the sign-out button never visible, on PostgreSQL
+    under load)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.click("nav .navbar-toggler")
+    page.wait_for_selector("nav .navbar-collapse.show")
+    sign_out = page.locator("nav form[action='/accounts/logout/'] button")
+    for attempt in range(3):
+        page.click("nav .dropdown-toggle")
+        try:
+            sign_out.wait_for(state="visible", timeout=5000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise

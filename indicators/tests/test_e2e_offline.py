@@ -19,7 +19,7 @@ import time
 import pytest
 from PIL import Image
 
-from conftest import PASSWORD, RAD, _chromium_path
+from conftest import PASSWORD, RAD, _chromium_path, open_account_menu_on_a_phone
 from indicators.models import Evidence, ProgressEntry
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -204,8 +204,7 @@ def test_offline_queue_survives_a_restart_and_is_sent_once(browser, personas, tm
     page.wait_for_selector("#device-queue .device-queue-refused")
     dialogs = []
     page.on("dialog", lambda dialog: dialogs.append(dialog.message))
-    page.click("nav .navbar-toggler")
-    page.click("nav .dropdown-toggle")
+    open_account_menu_on_a_phone(page)
     page.click("nav form[action='/accounts/logout/'] button")
     page.wait_for_url("**/accounts/login/**")
     left = page.evaluate(

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from conftest import RAD, sign_in
+from conftest import RAD, open_account_menu_on_a_phone, sign_in
 from indicators.models import EntryStatus
 from indicators.tests.entries_helpers import make_entry
 
@@ -74,8 +74,7 @@ def test_officer_and_verifier_pages_fit_a_phone(browser_page, personas):
     )
     page.goto(page.base_url + f"{RAD}/my-work/")
     shoot(page, "my-work")
-    page.click("nav .navbar-toggler")
-    page.click("nav .dropdown-toggle")
+    open_account_menu_on_a_phone(page)
     page.click("nav form[action='/accounts/logout/'] button")
     # the page's script clears the device first, then signs out: wait for the sign-in page
     page.wait_for_url("**/accounts/login/**")
