@@ -224,3 +224,32 @@ def test_undoing_an_import_of_one_row_says_so_in_the_singular(client_for, person
     client.cookies["django_language"] = language
     done = client.post(rad_url("indicators:import_undo", job.pk), follow=True)
     assert str(list(done.context["messages"])[0]) == said
+
+
+@pytest.mark.django_db
+def test_the_imports_and_job_pages_take_as_many_queries_for_three_imports_as_for_one(client_for, personas):
+    """The pages read the jobs with their receipts, users and plan together: no query per import (each job's link
+    read its plan, one query a row, before)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(personas["officer_a"])
+    first = imported(client)
+
+    def counted(url) -> int:
+        client.get(url)  # warm, as the other counts: a first request reads what every request then finds
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    urls = [
+        rad_url("indicators:imports"),
+        rad_url("indicators:job", first.pk),
+        rad_url("indicators:job_json", first.pk),
+    ]
+    one = [counted(url) for url in urls]
+    for value in (11, 12):  # other files (the same file again would be refused as already imported)
+        confirmed(client, [{"code": "1.a.1.1", "period": "2020S1", "value": value}], name=f"more-{value}.xlsx")
+        run_queued_jobs()
+    assert Job.objects.filter(state=JobState.DONE).count() == 3
+    assert [counted(url) for url in urls] == one

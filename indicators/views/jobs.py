@@ -95,7 +95,7 @@ def job_refused(request, pk: int):
 
 @plan_page
 def imports(request):
-    jobs = plan_imports(request).select_related("user", "receipt", "receipt__undone_by")
+    jobs = plan_imports(request).select_related("plan", "user", "receipt", "receipt__undone_by")
     page = Paginator(jobs, 50).get_page(request.GET.get("page"))
     return render(request, "indicators/imports.html", {"page": page, "plan": request.plan})
 
