@@ -95,10 +95,30 @@ def check_acts_in(user, plan: Plan) -> None:
         )
 
 
+def reads(user, plan: Plan) -> bool:
+    """Whether the user may read the plan: `plans_for`'s rule for one plan, from her staff profile (read with her
+    user by tptto_monitor.auth_backend) and the plan's region, without a query."""
+    if user.is_superuser:
+        return True
+    profile = getattr(user, "staff_profile", None) if user.is_authenticated else None
+    if profile is None:
+        return False
+    # her regency's plan, or a plan of a regency of her province, or any plan for a person of the country
+    return profile.national or (
+        profile.region_id is not None and profile.region_id in (plan.region_id, plan.region.parent_id)
+    )
+
+
 def get_plan_for_user(user, slug: str) -> Plan:
-    """The plan with this slug if the user may read it; 404 otherwise (a plan one may not read does not exist)."""
-    plan = plans_for(user).filter(code=slug).first()
-    if plan is None:
+    """The plan with this slug if the user may read it; 404 otherwise (a plan one may not read does not exist).
+
+    Every plan page asks this: one query by the plan's code, and `reads` decides (the subqueries of `plans_for`
+    cost a page more than its cached content did)."""
+    try:
+        plan = Plan.objects.select_related("region").get(code=slug)
+    except Plan.DoesNotExist:
+        raise Http404("No such plan") from None
+    if not reads(user, plan):
         raise Http404("No such plan")
     return plan
 

@@ -44,6 +44,11 @@ class DashboardFilters(forms.Form):
         for name in ("year", "pillar", "agency", "kecamatan"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
 
+    @classmethod
+    def asks_nothing(cls, data) -> bool:
+        """Whether the query holds none of the filters: then every value is None and the canonical query empty."""
+        return not any(name in data for name in cls.base_fields)
+
     def value(self, name):
         """The cleaned value, or None when the field was malformed (its error is shown)."""
         if not hasattr(self, "cleaned_data"):

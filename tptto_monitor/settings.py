@@ -175,7 +175,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sign-in throttling (django-axes): 10 failed sign-ins for one account, or from one address, within 15
 # minutes lock that account or address for 15 minutes, right password included. Failures are logged
 # (logger axes) and listed in the admin (Axes → Access attempts), where deleting them unlocks.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# ModelBackend reading the user with her staff profile and her permissions in one query (tptto_monitor/auth_backend.py)
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "tptto_monitor.auth_backend.PageBackend"]
 AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 10, minimum=1)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_USE_ATTEMPT_EXPIRATION = True  # a failure counts for the 15 minutes after it, then no more

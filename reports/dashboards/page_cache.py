@@ -18,6 +18,7 @@ import functools
 import hashlib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -52,8 +53,29 @@ def key(kind: str, plan, *parts) -> str:
     return f"{kind}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
+def key_over_plans(kind: str, plans, points: dict[int, str], *parts) -> str:
+    """A cache key for a view over many plans (province, national): it changes with each plan's data version and
+    calendar point (`points`, completeness.calendar_points), what the view shows of the plan (its code, names,
+    years, regency and province), the day, the language and the release."""
+    day = timezone.localdate().isoformat()
+    shown = [
+        (p.pk, p.data_version, points.get(p.pk), p.code, p.name_id, p.name_en, p.start_year, p.end_year, p.region.code)
+        + (p.region.name, p.region.parent.code, p.region.parent.name)
+        for p in plans
+    ]
+    raw = ":".join(str(p) for p in (release(), day, get_language(), *parts, shown))
+    return f"{kind}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+@dataclass(frozen=True)
+class Passing:
+    """What a build returns to be served this once and not kept (figures shown while they are brought up to date)."""
+
+    value: object
+
+
 def get_or_build(cache_key: str, build: Callable[[], object]):
-    """The cached value of `cache_key`, built by `build()` once when it is missing."""
+    """The cached value of `cache_key`, built by `build()` once when it is missing (and kept, unless `Passing`)."""
     value = cache.get(cache_key)
     if value is not None:
         return value
@@ -65,11 +87,14 @@ def get_or_build(cache_key: str, build: Callable[[], object]):
         if value is not None:
             return value
         if time.monotonic() > deadline:
-            return build()  # the builder is stuck or gone: serve this request anyway
+            value = build()  # the builder is stuck or gone: serve this request anyway
+            return value.value if isinstance(value, Passing) else value
     try:
         value = cache.get(cache_key)  # built by another request between our miss and the lock
         if value is None:
             value = build()
+            if isinstance(value, Passing):
+                return value.value
             cache.set(cache_key, value, CACHE_SECONDS)
         return value
     finally:

@@ -75,9 +75,11 @@ def active_plans():
     )
 
 
-def build(year: int | None, *, as_of: datetime.date) -> NationalView:
-    """The view for `year` (None: the default year), as on the day `as_of`."""
-    years, year, columns = year_columns(list(active_plans()), year, as_of=as_of)
+def build(year: int | None, *, as_of: datetime.date, plans: list[Plan] | None = None, points=None) -> NationalView:
+    """The view for `year` (None: the default year), as on the day `as_of`; `plans`: active_plans(), and `points`:
+    their calendar points, if read already."""
+    plans = active_plans() if plans is None else plans
+    years, year, columns = year_columns(plans, year, as_of=as_of, points=points)
     by_province: dict[int, list] = {}
     provinces: dict[int, Region] = {}
     for column in columns:

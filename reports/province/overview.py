@@ -12,7 +12,6 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.figures.rollup import Status, add_up, share
 from indicators.tallies import plan_figures
-from programs.access import is_national, national_profiles
+from programs.access import is_national
 from programs.models import Plan, Region
 
 # the standard tags of the embedded plan, named; a tag of an imported plan file without a name here shows as it is
@@ -38,16 +37,14 @@ def province_for_user(user, code: str) -> Region:
     """The province with this Kemendagri code if the user may read it; 404 otherwise (as for plans).
 
     Superusers and the country's people (StaffProfile.national) may read every province; anyone else only the
-    province her profile names (a regency's people see only their regency). One query: the profile is matched in
-    the database, not read.
+    province her profile names (a regency's people see only their regency). One query, the province's: her profile
+    comes with her user (tptto_monitor.auth_backend).
     """
-    provinces = Region.objects.filter(code=code, level=Region.Level.PROVINSI)
-    if not user.is_authenticated:
-        provinces = provinces.none()
-    elif not user.is_superuser:
-        provinces = provinces.filter(Q(staff__user=user) | Q(Exists(national_profiles(user))))
-    province = provinces.first()
-    if province is None:
+    province = Region.objects.filter(code=code, level=Region.Level.PROVINSI).first()
+    profile = getattr(user, "staff_profile", None) if user.is_authenticated else None
+    if province is None or not (
+        user.is_superuser or (profile is not None and (profile.national or profile.region_id == province.pk))
+    ):
         raise Http404("No such province")
     return province
 
@@ -66,7 +63,7 @@ def active_plans(province: Region):
     """The active plans of the province's regencies, by regency code."""
     return (
         Plan.objects.filter(region__parent=province, region__level=Region.Level.KABUPATEN, status=Plan.Status.ACTIVE)
-        .select_related("region")
+        .select_related("region__parent")
         .order_by("region__code", "start_year")
     )
 
@@ -159,19 +156,24 @@ def default_year(years: list[int], today: datetime.date) -> int | None:
     return max(earlier) if earlier else years[0]
 
 
-def year_columns(plans: list[Plan], year: int | None, *, as_of: datetime.date):
+def year_columns(plans: list[Plan], year: int | None, *, as_of: datetime.date, points: dict[int, str] | None = None):
     """The years the plans cover, the year shown (`year`, or the default one), and the columns of the plans that
     run in it (the province page's and, over every province, the national page's)."""
+    plans = list(plans)
     years = years_of(plans)
     if year is None:
         year = default_year(years, as_of)
     in_year = [plan for plan in plans if year is not None and plan.contains_year(year)]
-    return years, year, regency_columns(in_year, year, as_of=as_of) if in_year else Columns()
+    return years, year, regency_columns(in_year, year, as_of=as_of, points=points) if in_year else Columns()
 
 
-def build(province: Region, year: int | None, *, as_of: datetime.date) -> ProvinceView:
-    """The view for `year` (None: the default year), as on the day `as_of`."""
-    years, year, columns = year_columns(list(active_plans(province)), year, as_of=as_of)
+def build(
+    province: Region, year: int | None, *, as_of: datetime.date, plans: list[Plan] | None = None, points=None
+) -> ProvinceView:
+    """The view for `year` (None: the default year), as on the day `as_of`; `plans`: active_plans(province), and
+    `points`: their calendar points, if read already."""
+    plans = active_plans(province) if plans is None else plans
+    years, year, columns = year_columns(plans, year, as_of=as_of, points=points)
     tags: dict[str, TagTotal] = {}
     for column in columns:
         for tag, (unit, target, actual) in column.tags.items():
@@ -182,11 +184,11 @@ def build(province: Region, year: int | None, *, as_of: datetime.date) -> Provin
     return view
 
 
-def regency_columns(plans: list[Plan], year: int, *, as_of: datetime.date) -> Columns:
+def regency_columns(plans: list[Plan], year: int, *, as_of: datetime.date, points=None) -> Columns:
     """Each plan's column for the year, from its stored figures (indicators.tallies.plan_figures): one query for
     every plan, whatever their number. A few plans behind their data are computed now; beyond those, the
     columns say how many are being brought up to date, and since when."""
-    stored = plan_figures.year_figures(plans, year, as_of=as_of)
+    stored = plan_figures.year_figures(plans, year, as_of=as_of, points=points)
     language = get_language()  # a column carries its units in the reader's language
     columns = Columns(RegencyColumn(plan, **plan_figures.read(stored.figures[plan.pk], language)) for plan in plans)
     columns.behind, columns.since = stored.behind, stored.since

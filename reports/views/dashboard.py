@@ -9,12 +9,11 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
-from django.template.loader import render_to_string
+from django.http import Http404, HttpResponse, QueryDict
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +35,7 @@ from reports.dashboards import charts as figures
 from reports.dashboards import page_cache
 from reports.forms import CompareYears, DashboardFilters
 from reports.views.access import dashboard_reader_required
+from reports.views.content import render_body, render_page
 from tptto_monitor.lib import cells, csv_style
 
 
@@ -43,16 +43,28 @@ from tptto_monitor.lib import cells, csv_style
 class Context:
     plan: Plan
     pillars: QuerySet[Pillar]
-    form: DashboardFilters
-    filters: Filters
-    year: int | None
+    data: QueryDict  # the query string
+    filters: Filters = field(init=False)
+    year: int | None = field(init=False)
     extra: list[tuple[str, str, object]] = field(default_factory=list)  # (parameter, label, value) a page adds
+
+    @cached_property
+    def form(self) -> DashboardFilters:
+        return DashboardFilters(self.data, plan=self.plan, pillars=self.pillars)
+
+    def value(self, name: str):
+        """A filter's value as understood (None when malformed); with no filter asked, None without building the
+        form, whose querysets cost a page served from the cache a tenth of its time."""
+        return None if DashboardFilters.asks_nothing(self.data) else self.form.value(name)
+
+    def canonical(self) -> QueryDict:
+        return QueryDict() if DashboardFilters.asks_nothing(self.data) else self.form.canonical()
 
     def described(self) -> list[str]:
         """The filters in words, for the header of a chart's CSV ("Year: 2021", …); none: the whole plan."""
         parts = []
         for name in ("year", "pillar", "agency", "kecamatan"):
-            value = self.form.value(name)
+            value = self.value(name)
             if name == "pillar" and self.filters.pillar_number:
                 value = _("Pillar %(n)s") % {"n": self.filters.pillar_number}
             if value:
@@ -65,8 +77,8 @@ class Context:
     def slug(self) -> str:
         """The filters as part of a file name: year-2021, agency-polres …"""
         names = ("year", "pillar", "agency", "kecamatan")
-        parts = [f"{name}-{self.form.data[name]}" for name in names if self.form.value(name)]
-        if self.filters.pillar_number and not self.form.value("pillar"):
+        parts = [f"{name}-{self.data[name]}" for name in names if self.value(name)]
+        if self.filters.pillar_number and not self.value("pillar"):
             parts.append(f"pillar-{self.filters.pillar_number}")
         if self.filters.include_unverified:
             parts.append("unverified")
@@ -83,24 +95,21 @@ class Context:
 def _context(request, *, pillar_number: int | None = None) -> Context:
     plan = request.plan
     pillars = Pillar.objects.filter(plan=plan).order_by("number")  # read only by the pages that need it
-    form = DashboardFilters(request.GET, plan=plan, pillars=pillars)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else field
+    ctx = Context(plan, pillars, request.GET)
+    if not DashboardFilters.asks_nothing(ctx.data) and not ctx.form.is_valid():
+        for name, errors in ctx.form.errors.items():
+            label = ctx.form.fields[name].label if name in ctx.form.fields else name
             messages.warning(request, _("Filter “%(field)s” ignored: %(error)s") % {"field": label, "error": errors[0]})
-    agency = form.value("agency")
-    kecamatan = form.value("kecamatan")
-    filters = Filters(
-        include_unverified=bool(form.value("unverified")),
+    agency = ctx.value("agency")
+    kecamatan = ctx.value("kecamatan")
+    ctx.filters = Filters(
+        include_unverified=bool(ctx.value("unverified")),
         agency_id=agency.id if agency else None,
         kecamatan_id=kecamatan.id if kecamatan else None,
-        pillar_number=pillar_number or form.value("pillar"),
+        pillar_number=pillar_number or ctx.value("pillar"),
     )
-    return Context(plan, pillars, form, filters, form.value("year"))
-
-
-BODY_ONLY = "reports/_body_only.html"  # the page templates extend it to render their title and content alone
-TITLE_END = "<!--/title-->"
+    ctx.year = ctx.value("year")
+    return ctx
 
 
 def _csv_or_page(request, ctx: Context, template: str, build: Callable[[], tuple[list, dict]], scope=()):
@@ -117,7 +126,7 @@ def _csv_or_page(request, ctx: Context, template: str, build: Callable[[], tuple
 
     # the key and the content from the page's own filters as understood (DashboardFilters.canonical): other
     # parameters neither make another copy nor show up in the page's links
-    query = ctx.form.canonical()
+    query = ctx.canonical()
     if ctx.extra:  # a page's own choices (the years compared) are part of what it shows
         query = query.copy()
         for name, _label, value in ctx.extra:
@@ -127,17 +136,12 @@ def _csv_or_page(request, ctx: Context, template: str, build: Callable[[], tuple
         charts, context = build()
         asked, request.GET = request.GET, query
         try:
-            html = render_to_string(
-                template, {**context, "charts": {c.slug: c for c in charts}, "base": BODY_ONLY}, request=request
-            )
+            return render_body(request, template, {**context, "charts": {c.slug: c for c in charts}})
         finally:
             request.GET = asked
-        title, _sep, content = html.partition(TITLE_END)
-        return title.strip(), content
 
     page = page_cache.key("page", ctx.plan, request.resolver_match.view_name, request.path, query.urlencode(), *scope)
-    title, content = page_cache.get_or_build(page, render_content)
-    return render(request, "reports/_page.html", {"title": title, "content": content})
+    return render_page(request, *page_cache.get_or_build(page, render_content))
 
 
 def _chart_csv(ctx: Context, charts: list[figures.Chart], slug: str, excel_id: bool = False) -> HttpResponse:
@@ -279,7 +283,7 @@ def kecamatan(request):
         ]
         columns = [(i, grid.reached_count(i.id)) for i in grid.indicators]
         grid_rows = [(k, [grid.reached(i.id, k.id) for i in grid.indicators]) for k in grid.kecamatan]
-        selected = ctx.form.value("kecamatan")
+        selected = ctx.value("kecamatan")
         work = []
         if selected:
             work = (

@@ -1,22 +1,29 @@
 """`/national/`: the provinces side by side for a year, and its XLSX download (reports.national)."""
 
-from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
 from reports.national import xlsx as national_xlsx
-from reports.national.overview import build, check_reader
+from reports.national.overview import active_plans, build, check_reader
+from reports.views.content import page_over_plans
 from reports.views.files import attachment
+
+
+def _year(request) -> int | None:
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() and len(value) == 4 else None
 
 
 def _view(request):
     check_reader(request.user)
-    value = request.GET.get("year", "")
-    return build(int(value) if value.isdigit() and len(value) == 4 else None, as_of=timezone.localdate())
+    return build(_year(request), as_of=timezone.localdate())
 
 
 def national(request):
-    return render(request, "reports/national.html", {"view": _view(request)})
+    check_reader(request.user)
+    year, as_of, plans = _year(request), timezone.localdate(), list(active_plans())
+    build_view = lambda points: build(year, as_of=as_of, plans=plans, points=points)  # noqa: E731
+    return page_over_plans(request, "reports/national.html", plans, build_view, as_of=as_of, year=year)
 
 
 def national_download(request):

@@ -4,13 +4,13 @@ Who may open it: the province's own people and superusers; anyone else is told i
 (reports.province.overview.province_for_user), as for a plan of another regency.
 """
 
-from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
 from reports.province import xlsx as province_xlsx
-from reports.province.overview import build, province_for_user
+from reports.province.overview import active_plans, build, province_for_user
 from reports.views.access import download_limited
+from reports.views.content import page_over_plans
 from reports.views.files import attachment
 
 
@@ -26,8 +26,18 @@ def _view(request, code: str):
 
 
 def province(request, code: str):
-    view = _view(request, code)
-    return render(request, "reports/province.html", {"view": view, "province_codes": [view.province.code]})
+    province = province_for_user(request.user, code)
+    year, as_of, plans = _year(request), timezone.localdate(), list(active_plans(province))
+    return page_over_plans(
+        request,
+        "reports/province.html",
+        plans,
+        lambda points: build(province, year, as_of=as_of, plans=plans, points=points),
+        as_of=as_of,
+        around={"province_codes": [province.code]},
+        province=(province.code, province.name),
+        year=year,
+    )
 
 
 @download_limited

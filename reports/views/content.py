@@ -1,0 +1,52 @@
+"""A page's title and content rendered alone, to be kept in the cache, and the page around them per request.
+
+The dashboards and the views over many plans (province, national) show the same content to every reader of it
+until the figures change; the page around it (the navigation, the reader's menu, the CSRF token, messages) is the
+reader's own. A page template extends `base`: BODY_ONLY renders its title and content alone; `render_page` renders the
+page around them (reports.dashboards.page_cache keeps the pair).
+"""
+
+import datetime
+from collections.abc import Callable
+
+from django.shortcuts import render
+from django.template.loader import render_to_string
+
+from indicators.figures.completeness import calendar_points
+from reports.dashboards import page_cache
+
+BODY_ONLY = "reports/_body_only.html"
+TITLE_END = "<!--/title-->"
+OVER_PLANS = "reports/_page_over_plans.html"  # the shell of the province and national pages (no charts)
+
+
+def render_body(request, template: str, context: dict) -> tuple[str, str]:
+    """The title and the content of `template`, rendered without the page around them."""
+    html = render_to_string(template, {**context, "base": BODY_ONLY}, request=request)
+    title, _sep, content = html.partition(TITLE_END)
+    return title.strip(), content
+
+
+def render_page(request, title: str, content: str, *, shell: str = "reports/_page.html", around: dict | None = None):
+    """The page around a title and content: `shell` extends base.html with the page's scripts; `around`: what
+    else the page around them shows (the navigation's links)."""
+    return render(request, shell, {**(around or {}), "title": title, "content": content})
+
+
+def page_over_plans(
+    request, template: str, plans: list, build: Callable[[dict], object], *, as_of: datetime.date, around=None, **key
+):
+    """A page over many plans (province, national): `build(points)` makes its view (`view` in `template`) from the
+    plans' calendar points. Its content is kept in the cache until one of `plans` changes (its data, its calendar
+    point, what the page shows of it), and not kept while figures shown are being brought up to date (the view's
+    `behind`). `key`: what else the page shows (the year asked for, the province); `around`: as for render_page."""
+
+    def render_content():
+        view = build(points)
+        shown = render_body(request, template, {"view": view})
+        return page_cache.Passing(shown) if view.behind else shown
+
+    points = calendar_points(plans, as_of=as_of)
+    cache_key = page_cache.key_over_plans(template, plans, points, *sorted(key.items()))
+    title, content = page_cache.get_or_build(cache_key, render_content)
+    return render_page(request, title, content, shell=OVER_PLANS, around=around)

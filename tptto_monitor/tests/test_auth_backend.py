@@ -1,0 +1,111 @@
+"""The user read with her staff profile and her permissions in one query (tptto_monitor/auth_backend.py), and a
+plan page's reading check made from them (programs.access.reads): the same answers as Django's ModelBackend and
+as `plans_for`, in fewer queries, and a change of role or of regency counts from the next request."""
+
+import pytest
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conftest import make_user, rad_url
+from indicators.models.roles import EXECUTIVE, OFFICER, REVIEWER
+from indicators.tests.plan_helpers import make_plan
+from programs.access import get_plan_for_user, plans_for, reads
+from programs.models import Plan, StaffProfile
+from tptto_monitor.auth_backend import PageBackend
+
+BELU = "rad-belu-2019-2023"
+
+
+@pytest.fixture
+def everyone(personas):
+    """TTU's personas, Belu's officer, the province's and the country's reviewers, a person without a place,
+    a superuser, and an officer who also holds one permission of her own."""
+    make_plan(BELU)
+    people = dict(personas)
+    people["officer_belu"] = make_user("officer_belu", OFFICER, region="53.04")
+    people["province"] = make_user("province", REVIEWER, region="53")
+    people["nowhere"] = make_user("nowhere", EXECUTIVE)
+    StaffProfile.objects.filter(user=people["nowhere"]).update(region=None)
+    people["national"] = User.objects.create_user("national", "n@example.org", "x")
+    people["national"].groups.add(Group.objects.get(name=REVIEWER))
+    StaffProfile.objects.create(user=people["national"], national=True)
+    people["no_profile"] = User.objects.create_user("no_profile", "np@example.org", "x")
+    people["root"] = User.objects.create_superuser("root", "root@example.org", "x")
+    people["officer_a"].user_permissions.add(Permission.objects.get(codename="add_plan"))
+    return people
+
+
+def test_a_person_reads_a_plan_exactly_when_plans_for_lists_it(everyone):
+    plans = list(Plan.objects.select_related("region"))
+    assert len(plans) == 2
+    for name, person in everyone.items():
+        loaded = PageBackend().get_user(person.pk)
+        listed = set(plans_for(loaded).values_list("code", flat=True))
+        for plan in plans:
+            assert reads(loaded, plan) == (plan.code in listed), (name, plan.code)
+            # the same from a user read without her profile (the profile then costs a query)
+            assert reads(User.objects.get(pk=person.pk), plan) == (plan.code in listed), (name, plan.code)
+    # worked out by hand: who reads which of the two plans (TTU 53.03, Belu 53.04, both in province 53)
+    ttu, belu = "rad-ttu-2018-2022", BELU
+    expected = {
+        "officer_a": {ttu}, "executive": {ttu}, "outsider": {ttu}, "officer_belu": {belu},
+        "province": {ttu, belu}, "national": {ttu, belu}, "root": {ttu, belu}, "nowhere": set(), "no_profile": set(),
+    }  # fmt: skip
+    for name, codes in expected.items():
+        loaded = PageBackend().get_user(everyone[name].pk)
+        assert {plan.code for plan in plans if reads(loaded, plan)} == codes, name
+
+
+def test_get_plan_for_user_answers_404_for_a_plan_she_may_not_read(everyone):
+    from django.http import Http404
+
+    officer = PageBackend().get_user(everyone["officer_a"].pk)
+    assert get_plan_for_user(officer, "rad-ttu-2018-2022").code == "rad-ttu-2018-2022"
+    for slug in (BELU, "no-such-plan"):
+        with pytest.raises(Http404):
+            get_plan_for_user(officer, slug)
+
+
+def test_the_permissions_are_modelbackends_in_one_query(everyone):
+    for name, person in everyone.items():
+        expected = ModelBackend().get_all_permissions(User.objects.get(pk=person.pk))
+        user = User.objects.get(pk=person.pk)
+        with CaptureQueriesContext(connection) as queries:
+            got = PageBackend().get_all_permissions(user)
+            again = PageBackend().get_all_permissions(user)  # kept on the user for the rest of the request
+        assert got == expected == again, name
+        if name != "root":  # a superuser's are every permission, read as ModelBackend reads them
+            assert len(queries) == 1, name
+    # by hand: the officer's own permission beside her role's, and a person without a role has none
+    officer = PageBackend().get_all_permissions(User.objects.get(pk=everyone["officer_a"].pk))
+    assert {"programs.add_plan", "indicators.enter_progress"} <= officer
+    assert PageBackend().get_all_permissions(User.objects.get(pk=everyone["no_profile"].pk)) == set()
+
+
+def test_an_inactive_user_is_not_signed_in_and_has_no_permission(everyone):
+    User.objects.filter(pk=everyone["executive"].pk).update(is_active=False)
+    assert PageBackend().get_user(everyone["executive"].pk) is None
+    assert PageBackend().get_all_permissions(User.objects.get(pk=everyone["executive"].pk)) == set()
+
+
+def test_a_dashboard_takes_four_queries_and_a_changed_role_or_regency_counts_from_the_next_request(
+    everyone, client, settings
+):
+    settings.DEMO_MODE = False  # in demo mode a page asks once more, whether demonstration entries are shown
+    client.force_login(everyone["executive"])
+    page = rad_url("reports:overview")
+    assert client.get(page).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(page).status_code == 200  # its content from the page cache
+    # the session, the user with her staff profile, her permissions, the plan
+    assert len(queries) == 4, [q["sql"][:80] for q in queries]
+
+    everyone["executive"].groups.clear()
+    assert client.get(page).status_code == 403  # no role: the page saying so
+    everyone["executive"].groups.add(Group.objects.get(name=EXECUTIVE))
+    assert client.get(page).status_code == 200
+    StaffProfile.objects.filter(user=everyone["executive"]).update(region=everyone["officer_belu"].staff_profile.region)
+    assert client.get(page).status_code == 404  # TTU's plan is no longer hers
+    assert client.get(rad_url("reports:overview", rad=BELU)).status_code == 200
