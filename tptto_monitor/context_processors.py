@@ -1,3 +1,6 @@
+import functools
+import hashlib
+
 from django.conf import settings
 
 
@@ -23,7 +26,30 @@ def site(request) -> dict:
         context["plan"] = plan
     context["province_codes"] = _province_codes(request, plan)
     context["national_reader"] = _national_reader(request)
+    context["shell_key"] = functools.partial(shell_key, request, context)  # computed only where base.html asks
     return context
+
+
+def shell_key(request, context: dict) -> str:
+    """Everything the cached parts of base.html ({% cache … shell_key %}) show besides the language: the reader
+    (her name, staff status and permissions), the page (its view and plan) and the navigation's links. A part of
+    the shell that shows something more must add it here."""
+    if hasattr(request, "_shell_key"):
+        return request._shell_key
+    user, plan = request.user, context.get("plan")
+    match = getattr(request, "resolver_match", None)
+    parts = [
+        match.view_name if match else "",
+        context["national_reader"],
+        ",".join(context["province_codes"]),
+    ]
+    if plan is not None:
+        parts += [plan.pk, plan.code, plan.status, plan.region.name]
+    if user.is_authenticated:
+        parts += [user.pk, user.username, user.get_full_name(), user.is_staff, user.is_superuser]
+        parts += sorted(user.get_all_permissions())
+    request._shell_key = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
+    return request._shell_key
 
 
 def _national_reader(request) -> bool:

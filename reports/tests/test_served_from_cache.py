@@ -25,11 +25,11 @@ PAGES = [
 @pytest.mark.django_db
 def test_a_new_release_renders_afresh(client_for, personas, monkeypatch):
     """On a cache shared across a deployment (Redis), content rendered by older templates is not served."""
-    from reports.views import dashboard
+    from reports.views import content
 
     renders = []
-    real = dashboard.render_to_string
-    monkeypatch.setattr(dashboard, "render_to_string", lambda *a, **k: renders.append(a[0]) or real(*a, **k))
+    real = content.render_to_string
+    monkeypatch.setattr(content, "render_to_string", lambda *a, **k: renders.append(a[0]) or real(*a, **k))
     client = client_for(personas["reviewer"])
     client.get(f"{RAD}/dashboard/")
     client.get(f"{RAD}/dashboard/")
