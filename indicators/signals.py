@@ -9,7 +9,7 @@ skipped: `restore` moves every plan's version on once, after the whole load.
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from indicators.models import Indicator, PillarNarrative, ProgressEntry, Target
+from indicators.models import Indicator, PillarNarrative, ProgressEntry, ReportingDeadline, Target
 from indicators.tallies import entry_totals, plan_figures
 from programs.models import Plan
 from programs.signals import plan_data_changed
@@ -72,6 +72,15 @@ def indicator_changed(sender, instance: Indicator, raw: bool = False, **kwargs) 
 @receiver(post_init, sender=Indicator, dispatch_uid="indicator_remembers_its_kind")
 def indicator_read(sender, instance: Indicator, **kwargs) -> None:
     entry_totals.remember_kind(instance)
+
+
+@receiver([post_save, post_delete], sender=ReportingDeadline, dispatch_uid="deadline_changes_plan_data")
+def deadline_changed(sender, instance: ReportingDeadline, raw: bool = False, **kwargs) -> None:
+    """A deadline moves the plan's reporting gaps: the summaries, the stored figures and the pages over many plans,
+    which show them, are built again."""
+    if raw:
+        return
+    Plan.bump_data_version(instance.plan_id)
 
 
 @receiver([post_save, post_delete], sender=PillarNarrative, dispatch_uid="narrative_changes_plan_data")

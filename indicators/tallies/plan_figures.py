@@ -190,19 +190,16 @@ class YearFigures:
     since: datetime.datetime | None = None  # when the oldest of those was computed
 
 
-def year_figures(
-    plans: Sequence[Plan], year: int, *, as_of: datetime.date, points: dict[int, str] | None = None
-) -> YearFigures:
+def year_figures(plans: Sequence[Plan], year: int, *, as_of: datetime.date) -> YearFigures:
     """Each plan's figures of `year` (every plan must run in it), read in one query for all the plans.
 
     Stored figures that are current are used as they are. When few plans are behind (at most IN_REQUEST), they
     are computed now, together, and stored; when more are, their stored figures are shown, said to be behind,
     and a task brings them up to date (without the tasks, FIGURES_STORED_AHEAD off, they are computed now too).
     A plan never computed is computed now. Two queries when every plan is current, whatever their number: the
-    plans' deadlines (for the calendar point; none when `points`, their calendar points, are given) and the stored
-    figures."""
+    plans' deadlines (for the calendar point) and the stored figures."""
     plans = list(plans)
-    points = calendar_points(plans, as_of=as_of) if points is None else points
+    points = calendar_points(plans, as_of=as_of)
     rows = {row.plan_id: row for row in PlanFigures.objects.filter(plan__in=plans, year=year)}
     missing = [plan for plan in plans if plan.pk not in rows]
     behind = [

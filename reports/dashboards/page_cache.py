@@ -53,13 +53,13 @@ def key(kind: str, plan, *parts) -> str:
     return f"{kind}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
-def key_over_plans(kind: str, plans, points: dict[int, str], *parts) -> str:
-    """A cache key for a view over many plans (province, national): it changes with each plan's data version and
-    calendar point (`points`, completeness.calendar_points), what the view shows of the plan (its code, names,
-    years, regency and province), the day, the language and the release."""
+def key_over_plans(kind: str, plans, *parts) -> str:
+    """A cache key for a view over many plans (province, national): it changes with each plan's data version (its
+    reporting deadlines included: indicators.signals), what the view shows of the plan (its code, names, years,
+    status, regency and province), the day (with the deadlines, the calendar point), the language and the release."""
     day = timezone.localdate().isoformat()
     shown = [
-        (p.pk, p.data_version, points.get(p.pk), p.code, p.name_id, p.name_en, p.start_year, p.end_year, p.region.code)
+        (p.pk, p.data_version, p.code, p.name_id, p.name_en, p.start_year, p.end_year, p.status, p.region.code)
         + (p.region.name, p.region.parent.code, p.region.parent.name)
         for p in plans
     ]

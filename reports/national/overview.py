@@ -75,11 +75,9 @@ def active_plans():
     )
 
 
-def build(year: int | None, *, as_of: datetime.date, plans: list[Plan] | None = None, points=None) -> NationalView:
-    """The view for `year` (None: the default year), as on the day `as_of`; `plans`: active_plans(), and `points`:
-    their calendar points, if read already."""
-    plans = active_plans() if plans is None else plans
-    years, year, columns = year_columns(plans, year, as_of=as_of, points=points)
+def build(year: int | None, *, as_of: datetime.date, plans: list[Plan] | None = None) -> NationalView:
+    """The view for `year` (None: the default year), as on the day `as_of`; `plans`: active_plans(), if read already."""
+    years, year, columns = year_columns(active_plans() if plans is None else plans, year, as_of=as_of)
     by_province: dict[int, list] = {}
     provinces: dict[int, Region] = {}
     for column in columns:

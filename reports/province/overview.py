@@ -156,7 +156,7 @@ def default_year(years: list[int], today: datetime.date) -> int | None:
     return max(earlier) if earlier else years[0]
 
 
-def year_columns(plans: list[Plan], year: int | None, *, as_of: datetime.date, points: dict[int, str] | None = None):
+def year_columns(plans: list[Plan], year: int | None, *, as_of: datetime.date):
     """The years the plans cover, the year shown (`year`, or the default one), and the columns of the plans that
     run in it (the province page's and, over every province, the national page's)."""
     plans = list(plans)
@@ -164,16 +164,13 @@ def year_columns(plans: list[Plan], year: int | None, *, as_of: datetime.date, p
     if year is None:
         year = default_year(years, as_of)
     in_year = [plan for plan in plans if year is not None and plan.contains_year(year)]
-    return years, year, regency_columns(in_year, year, as_of=as_of, points=points) if in_year else Columns()
+    return years, year, regency_columns(in_year, year, as_of=as_of) if in_year else Columns()
 
 
-def build(
-    province: Region, year: int | None, *, as_of: datetime.date, plans: list[Plan] | None = None, points=None
-) -> ProvinceView:
-    """The view for `year` (None: the default year), as on the day `as_of`; `plans`: active_plans(province), and
-    `points`: their calendar points, if read already."""
-    plans = active_plans(province) if plans is None else plans
-    years, year, columns = year_columns(plans, year, as_of=as_of, points=points)
+def build(province: Region, year: int | None, *, as_of: datetime.date, plans: list[Plan] | None = None) -> ProvinceView:
+    """The view for `year` (None: the default year), as on the day `as_of`; `plans`: active_plans(province), if read
+    already."""
+    years, year, columns = year_columns(active_plans(province) if plans is None else plans, year, as_of=as_of)
     tags: dict[str, TagTotal] = {}
     for column in columns:
         for tag, (unit, target, actual) in column.tags.items():
@@ -184,11 +181,11 @@ def build(
     return view
 
 
-def regency_columns(plans: list[Plan], year: int, *, as_of: datetime.date, points=None) -> Columns:
+def regency_columns(plans: list[Plan], year: int, *, as_of: datetime.date) -> Columns:
     """Each plan's column for the year, from its stored figures (indicators.tallies.plan_figures): one query for
     every plan, whatever their number. A few plans behind their data are computed now; beyond those, the
     columns say how many are being brought up to date, and since when."""
-    stored = plan_figures.year_figures(plans, year, as_of=as_of, points=points)
+    stored = plan_figures.year_figures(plans, year, as_of=as_of)
     language = get_language()  # a column carries its units in the reader's language
     columns = Columns(RegencyColumn(plan, **plan_figures.read(stored.figures[plan.pk], language)) for plan in plans)
     columns.behind, columns.since = stored.behind, stored.since

@@ -1,6 +1,6 @@
 """The province and national pages keep their content in the cache (reports.views.content.page_over_plans) until
-one of their plans changes: its data, its calendar point (a deadline moved), what the page shows of it (a name),
-or the plan leaves the view; never while figures shown are being brought up to date."""
+one of their plans changes: its data (a deadline moved included), what the page shows of it (a name), or the plan
+leaves the view; never while figures shown are being brought up to date."""
 
 import datetime
 from decimal import Decimal
@@ -40,8 +40,8 @@ def test_the_second_reader_is_served_the_kept_content_in_fewer_queries(
     client = reader(url)
     first = client.get(url, {"year": 2021}, **EN)
     assert "view" in first.context  # built
-    # session, user (with her profile), permissions, [the province], the active plans, their deadlines
-    with django_assert_num_queries(6 if url == PROVINCE else 5):
+    # session, user (with her profile), permissions, [the province], the active plans
+    with django_assert_num_queries(5 if url == PROVINCE else 4):
         second = client.get(url, {"year": 2021}, **EN)
     assert second.context.get("view") is None  # not built again: the content kept
     assert main(second) == main(first)
@@ -63,7 +63,7 @@ def test_a_write_a_deadline_a_new_name_or_a_closed_plan_shows_on_the_next_reques
     assert total.actual == Decimal(950)
 
     # a deadline moved: on 1 June 2022, 2021 S2's reports were due since 15 January 2022 (the default); now not
-    # before 31 December 2022 (the calendar point moves, the data version does not)
+    # before 31 December 2022 (the calendar point moves; the deadline moves the plan's data version on)
     before = client.get(url, {"year": 2021}, **EN)
     assert before.context.get("view") is None
     ReportingDeadline.objects.create(plan=belu, year=2021, semester=2, deadline=datetime.date(2022, 12, 31))

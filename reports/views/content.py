@@ -6,13 +6,11 @@ reader's own. A page template extends `base`: BODY_ONLY renders its title and co
 page around them (reports.dashboards.page_cache keeps the pair).
 """
 
-import datetime
 from collections.abc import Callable
 
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from indicators.figures.completeness import calendar_points
 from reports.dashboards import page_cache
 
 BODY_ONLY = "reports/_body_only.html"
@@ -33,20 +31,17 @@ def render_page(request, title: str, content: str, *, shell: str = "reports/_pag
     return render(request, shell, {**(around or {}), "title": title, "content": content})
 
 
-def page_over_plans(
-    request, template: str, plans: list, build: Callable[[dict], object], *, as_of: datetime.date, around=None, **key
-):
-    """A page over many plans (province, national): `build(points)` makes its view (`view` in `template`) from the
-    plans' calendar points. Its content is kept in the cache until one of `plans` changes (its data, its calendar
-    point, what the page shows of it), and not kept while figures shown are being brought up to date (the view's
-    `behind`). `key`: what else the page shows (the year asked for, the province); `around`: as for render_page."""
+def page_over_plans(request, template: str, plans: list, build: Callable[[], object], *, around=None, **key):
+    """A page over many plans (province, national): `build()` makes its view (`view` in `template`), whose content
+    is kept in the cache until one of `plans` changes (its data, what the page shows of it) or the day does, and
+    not kept while figures shown are being brought up to date (the view's `behind`). `key`: what else the page
+    shows (the year asked for, the province); `around`: as for render_page."""
 
     def render_content():
-        view = build(points)
+        view = build()
         shown = render_body(request, template, {"view": view})
         return page_cache.Passing(shown) if view.behind else shown
 
-    points = calendar_points(plans, as_of=as_of)
-    cache_key = page_cache.key_over_plans(template, plans, points, *sorted(key.items()))
+    cache_key = page_cache.key_over_plans(template, plans, *sorted(key.items()))
     title, content = page_cache.get_or_build(cache_key, render_content)
     return render_page(request, title, content, shell=OVER_PLANS, around=around)

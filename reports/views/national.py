@@ -22,8 +22,8 @@ def _view(request):
 def national(request):
     check_reader(request.user)
     year, as_of, plans = _year(request), timezone.localdate(), list(active_plans())
-    build_view = lambda points: build(year, as_of=as_of, plans=plans, points=points)  # noqa: E731
-    return page_over_plans(request, "reports/national.html", plans, build_view, as_of=as_of, year=year)
+    build_view = lambda: build(year, as_of=as_of, plans=plans)  # noqa: E731
+    return page_over_plans(request, "reports/national.html", plans, build_view, year=year)
 
 
 def national_download(request):
