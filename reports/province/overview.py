@@ -33,14 +33,15 @@ TAG_LABELS = {
 }
 
 
-def province_for_user(user, code: str) -> Region:
+def province_for_user(user, code: str, province: Region | None = None) -> Region:
     """The province with this Kemendagri code if the user may read it; 404 otherwise (as for plans).
 
     Superusers and the country's people (StaffProfile.national) may read every province; anyone else only the
-    province her profile names (a regency's people see only their regency). One query, the province's: her profile
-    comes with her user (tptto_monitor.auth_backend).
+    province her profile names (a regency's people see only their regency). One query, the province's, unless
+    `province` is given (read already, with its plans); her profile comes with her user (tptto_monitor.auth_backend).
     """
-    province = Region.objects.filter(code=code, level=Region.Level.PROVINSI).first()
+    if province is None or province.code != code:
+        province = Region.objects.filter(code=code, level=Region.Level.PROVINSI).first()
     profile = getattr(user, "staff_profile", None) if user.is_authenticated else None
     if province is None or not (
         user.is_superuser or (profile is not None and (profile.national or profile.region_id == province.pk))
@@ -59,10 +60,16 @@ def provinces_for(user):
     return provinces.filter(staff__user=user)
 
 
-def active_plans(province: Region):
-    """The active plans of the province's regencies, by regency code."""
+def active_plans(province: Region | str):
+    """The active plans of the province's regencies, by regency code; `province`: the region or its Kemendagri code
+    (each plan then carries the province as its region's parent)."""
+    of = (
+        {"region__parent": province}
+        if isinstance(province, Region)
+        else {"region__parent__code": province, "region__parent__level": Region.Level.PROVINSI}
+    )
     return (
-        Plan.objects.filter(region__parent=province, region__level=Region.Level.KABUPATEN, status=Plan.Status.ACTIVE)
+        Plan.objects.filter(**of, region__level=Region.Level.KABUPATEN, status=Plan.Status.ACTIVE)
         .select_related("region__parent")
         .order_by("region__code", "start_year")
     )

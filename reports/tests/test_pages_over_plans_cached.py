@@ -40,8 +40,8 @@ def test_the_second_reader_is_served_the_kept_content_in_fewer_queries(
     client = reader(url)
     first = client.get(url, {"year": 2021}, **EN)
     assert "view" in first.context  # built
-    # session, user (with her profile), permissions, [the province], the active plans
-    with django_assert_num_queries(5 if url == PROVINCE else 4):
+    # session, user (with her profile), permissions, the active plans (with their province)
+    with django_assert_num_queries(4):
         second = client.get(url, {"year": 2021}, **EN)
     assert second.context.get("view") is None  # not built again: the content kept
     assert main(second) == main(first)
@@ -107,3 +107,11 @@ def test_a_reader_of_another_province_is_not_served_the_kept_page(client_for, pr
     assert client_for(province_reviewer).get(PROVINCE).status_code == 200  # kept
     assert client_for(personas["reviewer"]).get(PROVINCE).status_code == 404  # a regency's reviewer: not hers
     assert client_for(personas["reviewer"]).get(NATIONAL).status_code == 404
+
+
+def test_a_province_without_active_plans_is_shown_and_an_unknown_one_is_not(client_for, province_reviewer, belu):
+    Plan.objects.update(status=Plan.Status.CLOSED)
+    response = client_for(province_reviewer).get(PROVINCE, **EN)
+    assert response.status_code == 200
+    assert "Nusa Tenggara Timur" in main(response)  # the province read by itself, with no plan to bring it
+    assert client_for(province_reviewer).get(PROVINCE.replace("/53/", "/99/")).status_code == 404

@@ -26,8 +26,9 @@ def _view(request, code: str):
 
 
 def province(request, code: str):
-    province = province_for_user(request.user, code)
-    year, as_of, plans = _year(request), timezone.localdate(), list(active_plans(province))
+    plans = list(active_plans(code))  # the province comes with its plans (read below when it has none)
+    province = province_for_user(request.user, code, plans[0].region.parent if plans else None)
+    year, as_of = _year(request), timezone.localdate()
     return page_over_plans(
         request,
         "reports/province.html",
