@@ -11,7 +11,7 @@ from django.dispatch import receiver
 
 from indicators.models import Indicator, PillarNarrative, ProgressEntry, ReportingDeadline, Target
 from indicators.tallies import entry_totals, plan_figures
-from programs.models import Plan
+from programs.models import Activity, Agency, Pillar, Plan, Program
 from programs.signals import plan_data_changed
 
 # a plan's stored figures are recomputed by a task once a burst of writes to it is committed (indicators.tallies)
@@ -81,6 +81,34 @@ def deadline_changed(sender, instance: ReportingDeadline, raw: bool = False, **k
     if raw:
         return
     Plan.bump_data_version(instance.plan_id)
+
+
+@receiver([post_save, post_delete], sender=Pillar, dispatch_uid="pillar_changes_plan_data")
+@receiver([post_save, post_delete], sender=Program, dispatch_uid="program_changes_plan_data")
+@receiver([post_save, post_delete], sender=Activity, dispatch_uid="activity_changes_plan_data")
+def frame_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    """The pages and files print the pillars', programs' and activities' names: a renamed one is shown at once,
+    not after the plan's next entry. Read by id, not through the instance's parents: when a whole plan is deleted
+    they may be gone already (then nothing is bumped)."""
+    if raw:
+        return
+    if sender is Pillar:
+        plans = [instance.plan_id]
+    elif sender is Program:
+        plans = Pillar.objects.filter(pk=instance.pillar_id).values_list("plan_id", flat=True)
+    else:
+        plans = Program.objects.filter(pk=instance.program_id).values_list("pillar__plan_id", flat=True)
+    for plan_id in plans:
+        Plan.bump_data_version(plan_id)
+
+
+@receiver([post_save, post_delete], sender=Agency, dispatch_uid="agency_changes_plan_data")
+def agency_changed(sender, instance: Agency, raw: bool = False, **kwargs) -> None:
+    """The pages and files name each indicator's agency: every plan with an indicator of a renamed agency."""
+    if raw:
+        return
+    for plan_id in Indicator.objects.filter(agency_id=instance.pk).values_list("plan_id", flat=True).distinct():
+        Plan.bump_data_version(plan_id)
 
 
 @receiver([post_save, post_delete], sender=PillarNarrative, dispatch_uid="narrative_changes_plan_data")

@@ -251,3 +251,28 @@ def test_the_same_filters_written_differently_share_a_copy(client_for, personas,
     for ask in ("", "?year=1999", "?year=abc", "?pillar=9&agency=nobody"):  # bad values are ignored (and said so)
         assert client.get(f"{RAD}/dashboard/{ask}").status_code == 200
     assert len(set(page_keys)) == 2
+
+
+@pytest.mark.django_db
+def test_a_renamed_pillar_program_activity_or_agency_is_shown_at_once(client_for, personas):
+    """The dashboards and files print the plan's frame and agencies by name: a rename in the admin moves the data
+    version on, as an entry does (before, the pages kept the old name until the next entry or the next day, the
+    built summaries until the next entry)."""
+    from programs.models import Activity, Agency, Pillar, Plan, Program
+
+    client = client_for(personas["reviewer"])
+    plan = Plan.objects.get(code="rad-ttu-2018-2022")
+    pillar = Pillar.objects.get(plan=plan, number=1)
+    client.get(f"{RAD}/dashboard/", HTTP_ACCEPT_LANGUAGE="en")
+    for model, obj in (
+        (Pillar, pillar),
+        (Program, Program.objects.filter(pillar=pillar).first()),
+        (Activity, Activity.objects.filter(program__pillar=pillar).first()),
+        (Agency, Agency.objects.get(code="disnakertrans", region__code="53.03")),
+    ):
+        before = Plan.objects.get(pk=plan.pk).data_version
+        obj.name_en = f"Renamed {model.__name__}"
+        obj.save()
+        assert Plan.objects.get(pk=plan.pk).data_version != before, model.__name__
+    page = client.get(f"{RAD}/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Renamed Pillar" in page
