@@ -29,6 +29,7 @@ def empty_cache():
 
     clear_cache(cache)
     caches["jobs"].clear()  # workers' heartbeats and jobs' progress of an earlier test
+    caches["template_fragments"].clear()  # the page around the content, kept per reader (ids repeat across tests)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -95,18 +95,22 @@ def check_acts_in(user, plan: Plan) -> None:
         )
 
 
-def reads(user, plan: Plan) -> bool:
-    """Whether the user may read the plan: `plans_for`'s rule for one plan, from her staff profile (read with her
-    user by tptto_monitor.auth_backend) and the plan's region, without a query."""
+def reads_region(user, *region_ids: int | None) -> bool:
+    """Whether the user reads what belongs to one of these regions: superusers and the country's people read
+    everything, anyone else what belongs to the region her staff profile names (read with her user by
+    tptto_monitor.auth_backend: no query)."""
     if user.is_superuser:
         return True
     profile = getattr(user, "staff_profile", None) if user.is_authenticated else None
     if profile is None:
         return False
-    # her regency's plan, or a plan of a regency of her province, or any plan for a person of the country
-    return profile.national or (
-        profile.region_id is not None and profile.region_id in (plan.region_id, plan.region.parent_id)
-    )
+    return profile.national or (profile.region_id is not None and profile.region_id in region_ids)
+
+
+def reads(user, plan: Plan) -> bool:
+    """Whether the user may read the plan: `plans_for`'s rule for one plan (her regency's plan, or a plan of a
+    regency of her province, or any plan for a person of the country), without a query."""
+    return reads_region(user, plan.region_id, plan.region.parent_id)
 
 
 def get_plan_for_user(user, slug: str) -> Plan:

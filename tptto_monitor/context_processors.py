@@ -53,8 +53,8 @@ def shell_key(request, context: dict) -> str:
 
 
 def _national_reader(request) -> bool:
-    """Whether the navigation links to the national view: a superuser's (no query) on every page; the country's
-    people's on the list of plans and the national page (their profile read there only, one query)."""
+    """Whether the navigation links to the national view: a superuser's on every page; the country's people's on
+    the list of plans and the national page (their profile comes with their user: no query)."""
     user = request.user
     if not user.is_authenticated:
         return False

@@ -150,9 +150,6 @@ CACHES = {
         key_prefix=env_str("CACHE_KEY_PREFIX", "tppo"),
     )
 }
-# Where workers publish their heartbeat and the progress of a running job, for every app server to read
-# while the job's own transaction is still open (tptto_monitor.lib.queue): the shared Redis with CACHE_URL,
-# otherwise a folder that the app server and the workers of one machine share.
 # The page around the content (navigation, account menu, footer) rendered once per reader, page and language and
 # kept in each process's memory ({% cache %} in base.html, keyed by context_processors.shell_key): never the
 # network round trip of a shared cache for what one process renders in a fraction of a millisecond.
@@ -161,6 +158,9 @@ CACHES["template_fragments"] = {
     "LOCATION": "template-fragments",
     "OPTIONS": {"MAX_ENTRIES": 2000},
 }
+# Where workers publish their heartbeat and the progress of a running job, for every app server to read
+# while the job's own transaction is still open (tptto_monitor.lib.queue): the shared Redis with CACHE_URL,
+# otherwise a folder that the app server and the workers of one machine share.
 CACHES["jobs"] = env_jobs_cache(CACHES["default"], env_str("JOBS_CACHE_DIR", str(BASE_DIR / "var" / "jobs")))
 
 # Long work (imports, plan uploads, file builds) runs in tasks kept in the database: no other service,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.figures.rollup import Status, add_up, share
 from indicators.tallies import plan_figures
-from programs.access import is_national
+from programs.access import is_national, reads_region
 from programs.models import Plan, Region
 
 # the standard tags of the embedded plan, named; a tag of an imported plan file without a name here shows as it is
@@ -42,10 +42,7 @@ def province_for_user(user, code: str, province: Region | None = None) -> Region
     """
     if province is None or province.code != code:
         province = Region.objects.filter(code=code, level=Region.Level.PROVINSI).first()
-    profile = getattr(user, "staff_profile", None) if user.is_authenticated else None
-    if province is None or not (
-        user.is_superuser or (profile is not None and (profile.national or profile.region_id == province.pk))
-    ):
+    if province is None or not reads_region(user, province.pk):
         raise Http404("No such province")
     return province
 

@@ -1,5 +1,7 @@
 """`/national/`: the provinces side by side for a year, and its XLSX download (reports.national)."""
 
+import functools
+
 from django.urls import path
 from django.utils import timezone
 
@@ -22,7 +24,7 @@ def _view(request):
 def national(request):
     check_reader(request.user)
     year, as_of, plans = _year(request), timezone.localdate(), list(active_plans())
-    build_view = lambda: build(year, as_of=as_of, plans=plans)  # noqa: E731
+    build_view = functools.partial(build, year, as_of=as_of, plans=plans)
     return page_over_plans(request, "reports/national.html", plans, build_view, year=year)
 
 

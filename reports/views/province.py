@@ -4,6 +4,8 @@ Who may open it: the province's own people and superusers; anyone else is told i
 (reports.province.overview.province_for_user), as for a plan of another regency.
 """
 
+import functools
+
 from django.urls import path
 from django.utils import timezone
 
@@ -33,7 +35,7 @@ def province(request, code: str):
         request,
         "reports/province.html",
         plans,
-        lambda: build(province, year, as_of=as_of, plans=plans),
+        functools.partial(build, province, year, as_of=as_of, plans=plans),
         around={"province_codes": [province.code]},
         province=(province.code, province.name),
         year=year,
