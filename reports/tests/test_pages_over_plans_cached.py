@@ -3,6 +3,7 @@ one of their plans changes: its data (a deadline moved included), what the page 
 leaves the view; never while figures shown are being brought up to date."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -17,6 +18,16 @@ from reports.tests.test_stored_figures import BELU, NATIONAL, PROVINCE
 
 ID = {"HTTP_ACCEPT_LANGUAGE": "id"}
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def built(response) -> bool:
+    """Whether the page's view was built for this response (its content not served from the cache)."""
+    return response.context is not None and response.context.get("view") is not None
+
+
+def nav(response) -> str:
+    html = response.content.decode()
+    return html[html.index("<nav") : html.index("</nav>")]
 
 
 def main(response) -> str:
@@ -43,12 +54,12 @@ def test_the_second_reader_is_served_the_kept_content_in_fewer_queries(
     # session, user (with her profile), permissions, the active plans (with their province)
     with django_assert_num_queries(4):
         second = client.get(url, {"year": 2021}, **EN)
-    assert second.context.get("view") is None  # not built again: the content kept
+    assert not built(second)  # not built again: the content kept
     assert main(second) == main(first)
     assert ("Kabupaten Belu" if url == PROVINCE else "Nusa Tenggara Timur") in main(second)
     # the other language and another year are pages of their own
-    assert client.get(url, {"year": 2021}, **ID).context.get("view") is not None
-    assert client.get(url, {"year": 2020}, **EN).context.get("view") is not None
+    assert built(client.get(url, {"year": 2021}, **ID))
+    assert built(client.get(url, {"year": 2020}, **EN))
 
 
 @pytest.mark.parametrize("url", [PROVINCE, NATIONAL])
@@ -65,15 +76,15 @@ def test_a_write_a_deadline_a_new_name_or_a_closed_plan_shows_on_the_next_reques
     # a deadline moved: on 1 June 2022, 2021 S2's reports were due since 15 January 2022 (the default); now not
     # before 31 December 2022 (the calendar point moves; the deadline moves the plan's data version on)
     before = client.get(url, {"year": 2021}, **EN)
-    assert before.context.get("view") is None
+    assert not built(before)
     ReportingDeadline.objects.create(plan=belu, year=2021, semester=2, deadline=datetime.date(2022, 12, 31))
-    assert client.get(url, {"year": 2021}, **EN).context.get("view") is not None
+    assert built(client.get(url, {"year": 2021}, **EN))
 
     # the page names the regency (province page) or the province (national page)
     region = belu.region if url == PROVINCE else belu.region.parent
     Region.objects.filter(pk=region.pk).update(name="Nama Baru")
     renamed = client.get(url, {"year": 2021}, **EN)
-    assert renamed.context.get("view") is not None
+    assert built(renamed)
     assert "Nama Baru" in main(renamed)
 
     Plan.objects.filter(pk=belu.pk).update(status=Plan.Status.CLOSED)
@@ -100,7 +111,7 @@ def test_figures_being_brought_up_to_date_are_not_kept(client_for, province_revi
     assert "being brought up to date" not in main(response)
     total = next(t for t in response.context["view"].tags if t.tag == "socialisation-reach")
     assert total.by_plan[belu.pk] == (Decimal(1000), Decimal(450))
-    assert client.get(PROVINCE, {"year": 2021}, **EN).context.get("view") is None  # kept from now on
+    assert not built(client.get(PROVINCE, {"year": 2021}, **EN))  # kept from now on
 
 
 def test_a_reader_of_another_province_is_not_served_the_kept_page(client_for, province_reviewer, personas, belu):
@@ -115,3 +126,13 @@ def test_a_province_without_active_plans_is_shown_and_an_unknown_one_is_not(clie
     assert response.status_code == 200
     assert "Nusa Tenggara Timur" in main(response)  # the province read by itself, with no plan to bring it
     assert client_for(province_reviewer).get(PROVINCE.replace("/53/", "/99/")).status_code == 404
+
+
+def test_the_navigation_links_to_the_province_shown(client_for, national_reviewer, belu):
+    """The navigation's "Province" link is the page's own province: the kept navigation of one province's page is
+    not the next one's (the country's reviewer reads both)."""
+    Region.objects.create(code="52", name="Nusa Tenggara Barat", level=Region.Level.PROVINSI)
+    client = client_for(national_reviewer)
+    link = re.compile(r'href="(/province/\d+/)"')
+    assert link.findall(nav(client.get("/province/53/"))) == ["/province/53/"]
+    assert link.findall(nav(client.get("/province/52/"))) == ["/province/52/"]

@@ -2,16 +2,17 @@
 
 The dashboards and the views over many plans (province, national) show the same content to every reader of it
 until the figures change; the page around it (the navigation, the reader's menu, the CSRF token, messages) is the
-reader's own. A page template extends `base`: BODY_ONLY renders its title and content alone; `render_page` renders the
-page around them (reports.dashboards.page_cache keeps the pair).
+reader's own. A page template extends `base`: BODY_ONLY renders its title and content alone
+(reports.dashboards.page_cache keeps the pair); `render_page` puts the page around them (reports.views.around keeps
+it per reader).
 """
 
 from collections.abc import Callable
 
-from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from reports.dashboards import page_cache
+from reports.views import around
 
 BODY_ONLY = "reports/_body_only.html"
 TITLE_END = "<!--/title-->"
@@ -25,17 +26,17 @@ def render_body(request, template: str, context: dict) -> tuple[str, str]:
     return title.strip(), content
 
 
-def render_page(request, title: str, content: str, *, shell: str = "reports/_page.html", around: dict | None = None):
-    """The page around a title and content: `shell` extends base.html with the page's scripts; `around`: what
-    else the page around them shows (the navigation's links)."""
-    return render(request, shell, {**(around or {}), "title": title, "content": content})
+def render_page(request, title: str, content: str, *, shell: str = "reports/_page.html"):
+    """The page around a title and content: `shell` extends base.html with the page's scripts (kept per reader,
+    address and language: reports.views.around)."""
+    return around.render(request, shell, title, content)
 
 
-def page_over_plans(request, template: str, plans: list, build: Callable[[], object], *, around=None, **key):
+def page_over_plans(request, template: str, plans: list, build: Callable[[], object], **key):
     """A page over many plans (province, national): `build()` makes its view (`view` in `template`), whose content
     is kept in the cache until one of `plans` changes (its data, what the page shows of it) or the day does, and
     not kept while figures shown are being brought up to date (the view's `behind`). `key`: what else the page
-    shows (the year asked for, the province); `around`: as for render_page."""
+    shows (the year asked for, the province)."""
 
     def render_content():
         view = build()
@@ -44,4 +45,4 @@ def page_over_plans(request, template: str, plans: list, build: Callable[[], obj
 
     cache_key = page_cache.key_over_plans(template, plans, *sorted(key.items()))
     title, content = page_cache.get_or_build(cache_key, render_content)
-    return render_page(request, title, content, shell=OVER_PLANS, around=around)
+    return render_page(request, title, content, shell=OVER_PLANS)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from reports.province import xlsx as province_xlsx
 from reports.province.overview import active_plans, build, province_for_user
+from reports.views import around
 from reports.views.access import download_limited
 from reports.views.content import page_over_plans
 from reports.views.files import attachment
@@ -31,12 +32,12 @@ def province(request, code: str):
     plans = list(active_plans(code))  # the province comes with its plans (read below when it has none)
     province = province_for_user(request.user, code, plans[0].region.parent if plans else None)
     year, as_of = _year(request), timezone.localdate()
+    around.links_to_province(request, province.code)
     return page_over_plans(
         request,
         "reports/province.html",
         plans,
         functools.partial(build, province, year, as_of=as_of, plans=plans),
-        around={"province_codes": [province.code]},
         province=(province.code, province.name),
         year=year,
     )
