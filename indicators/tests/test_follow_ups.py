@@ -79,7 +79,7 @@ def test_list_query_count(client_for, personas, submitted, django_assert_num_que
     for n in range(3):
         FollowUp.objects.create(entry=submitted, note=f"Check {n}.", created_by=personas["verifier"])
     client = client_for(personas["reviewer"])
-    # session, user with her permissions, the plan from the address, follow-ups with entries and people, demo banner
-    with django_assert_num_queries(5):
+    # session, user, permissions, the plan from the address, follow-ups with entries and people, demo banner
+    with django_assert_num_queries(6):
         body = client.get(rad_url("indicators:follow_ups")).content.decode()
     assert body.count("Check ") >= 3

