@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from programs.models import Plan, Region, StaffProfile
 from programs.timezones import zone_of
+from tptto_monitor.lib.fixed_reads import one_with_parent
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -116,13 +117,11 @@ def reads(user, plan: Plan) -> bool:
 def get_plan_for_user(user, slug: str) -> Plan:
     """The plan with this slug if the user may read it; 404 otherwise (a plan one may not read does not exist).
 
-    Every plan page asks this: one query by the plan's code, and `reads` decides (the subqueries of `plans_for`
+    Every plan page asks this: one query by the plan's code, with its regency, in SQL built once (the ORM's
+    building of it cost a cached dashboard a tenth of its time), and `reads` decides (the subqueries of `plans_for`
     cost a page more than its cached content did)."""
-    try:
-        plan = Plan.objects.select_related("region").get(code=slug)
-    except Plan.DoesNotExist:
-        raise Http404("No such plan") from None
-    if not reads(user, plan):
+    plan = one_with_parent(Plan, "code", slug, "region")
+    if plan is None or not reads(user, plan):
         raise Http404("No such plan")
     return plan
 
