@@ -20,6 +20,7 @@ from indicators.figures.rollup import Status, add_up, mean_of
 from programs.access import is_national
 from programs.models import Plan, Region
 from reports.province.overview import TagTotal, ViewOverPlans, year_columns
+from tptto_monitor.lib.fixed_reads import instances
 
 
 @dataclass
@@ -73,6 +74,11 @@ def active_plans():
         .select_related("region__parent")
         .order_by("region__code", "start_year")
     )
+
+
+def active_plans_read() -> list[Plan]:
+    """`active_plans()`, read on every request of the national page: its SQL compiled once (fixed_reads)."""
+    return instances(Plan, "national-active-plans", active_plans)
 
 
 def build(year: int | None, *, as_of: datetime.date, plans: list[Plan] | None = None) -> NationalView:

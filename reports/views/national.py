@@ -6,7 +6,7 @@ from django.urls import path
 from django.utils import timezone
 
 from reports.national import xlsx as national_xlsx
-from reports.national.overview import active_plans, build, check_reader
+from reports.national.overview import active_plans_read, build, check_reader
 from reports.views.content import page_over_plans
 from reports.views.files import attachment
 
@@ -23,7 +23,7 @@ def _view(request):
 
 def national(request):
     check_reader(request.user)
-    year, as_of, plans = _year(request), timezone.localdate(), list(active_plans())
+    year, as_of, plans = _year(request), timezone.localdate(), active_plans_read()
     build_view = functools.partial(build, year, as_of=as_of, plans=plans)
     return page_over_plans(request, "reports/national.html", plans, build_view, year=year)
 

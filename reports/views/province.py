@@ -10,7 +10,7 @@ from django.urls import path
 from django.utils import timezone
 
 from reports.province import xlsx as province_xlsx
-from reports.province.overview import active_plans, build, province_for_user
+from reports.province.overview import active_plans_read, build, province_for_user
 from reports.views import around
 from reports.views.access import download_limited
 from reports.views.content import page_over_plans
@@ -29,7 +29,7 @@ def _view(request, code: str):
 
 
 def province(request, code: str):
-    plans = list(active_plans(code))  # the province comes with its plans (read below when it has none)
+    plans = active_plans_read(code)  # the province comes with its plans (read below when it has none)
     province = province_for_user(request.user, code, plans[0].region.parent if plans else None)
     year, as_of = _year(request), timezone.localdate()
     around.links_to_province(request, province.code)

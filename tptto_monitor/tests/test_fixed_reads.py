@@ -2,6 +2,7 @@
 on SQLite and PostgreSQL (the suite runs on both): dates, times and booleans converted, the parent cached."""
 
 import datetime
+import functools
 
 import pytest
 from django.db import connection
@@ -9,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from indicators.models import ProgressEntry
 from indicators.tests.factories import entry
+from indicators.tests.plan_helpers import make_plan
 from programs.models import Plan, Region
-from tptto_monitor.lib.fixed_reads import one_with_parent
+from tptto_monitor.lib.fixed_reads import instances, one_with_parent
 
 
 def fields_of(obj) -> dict:
@@ -54,3 +56,38 @@ def test_a_missing_parent_is_cached_as_none(plan):
         assert province.parent is None
     assert len(queries) == 0
     assert one_with_parent(Region, "code", "53.03", "parent").parent.code == "53"
+
+
+def active_in(province: str):
+    return Plan.objects.filter(region__parent__code=province).select_related("region__parent").order_by("code")
+
+
+@pytest.mark.django_db
+def test_a_querysets_instances_are_the_orms_compiled_once_per_key(plan):
+    make_plan("rad-belu-2019-2023")
+    expected = list(active_in("53"))
+    assert len(expected) == 2  # by hand: TTU's and Belu's
+    for _read in range(2):  # compiled, then sent as it is
+        with CaptureQueriesContext(connection) as queries:
+            got = instances(Plan, ("active-in", "53"), lambda: active_in("53"))
+            assert [p.region.parent.name for p in got] == ["Nusa Tenggara Timur"] * 2  # no query: read with them
+        assert len(queries) == 1
+        assert [fields_of(p) for p in got] == [fields_of(p) for p in expected]
+        assert [fields_of(p.region) for p in got] == [fields_of(p.region) for p in expected]
+    assert instances(Plan, ("active-in", "51"), lambda: active_in("51")) == []  # another key, another query
+
+
+@pytest.mark.django_db
+def test_the_compiled_queries_kept_are_bounded_and_an_annotation_is_refused(plan, monkeypatch):
+    from django.db.models import Count
+
+    from tptto_monitor.lib import fixed_reads
+
+    monkeypatch.setattr(fixed_reads, "KEPT", 3)
+    fixed_reads._compiled.__dict__.pop("queries", None)  # this thread's, kept by earlier tests
+    for code in ("51", "52", "53", "61", "53"):
+        instances(Plan, ("bounded", code), functools.partial(active_in, code))
+    # by hand: 51 left when 61 came (the fourth), and 53 read again is the last used
+    assert [key for _alias, key in fixed_reads._compiled.queries] == [("bounded", c) for c in ("52", "61", "53")]
+    with pytest.raises(ValueError, match="select_related parents only"):
+        instances(Plan, "annotated", lambda: Plan.objects.annotate(n=Count("indicators")))
