@@ -30,6 +30,9 @@ def empty_cache():
     clear_cache(cache)
     caches["jobs"].clear()  # workers' heartbeats and jobs' progress of an earlier test
     caches["template_fragments"].clear()  # the page around the content, kept per reader (ids repeat across tests)
+    from tptto_monitor.auth_backend import _kept_permissions
+
+    _kept_permissions.cache_clear()  # kept per user and token: a rolled-back token may come again in another test
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -57,6 +60,14 @@ def run_queued_jobs() -> None:
 
     with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
+
+
+def keep_permissions(user) -> None:
+    """Her permissions read and kept in this process, as her first request does: a query count pinned after it is
+    that of any later request (tptto_monitor.auth_backend keeps them under her profile's token)."""
+    from tptto_monitor.auth_backend import PageBackend
+
+    PageBackend().get_user(user.pk).get_all_permissions()
 
 
 def clear_cache(cache) -> None:

@@ -143,6 +143,12 @@ class Agency(NamedBilingualMixin, models.Model):
         return self.short_name
 
 
+def new_token() -> int:
+    """A fresh random version token, not a counter: a rolled-back change must never leave a number behind that a
+    later, different change could take again."""
+    return secrets.randbits(62) + 1
+
+
 class StaffProfile(models.Model):
     """Where a person works: a regency (with the agency whose indicators she reports on) or a province.
 
@@ -173,6 +179,9 @@ class StaffProfile(models.Model):
         blank=True,
         help_text=_("The language of the emails this person receives; empty: Bahasa Indonesia."),
     )
+    # the token her permissions are kept under in each process (tptto_monitor.auth_backend): any change of a role's
+    # permissions or of anyone's roles replaces every profile's (programs.permissions), read with her user
+    permissions_version = models.PositiveBigIntegerField(default=new_token, editable=False)
 
     class Meta:
         verbose_name = _("staff profile")

@@ -7,7 +7,14 @@ page's time. Here the user comes with her staff profile (which plans she reads: 
 query, and her permissions, her own and her groups', in one query of fixed SQL. What she may do is unchanged:
 both are still read from the database on every request, so a changed role or a removed account counts from the
 next request, in every process.
+
+A person with a staff profile has her permissions kept in this process under her profile's permissions token
+(read with her user): any change of roles or of their permissions replaces every token (programs.permissions), so
+the next request of hers, in every process, reads them afresh. A page then asks for no query of permissions.
 """
+
+import functools
+import sys
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -49,7 +56,21 @@ class PageBackend(ModelBackend):
             return super().get_all_permissions(user_obj, obj)  # every permission, as ModelBackend says
         if not hasattr(user_obj, "_perm_cache"):  # ModelBackend's own name: code that clears it clears this
             database = router.db_for_read(Permission)
-            with connections[database].cursor() as cursor:
-                cursor.execute(_permissions_sql(), [user_obj.pk, user_obj.pk])
-                user_obj._perm_cache = {f"{app}.{codename}" for app, codename in cursor.fetchall()}
+            profile = user_obj._state.fields_cache.get("staff_profile")  # read with her user (get_user), or not
+            if profile is None:
+                user_obj._perm_cache = _read_permissions(database, user_obj.pk)
+            else:
+                user_obj._perm_cache = set(_kept_permissions(database, user_obj.pk, profile.permissions_version))
         return user_obj._perm_cache
+
+
+def _read_permissions(database: str, user_id: int) -> set[str]:
+    with connections[database].cursor() as cursor:
+        cursor.execute(_permissions_sql(), [user_id, user_id])
+        return {f"{app}.{codename}" for app, codename in cursor.fetchall()}
+
+
+@functools.lru_cache(maxsize=4096)  # the last 4,096 readers of this process: about 2 KB each, the names shared
+def _kept_permissions(database: str, user_id: int, version: int) -> frozenset[str]:
+    """Her permissions as they are under her profile's permissions token (see the module)."""
+    return frozenset(map(sys.intern, _read_permissions(database, user_id)))

@@ -404,6 +404,7 @@ def _load(folder: Path, manifest: dict, data: Path, force: bool) -> Restored:
 
     from indicators.tallies import entry_totals
     from programs.models import Plan
+    from programs.permissions import forget_all_permissions
 
     call_command("migrate", interactive=False, verbosity=0)
     _check_migrations(manifest)
@@ -433,6 +434,8 @@ def _load(folder: Path, manifest: dict, data: Path, force: bool) -> Restored:
             # Figures cached under the old data versions (a shared Redis) must not be served.
             for plan_id in Plan.objects.values_list("pk", flat=True):
                 Plan.bump_data_version(plan_id)
+            # nor permissions kept in the processes under the profiles' tokens as they were (tptto_monitor.auth_backend)
+            forget_all_permissions()
     except BaseException:
         for name in written:
             default_storage.delete(name)

@@ -151,8 +151,9 @@ CACHES = {
     )
 }
 # The page around the content (navigation, account menu, footer) rendered once per reader, page and language and
-# kept in each process's memory ({% cache %} in base.html, keyed by context_processors.shell_key): never the
-# network round trip of a shared cache for what one process renders in a fraction of a millisecond.
+# kept in each process's memory ({% cache %} in base.html, keyed by reports.views.around.shell_key; a cached
+# dashboard's whole page around its content, reports.views.around.render): never the network round trip of a
+# shared cache for what one process renders in a fraction of a millisecond.
 CACHES["template_fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "template-fragments",

@@ -3,7 +3,7 @@ queue cost the same with 5 entries as with 50."""
 
 import pytest
 
-from conftest import rad_url
+from conftest import keep_permissions, rad_url
 from indicators.models import EntryStatus
 from indicators.tests.entries_helpers import make_entry
 
@@ -32,11 +32,12 @@ def test_my_indicators_does_not_grow_with_entries(client_for, personas, django_a
     client = client_for(officer)
     url = rad_url("indicators:my_indicators")
     add_entries(officer, 5, EntryStatus.SUBMITTED)
-    # session, user, permissions (2), staff profile, plan, demo flag, indicators with their annotations,
-    # then the rollup's fixed set (indicators, targets, grouped sums, milestones, pillars, …): 14,
-    # and the overdue reports (indicators.figures.completeness: deadlines, indicators, targets, milestones,
-    # receipts): 19
-    few = count_queries(client, url, django_assert_max_num_queries, 19)
+    keep_permissions(officer)
+    # session, user with her staff profile (her permissions kept under its token), plan, demo flag, indicators
+    # with their annotations, then the rollup's fixed set (indicators, targets, grouped sums, milestones,
+    # pillars, …): 11, and the overdue reports (indicators.figures.completeness: deadlines, indicators, targets,
+    # milestones, receipts): 16
+    few = count_queries(client, url, django_assert_max_num_queries, 16)
     add_entries(officer, 45, EntryStatus.VERIFIED, start=5)
     many = count_queries(client, url, django_assert_max_num_queries, few)
     assert many == few
@@ -47,10 +48,11 @@ def test_verification_queue_does_not_grow_with_entries(client_for, personas, dja
     client = client_for(personas["verifier"])
     url = rad_url("indicators:review_queue")
     add_entries(personas["officer_a"], 5, EntryStatus.SUBMITTED)
-    # session, user, permissions (2), the plan from the address, demo flag, the entries with everything
-    # they show, their evidence (photos inline), the page's count, the filters' agencies, indicators and
-    # kecamatan: 12
-    few = count_queries(client, url, django_assert_max_num_queries, 12)
+    keep_permissions(personas["verifier"])
+    # session, user with her staff profile (her permissions kept under its token), the plan from the address,
+    # demo flag, the entries with everything they show, their evidence (photos inline), the page's count, the
+    # filters' agencies, indicators and kecamatan: 10
+    few = count_queries(client, url, django_assert_max_num_queries, 10)
     add_entries(personas["officer_a"], 45, EntryStatus.SUBMITTED, start=5)
     many = count_queries(client, url, django_assert_max_num_queries, few)
     assert many == few

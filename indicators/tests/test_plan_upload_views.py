@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from conftest import ADMINISTRATOR, make_user, run_queued_jobs
+from conftest import ADMINISTRATOR, keep_permissions, make_user, run_queued_jobs
 from indicators.models import Indicator, Job, Target
 from indicators.plans.plan_file import to_csv, to_xlsx
 from indicators.tests.plan_helpers import make_plan, make_regency
@@ -626,14 +626,15 @@ def test_a_preview_whose_worker_died_is_not_read_again(client_for, root, plan, e
 @pytest.mark.django_db
 def test_queries_of_the_upload_page_and_the_preview(client_for, personas, plan, django_assert_num_queries):
     client = client_for(personas["admin"])
-    # session, user with her staff profile, permissions, her profile's region, the regencies (her region again,
+    keep_permissions(personas["admin"])
+    # session, user with her staff profile (permissions kept), her profile's region, the regencies (her region again,
     # by regencies_acted_in), the demo banner's question, her plans to start from
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(START).status_code == 200
     response = upload(client, for_2023_2027(plan), regency="53.03", start_year=2023, end_year=2027, slug="rad-ttu-23")
-    # session, user with her staff profile, permissions, her profile's region, the regencies (her region again);
+    # session, user with her staff profile (permissions kept), her profile's region, the regencies (her region again);
     # the reading note saved (3);
     # the plan's checks: the region, the slug, an overlapping plan; the agencies (the file's check, the tree);
     # the demo banner's question; the session saved (3)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         assert client.get(response.url).status_code == 200

@@ -10,7 +10,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from conftest import RAD
+from conftest import RAD, keep_permissions
 from indicators.tests.factories import entry
 from reports.tests.chart_csv import chart_comments, chart_rows
 
@@ -141,16 +141,17 @@ def test_the_coverage_grid_says_where_each_indicator_reached_and_since_when(revi
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        # session, user, her permissions (her own and her groups'), the plan, its pillars; the rollup's indicators,
-        # targets and two grouped entry queries (sums, coverage firsts; the latest reports: none of those kinds
-        # has entries); the demo flag; the filters' agencies and kecamatan
-        (f"{RAD}/dashboard/compare/?first=2019&second=2020", 13),
-        # session, user, permissions, the plan, the kecamatan; the grid's indicators and first semesters; the
-        # entries per kecamatan; the demo flag; the filters' pillars, agencies and kecamatan
-        (f"{RAD}/dashboard/kecamatan/?year=2020", 12),
+        # session, user (her permissions kept under her profile's token), the plan, its pillars; the rollup's
+        # indicators, targets and two grouped entry queries (sums, coverage firsts; the latest reports: none of those
+        # kinds has entries); the demo flag; the filters' agencies and kecamatan
+        (f"{RAD}/dashboard/compare/?first=2019&second=2020", 12),
+        # session, user (her permissions kept), the plan, the kecamatan; the grid's indicators and first semesters;
+        # the entries per kecamatan; the demo flag; the filters' pillars, agencies and kecamatan
+        (f"{RAD}/dashboard/kecamatan/?year=2020", 11),
     ],
 )
-def test_query_counts_are_pinned_at_two_sizes(reviewer, django_assert_num_queries, url, queries):
+def test_query_counts_are_pinned_at_two_sizes(reviewer, personas, django_assert_num_queries, url, queries):
+    keep_permissions(personas["reviewer"])
     entry("1.a.1.1", "2018S1", value=5, kecamatan="53.03.02")
     entry("1.b.2.1", "2019S1", kecamatan="53.03.08")
     with django_assert_num_queries(queries):

@@ -51,8 +51,8 @@ def test_the_second_reader_is_served_the_kept_content_in_fewer_queries(
     client = reader(url)
     first = client.get(url, {"year": 2021}, **EN)
     assert "view" in first.context  # built
-    # session, user (with her profile), permissions, the active plans (with their province)
-    with django_assert_num_queries(4):
+    # session, user (with her profile; her permissions kept under its token), the active plans (with their province)
+    with django_assert_num_queries(3):
         second = client.get(url, {"year": 2021}, **EN)
     assert not built(second)  # not built again: the content kept
     assert main(second) == main(first)

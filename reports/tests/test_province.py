@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from conftest import clear_cache, make_user, rad_url
+from conftest import clear_cache, keep_permissions, make_user, rad_url
 from indicators.models import EntryStatus, Indicator
 from indicators.models.roles import REVIEWER
 from indicators.tests.factories import entry
@@ -119,27 +119,28 @@ def test_a_superuser_and_the_province_see_it_and_the_nav_links_it(client_for, pr
 
 
 def test_queries_do_not_grow_with_plans(client_for, province_reviewer, belu, django_assert_num_queries):
-    """Nineteen for one plan and for three never computed: five for the page (session, the user with her profile,
-    her permissions, the active plans with their province, the demo check), two for the stored
+    """Eighteen for one plan and for three never computed: four for the page (session, the user with her profile
+    (her permissions kept under its token), the active plans with their province, the demo check), two for the stored
     figures (the plans' deadlines, for the calendar point, and the stored rows), six for every missing plan's
     figures at once (indicators, targets, three entry aggregates, pillars), four for their reporting gaps by the
     cockpit's rule (deadlines, the years with a target, achieved milestones, reports received; the agencies come
     with the indicators) and two to store them (the rows written, the years no longer the plan's deleted). The
-    cache is emptied before each count, so that every plan's figures are computed; with the figures stored, seven."""
+    cache is emptied before each count, so that every plan's figures are computed; with the figures stored, six."""
     client = client_for(province_reviewer)
+    keep_permissions(province_reviewer)
     Plan.objects.filter(code=BELU).update(status=Plan.Status.CLOSED)
     clear_cache(cache)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         response = client.get(URL, {"year": 2021})
     assert len(response.context["view"].columns) == 1
     Plan.objects.filter(code=BELU).update(status=Plan.Status.ACTIVE)
     make_plan("rad-alor-2020-2024", region=make_regency("53.05", "Kabupaten Alor"), years=(2020, 2024))
     clear_cache(cache)
-    with django_assert_num_queries(19):  # TTU's figures are stored: Belu's and Alor's are computed
+    with django_assert_num_queries(18):  # TTU's figures are stored: Belu's and Alor's are computed
         response = client.get(URL, {"year": 2021})
     assert len(response.context["view"].columns) == 3
     clear_cache(cache)  # the page's content, kept: read the stored figures again
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(URL, {"year": 2021})
 
 
@@ -190,7 +191,8 @@ def test_warm_figures_leaves_nothing_to_compute_for_the_first_readers(
     assert "own memory" in err.getvalue()  # the tests' cache is local memory: said, not refused
     computed = record_computed_plans(monkeypatch)
     client = client_for(province_reviewer)
-    with django_assert_num_queries(7):  # the stored count of test_queries_do_not_grow_with_plans
+    # the stored count of test_queries_do_not_grow_with_plans, and her permissions: the reader's first request
+    with django_assert_num_queries(7):
         assert client.get(URL).status_code == 200
     assert client_for(personas["reviewer"]).get(rad_url("reports:overview")).status_code == 200
     assert computed == []

@@ -51,13 +51,13 @@ def actual_to_date(client) -> str:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", PAGES)
-def test_a_cached_page_costs_five_queries(client_for, personas, django_assert_num_queries, url):
+def test_a_cached_page_costs_four_queries(client_for, personas, django_assert_num_queries, url):
     entry("1.a.1.1", "2018S1", value=700)
     client = client_for(personas["reviewer"])
     first = client.get(url)
-    # session, the user with her staff profile, her permissions (her own and her groups' in one), the plan (its
-    # data version), the demo banner
-    with django_assert_num_queries(5):
+    # session, the user with her staff profile (her permissions, her own and her groups', kept under its token),
+    # the plan (its data version), the demo banner
+    with django_assert_num_queries(4):
         second = client.get(url)
     # the same content (the page around it carries a fresh CSRF token each time)
     assert main(second) == main(first)
@@ -67,7 +67,7 @@ def test_a_cached_page_costs_five_queries(client_for, personas, django_assert_nu
 def test_an_officer_reads_a_cached_indicator_page_with_as_many_queries(client_for, personas, django_assert_num_queries):
     client = client_for(personas["officer_a"])
     client.get(f"{RAD}/dashboard/indicator/1.a.1.1/")
-    with django_assert_num_queries(5):  # her staff profile (which entries link to their page) came with her user
+    with django_assert_num_queries(4):  # her staff profile (which entries link to their page) came with her user
         client.get(f"{RAD}/dashboard/indicator/1.a.1.1/")
 
 

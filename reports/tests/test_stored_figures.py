@@ -99,16 +99,16 @@ def test_the_pages_queries_from_stored_figures_do_not_grow_with_plans(
     client_for, province_reviewer, national_reviewer, belu, url, django_assert_num_queries
 ):
     """With every plan's figures stored, as many queries for two plans as for five: for the page, the session, the
-    user with her profile, her permissions, the active plans (with their province) and the demo check;
-    then the plans' deadlines (for the calendar point) and their stored figures. The content is not kept between
-    the two counts (the cache emptied), so that the stored figures are read."""
+    user with her profile (her permissions kept under its token), the active plans (with their province) and the
+    demo check; then the plans' deadlines (for the calendar point) and their stored figures. The content is not kept
+    between the two counts (the cache emptied), so that the stored figures are read."""
     client = client_for(province_reviewer if url == PROVINCE else national_reviewer)
     for plans in (2, 5):
         if plans == 5:
             add_plans(3)
         client.get(url, {"year": 2021})  # stores the figures of the plans not yet stored
         clear_cache(cache)
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(6):
             response = client.get(url, {"year": 2021})
         view = response.context["view"]
         assert (len(view.columns) if url == PROVINCE else view.totals.plans) == plans

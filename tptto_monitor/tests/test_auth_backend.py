@@ -90,7 +90,7 @@ def test_an_inactive_user_is_not_signed_in_and_has_no_permission(everyone):
     assert PageBackend().get_all_permissions(User.objects.get(pk=everyone["executive"].pk)) == set()
 
 
-def test_a_dashboard_takes_four_queries_and_a_changed_role_or_regency_counts_from_the_next_request(
+def test_a_dashboard_takes_three_queries_and_a_changed_role_or_regency_counts_from_the_next_request(
     everyone, client, settings
 ):
     settings.DEMO_MODE = False  # in demo mode a page asks once more, whether demonstration entries are shown
@@ -99,8 +99,8 @@ def test_a_dashboard_takes_four_queries_and_a_changed_role_or_regency_counts_fro
     assert client.get(page).status_code == 200
     with CaptureQueriesContext(connection) as queries:
         assert client.get(page).status_code == 200  # its content from the page cache
-    # the session, the user with her staff profile, her permissions, the plan
-    assert len(queries) == 4, [q["sql"][:80] for q in queries]
+    # the session, the user with her staff profile (her permissions kept under its token), the plan
+    assert len(queries) == 3, [q["sql"][:80] for q in queries]
 
     everyone["executive"].groups.clear()
     assert client.get(page).status_code == 403  # no role: the page saying so
@@ -109,3 +109,44 @@ def test_a_dashboard_takes_four_queries_and_a_changed_role_or_regency_counts_fro
     StaffProfile.objects.filter(user=everyone["executive"]).update(region=everyone["officer_belu"].staff_profile.region)
     assert client.get(page).status_code == 404  # TTU's plan is no longer hers
     assert client.get(rad_url("reports:overview", rad=BELU)).status_code == 200
+
+
+def permissions_read(user_id: int) -> tuple[set, int]:
+    """Her permissions as a request sees them (PageBackend.get_user), and the queries of permissions it made."""
+    with CaptureQueriesContext(connection) as queries:
+        user = PageBackend().get_user(user_id)
+        permissions = user.get_all_permissions()
+    return permissions, sum("auth_permission" in q["sql"] for q in queries)
+
+
+def test_permissions_are_kept_under_the_profiles_token_and_every_change_of_roles_shows_at_once(everyone):
+    executive = everyone["executive"]
+    role = Group.objects.get(name=EXECUTIVE)
+    first, asked = permissions_read(executive.pk)
+    assert asked == 1 and "indicators.download_reports" in first
+    assert permissions_read(executive.pk) == (first, 0)  # kept: no query
+
+    role.permissions.remove(Permission.objects.get(codename="download_reports"))  # a role's permissions
+    assert permissions_read(executive.pk) == (first - {"indicators.download_reports"}, 1)
+    role.permissions.add(Permission.objects.get(codename="download_reports"))
+    assert permissions_read(executive.pk) == (first, 1)
+
+    role.user_set.remove(executive)  # her roles, from the role's side
+    assert permissions_read(executive.pk) == (set(), 1)
+    executive.groups.add(role)  # and from hers
+    assert permissions_read(executive.pk) == (first, 1)
+
+    executive.user_permissions.add(Permission.objects.get(codename="add_plan"))  # a permission of her own
+    assert permissions_read(executive.pk) == (first | {"programs.add_plan"}, 1)
+    Permission.objects.get(codename="add_plan").user_set.clear()  # cleared from the permission's side
+    assert permissions_read(executive.pk) == (first, 1)
+
+    Group.objects.get(name=EXECUTIVE).delete()  # the role itself: its rows go without a signal of their own
+    assert permissions_read(executive.pk) == (set(), 1)
+
+
+def test_a_person_without_a_profile_has_her_permissions_read_on_every_request(everyone):
+    no_profile = everyone["no_profile"]
+    no_profile.user_permissions.add(Permission.objects.get(codename="add_plan"))
+    for _request in range(2):
+        assert permissions_read(no_profile.pk) == ({"programs.add_plan"}, 1)

@@ -1,5 +1,5 @@
 """The page around the content (navigation, account menu, footer) is kept per reader, page and language
-(base.html's {% cache %} parts, keyed by context_processors.shell_key): what each reader sees is still hers, and a
+(base.html's {% cache %} parts, keyed by reports.views.around.shell_key): what each reader sees is still hers, and a
 change of her rights, her name, the plan or the language shows on the next page."""
 
 import re
