@@ -54,7 +54,9 @@ class PageBackend(ModelBackend):
             return set()
         if user_obj.is_superuser:
             return super().get_all_permissions(user_obj, obj)  # every permission, as ModelBackend says
-        if not hasattr(user_obj, "_perm_cache"):  # ModelBackend's own name: code that clears it clears this
+        # ModelBackend's own name: code that clears it has them read again, under the token her profile had when it
+        # was read (a change of roles in this very request shows from her next request)
+        if not hasattr(user_obj, "_perm_cache"):
             database = router.db_for_read(Permission)
             profile = user_obj._state.fields_cache.get("staff_profile")  # read with her user (get_user), or not
             if profile is None:

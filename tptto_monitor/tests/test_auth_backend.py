@@ -150,3 +150,14 @@ def test_a_person_without_a_profile_has_her_permissions_read_on_every_request(ev
     no_profile.user_permissions.add(Permission.objects.get(codename="add_plan"))
     for _request in range(2):
         assert permissions_read(no_profile.pk) == ({"programs.add_plan"}, 1)
+
+
+def test_a_migrate_replaces_every_token(everyone):
+    """A data migration sets the roles' permissions on its own copies of the models (no signal heard): a migrate
+    replaces every profile's token, so that the processes serving meanwhile read the permissions afresh."""
+    from django.core.management.sql import emit_post_migrate_signal
+
+    before = dict(StaffProfile.objects.values_list("pk", "permissions_version"))
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    after = dict(StaffProfile.objects.values_list("pk", "permissions_version"))
+    assert before.keys() == after.keys() and all(before[pk] != after[pk] for pk in before)
