@@ -12,7 +12,7 @@ GET/HEAD) from someone who may only read it, and puts the plan on
 `tptto_monitor.context_processors`), and shows times in the regency's time zone.
 """
 
-from functools import wraps
+from functools import partial, wraps
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Q
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from programs.models import Plan, Region, StaffProfile
 from programs.timezones import zone_of
-from tptto_monitor.lib.fixed_reads import one_with_parent
+from tptto_monitor.lib.fixed_reads import instances
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -117,13 +117,18 @@ def reads(user, plan: Plan) -> bool:
 def get_plan_for_user(user, slug: str) -> Plan:
     """The plan with this slug if the user may read it; 404 otherwise (a plan one may not read does not exist).
 
-    Every plan page asks this: one query by the plan's code, with its regency, in SQL built once (the ORM's
+    Every plan page asks this: one query by the plan's code, with its regency, its SQL compiled once (the ORM's
     building of it cost a cached dashboard a tenth of its time), and `reads` decides (the subqueries of `plans_for`
     cost a page more than its cached content did)."""
-    plan = one_with_parent(Plan, "code", slug, "region")
+    found = instances(Plan, ("plan-page", slug), partial(_plan_with_regency, slug))
+    plan = found[0] if found else None
     if plan is None or not reads(user, plan):
         raise Http404("No such plan")
     return plan
+
+
+def _plan_with_regency(slug: str):
+    return Plan.objects.select_related("region").filter(code=slug)
 
 
 def plan_page(view):

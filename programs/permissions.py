@@ -13,7 +13,7 @@ permissions moved.
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.signals import m2m_changed, post_delete, post_migrate
 
 from programs.models import StaffProfile, new_token
@@ -21,18 +21,19 @@ from programs.models import StaffProfile, new_token
 CHANGES = ("post_add", "post_remove", "post_clear")
 
 
-def forget_all_permissions(**_kwargs) -> None:
-    StaffProfile.objects.update(permissions_version=new_token())
+def forget_all_permissions(using: str = DEFAULT_DB_ALIAS, **_kwargs) -> None:
+    """Every profile's token replaced, in the database of the change (the signals' `using`)."""
+    StaffProfile.objects.using(using).update(permissions_version=new_token())
 
 
 def _after_migrate(using: str, **_kwargs) -> None:
     if StaffProfile._meta.db_table in connections[using].introspection.table_names():  # not after `migrate … zero`
-        StaffProfile.objects.using(using).update(permissions_version=new_token())
+        forget_all_permissions(using)
 
 
-def _on_relation(action: str, **kwargs) -> None:
+def _on_relation(action: str, using: str, **_kwargs) -> None:
     if action in CHANGES:
-        forget_all_permissions()
+        forget_all_permissions(using)
 
 
 def connect() -> None:
